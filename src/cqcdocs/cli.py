@@ -1,0 +1,247 @@
+"""The `cqcdocs` command: a thin Click layer over `jobs`, `load`, `scoring` and `check`.
+
+Every user mistake ends as a message and exit 1, never a traceback. Heavy libraries are imported only
+by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import UserError
+from .paths import EXAMPLE_WORKBOOK
+
+WORKBOOK = click.argument("workbook", required=False, type=click.Path(path_type=Path))
+
+
+def _workbook(path: Path | None) -> Path:
+    return path if path is not None else EXAMPLE_WORKBOOK
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def _message_line(m) -> str:
+    return str(m) if m.level == "error" else f"{m.place}: warning: {m.text}" if m.place else f"warning: {m.text}"
+
+
+def _counts(messages) -> str:
+    errors = sum(1 for m in messages if m.level == "error")
+    warnings = len(messages) - errors
+    parts = [f"{errors} error{'s' * (errors != 1)}"] if errors else []
+    if warnings:
+        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+    return ", ".join(parts) or "no problems"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cqcdocs")
+def main() -> None:
+    """Committee-ready CQC adult social care briefings from one source workbook.
+
+    \b
+    Example:
+      cqcdocs validate data/rotherham-2026.xlsx
+      cqcdocs brief                      # the bundled example, into out/
+    """
+
+
+@main.command()
+@WORKBOOK
+@click.option("--json", "as_json", is_flag=True, help="Print the messages as JSON.")
+def validate(workbook: Path | None, as_json: bool) -> None:
+    """Check WORKBOOK against the contract and the CQC method; list every error and warning.
+
+    Exits 0 when the workbook can be used (warnings allowed), 1 when it cannot.
+
+    \b
+    Example:
+      cqcdocs validate data/rotherham-2026.xlsx
+    """
+    from .load import read
+    from .scoring import score_workbook
+
+    path = _workbook(workbook)
+    model, messages = read(path)
+    if model is not None:
+        messages = messages + list(score_workbook(model).warnings)
+    ok = model is not None
+    if as_json:
+        click.echo(json.dumps({"workbook": str(path), "valid": ok,
+                               "messages": [{"place": m.place, "level": m.level, "message": m.text}
+                                            for m in messages]}, indent=2))
+    else:
+        for m in messages:
+            click.echo(_message_line(m))
+        click.echo(f"{path.name}: {'valid' if ok else 'not valid'} ({_counts(messages)})")
+    sys.exit(0 if ok else 1)
+
+
+@main.command()
+@WORKBOOK
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def score(workbook: Path | None, as_json: bool) -> None:
+    """Print each quality statement's percentage, score and rating, and the overall result.
+
+    \b
+    Example:
+      cqcdocs score data/rotherham-2026.xlsx --json
+    """
+    from .jobs import load_and_score
+
+    try:
+        result, warnings = load_and_score(_workbook(workbook))
+    except UserError as exc:
+        _fail(str(exc))
+    for m in warnings:
+        click.echo(_message_line(m), err=True)
+    if as_json:
+        click.echo(json.dumps(_score_json(result), indent=2))
+        return
+    click.echo(result.workbook.assessment.council)
+    rows = [(s.quality_statement.name, s.theme.name,
+             "—" if s.pct is None else f"{s.pct}%", "—" if s.score is None else str(s.score),
+             s.rating.label if s.rating else "Not assessed") for s in result.statements]
+    headers = ("Quality statement", "Theme", "%", "Score", "Rating")
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(5)]
+    for r in [headers, tuple("-" * w for w in widths), *rows]:
+        click.echo("  ".join(c.ljust(w) if i < 2 or i == 4 else c.rjust(w)
+                             for i, (c, w) in enumerate(zip(r, widths))).rstrip())
+    o = result.overall
+    if o is not None:
+        click.echo(f"Overall: {o.pct}% {o.rating.label} ({o.total} of {4 * o.assessed} from {o.assessed} "
+                   f"quality statement{'s' * (o.assessed != 1)})")
+
+
+def _score_json(result) -> dict:
+    o = result.overall
+    return {
+        "council": result.workbook.assessment.council,
+        "quality_statements": [
+            {"quality_statement": s.quality_statement.name, "theme": s.theme.name, "categories": s.categories,
+             "percentage": s.pct, "score": s.score, "rating": s.rating.label if s.rating else None,
+             "basis": s.basis, "draft_score": s.draft_score} for s in result.statements],
+        "themes": [{"theme": t.theme.name, "percentage": t.pct, "derived": True} for t in result.themes],
+        "overall": None if o is None else {"percentage": o.pct, "rating": o.rating.label, "total": o.total,
+                                           "statements_assessed": o.assessed},
+    }
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def init(path: Path, force: bool) -> None:
+    """Write a blank source workbook at PATH, with instructions and drop-downs.
+
+    \b
+    Example:
+      cqcdocs init my-council-2026.xlsx
+    """
+    from .blank import write_blank_workbook
+
+    if path.exists() and not force:
+        _fail(f"{path} already exists; use --force to overwrite it")
+    try:
+        write_blank_workbook(path)
+    except UserError as exc:
+        _fail(str(exc))
+    click.echo(f"Wrote {path}")
+
+
+def _report(made) -> None:
+    for m in made.warnings:
+        click.echo(_message_line(m))
+    for p in made.written:
+        click.echo(f"Wrote {p}")
+    if made.checks is not None:
+        errors = [p for p in made.checks if p.level == "error"]
+        for p in made.checks:
+            click.echo(f"check: {p}")
+        click.echo(f"Accessibility check: {len(errors)} error{'s' * (len(errors) != 1)}, "
+                   f"{len(made.checks) - len(errors)} warning{'s' * (len(made.checks) - len(errors) != 1)}")
+
+
+@main.command()
+@click.argument("workbooks", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Folder for the documents (created if missing).")
+@click.option("--committee", help="A meeting from the Governance sheet: adds committee front matter.")
+@click.option("--template", type=click.Path(path_type=Path), help="A Word document whose styles to use.")
+@click.option("--final", is_flag=True, help="Leave out the author's reconciliation appendix.")
+@click.option("--no-annex", is_flag=True, help="Write the Word briefing only.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Workers for several workbooks (default: all cores).")
+def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, template: Path | None, final: bool,
+          no_annex: bool, jobs: int | None) -> None:
+    """Write the Word briefing and Excel annex for each WORKBOOK (default: the bundled example).
+
+    \b
+    Examples:
+      cqcdocs brief
+      cqcdocs brief council.xlsx --out papers --committee "Health Select" --final
+      cqcdocs brief a.xlsx b.xlsx c.xlsx --jobs 2
+    """
+    from .jobs import make_documents
+
+    paths = list(workbooks) or [EXAMPLE_WORKBOOK]
+    options = dict(annex=not no_annex, committee=committee, template=template, final=final)
+    if len(paths) == 1:
+        try:
+            _report(make_documents(paths[0], out, **options))
+        except UserError as exc:
+            _fail(str(exc))
+        return
+    from .batch import run_batch
+
+    failed = run_batch(paths, out, jobs=jobs, report=_report, fail=lambda p, e: click.echo(
+        f"Error: {p}: {e}", err=True), **options)
+    click.echo(f"{len(paths) - failed} of {len(paths)} workbooks done")
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@WORKBOOK
+@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Folder for the annex (created if missing).")
+def annex(workbook: Path | None, out: Path) -> None:
+    """Write only the Excel annex for WORKBOOK.
+
+    \b
+    Example:
+      cqcdocs annex data/rotherham-2026.xlsx --out papers
+    """
+    from .jobs import make_documents
+
+    try:
+        _report(make_documents(_workbook(workbook), out, briefing=False))
+    except UserError as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+@click.option("--lang", default="en-GB", show_default=True, help="The language the documents should declare.")
+def check(files: tuple[Path, ...], as_json: bool, lang: str) -> None:
+    """Check .docx and .xlsx FILES for accessibility problems; exit 1 if any error.
+
+    \b
+    Example:
+      cqcdocs check out/rotherham-cqc-briefing.docx out/rotherham-cqc-annex.xlsx
+    """
+    from .check import check_files, summary, to_json
+
+    problems = check_files([str(f) for f in files], lang=lang)
+    if as_json:
+        click.echo(to_json(problems))
+    else:
+        for p in problems:
+            click.echo(str(p))
+        click.echo(summary(problems))
+    sys.exit(1 if any(p.level == "error" for p in problems) else 0)

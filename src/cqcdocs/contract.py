@@ -1,0 +1,171 @@
+"""The source workbook contract: CQC's themes, quality statements, evidence categories and the sheets.
+
+Everything here is data, in CQC's own words; the loader, `init` and the docs all read it, so the
+contract is written down once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Theme:
+    number: int
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QualityStatement:
+    key: str
+    theme: int
+    name: str
+    short: str
+    aliases: tuple[str, ...] = ()
+
+
+THEMES: tuple[Theme, ...] = (
+    Theme(1, "Working with people", ("theme one", "theme 1", "how the local authority works with people")),
+    Theme(2, "Providing support", ("theme two", "theme 2", "proving support")),
+    Theme(3, "Ensuring safety", ("theme three", "theme 3", "how the local authority ensures safety",
+                                 "how the local authority ensures safety within the system",
+                                 "ensuring safety within the system")),
+    Theme(4, "Leadership", ("theme four", "theme 4")),
+)
+
+QUALITY_STATEMENTS: tuple[QualityStatement, ...] = (
+    QualityStatement("assessing_needs", 1, "Assessing needs", "Assessing needs"),
+    QualityStatement("healthier_lives", 1, "Supporting people to lead healthier lives", "Healthier lives",
+                     ("supporting people to live healthier lives",)),
+    QualityStatement("equity", 1, "Equity in experience and outcomes", "Equity"),
+    QualityStatement("care_provision", 2, "Care provision, integration and continuity", "Care provision"),
+    QualityStatement("partnerships", 2, "Partnerships and communities", "Partnerships"),
+    QualityStatement("safe_pathways", 3, "Safe pathways, systems and transitions", "Safe pathways",
+                     ("safe systems, pathways and transitions",)),
+    QualityStatement("safeguarding", 3, "Safeguarding", "Safeguarding"),
+    QualityStatement("governance", 4, "Governance, management and sustainability", "Governance"),
+    QualityStatement("learning", 4, "Learning, improvement and innovation", "Learning"),
+)
+
+# CQC's evidence categories for local authority assessment; "Outcomes" is optional.
+EVIDENCE_CATEGORIES: tuple[str, ...] = (
+    "People's experience",
+    "Feedback from staff and leaders",
+    "Processes",
+    "Feedback from partners",
+    "Outcomes",
+)
+
+FINDING_SECTIONS: tuple[str, ...] = ("People's experience", "Summary", "Key strength", "Area for development")
+ACTION_STATUSES: tuple[str, ...] = ("Not started", "On track", "At risk", "Off track", "Complete")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    required: bool = True
+    purpose: str = ""
+
+
+def _c(name: str, required: bool = True, note: str = "") -> Column:
+    return Column(name, required, note)
+
+
+# Fields of the Assessment sheet (Field | Value rows): (field, required).
+ASSESSMENT_FIELDS: tuple[tuple[str, bool], ...] = (
+    ("Council", True),
+    ("Short name", False),
+    ("Region", True),
+    ("Sub-region", False),
+    ("Assessment published", True),
+    ("Report title", False),
+    ("Report date", False),
+    ("Directorate", False),
+    ("Report author", False),
+    ("Approving director", False),
+    ("Key decision", False),
+    ("Wards affected", False),
+    ("Protective marking", False),
+    ("Published overall rating", False),
+    ("Published overall score %", False),
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet("Assessment", (_c("Field"), _c("Value")), purpose="One row per field: council, dates, report details."),
+    Sheet("Scores", (
+        _c("Theme"), _c("Quality statement"),
+        _c("People's experience"), _c("Feedback from staff and leaders"), _c("Processes"),
+        _c("Feedback from partners"), _c("Outcomes", False),
+        _c("Score", False, "the quality statement score, used when no category scores are given"),
+        _c("Draft score", False, "before the factual-accuracy challenge"),
+        _c("Published %", False),
+    ), purpose="One row per quality statement, each evidence category scored 1-4."),
+    Sheet("Findings", (
+        _c("Review"), _c("Theme"), _c("Quality statement", False), _c("Section"), _c("Finding"),
+        _c("Service area", False),
+    ), purpose="Findings from the CQC assessment and peer reviews; **bold** marks emphasis."),
+    Sheet("Governance", (_c("Meeting"), _c("Date"), _c("Paper deadline", False), _c("Purpose", False)),
+          purpose="The governance route: each meeting the report goes to."),
+    Sheet("Key dates", (_c("Milestone"), _c("Date"), _c("End date", False)), purpose="Key assessment dates."),
+    Sheet("Next steps", (_c("Step"), _c("Date", False)), purpose="What happens next."),
+    Sheet("Survey", (_c("Question"), _c("% positive"), _c("Group", False)), required=False,
+          purpose="Staff survey results."),
+    Sheet("Benchmarks", (
+        _c("Council"), _c("Region"), _c("Sub-region", False), _c("Overall score %", False), _c("Rating", False),
+        _c("Published", False), _c("Source", False),
+        *(_c(qs.name, False) for qs in QUALITY_STATEMENTS),
+    ), required=False, purpose="Other councils' published results, for ranking."),
+    Sheet("Metrics", (
+        _c("Indicator"), _c("Source"), _c("Council value"), _c("England average"), _c("Unit", False),
+        _c("Higher is better", False), _c("CQC comparison", False), _c("Quality statement", False),
+    ), required=False, purpose="Performance metrics against the England average."),
+    Sheet("Actions", (
+        _c("Ref"), _c("Theme"), _c("Area for development"), _c("Action"), _c("Owner"), _c("Due"), _c("Status"),
+        _c("Update", False),
+    ), required=False, purpose="The improvement plan."),
+    Sheet("Recommendations", (_c("Recommendation"),), required=False,
+          purpose="Committee recommendations, worded to follow 'That <committee> ...'."),
+)
+
+SHEETS_BY_NAME = {s.name: s for s in SHEETS}
+
+
+def normalise(text: str) -> str:
+    """Fold case, spacing, apostrophe and dash style so headers and names match as people type them."""
+    text = str(text).replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = text.replace("\u2013", "-").replace("\u2014", "-")
+    text = text.replace("'", "")
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+_QS_LOOKUP = {normalise(n): qs for qs in QUALITY_STATEMENTS for n in (qs.name, qs.short, qs.key, *qs.aliases)}
+_THEME_LOOKUP = {normalise(n): t for t in THEMES for n in (t.name, str(t.number), *t.aliases)}
+
+
+def find_quality_statement(text: str) -> QualityStatement | None:
+    return _QS_LOOKUP.get(normalise(text))
+
+
+def find_theme(text: str) -> Theme | None:
+    """Match "Working with people", "Theme 1", "Theme One – Working with People", "1"."""
+    key = normalise(text)
+    if key in _THEME_LOOKUP:
+        return _THEME_LOOKUP[key]
+    for part in re.split(r"\s*[-:]\s*", key):
+        if part in _THEME_LOOKUP:
+            return _THEME_LOOKUP[part]
+    return None
+
+
+def theme_of(qs: QualityStatement) -> Theme:
+    return THEMES[qs.theme - 1]

@@ -1,0 +1,376 @@
+"""The CQC scoring method for local authority assessments, as pure functions (no I/O).
+
+Each evidence category is scored 1–4. A quality statement's percentage is the total of its category
+scores over 4 × the categories scored; the overall percentage is the total of the quality statement
+scores over 4 × the statements assessed. CQC rounds every percentage *up* to a whole per cent, so the
+arithmetic here is exact integer ceiling division, never `round()` (62.5 → 62) or float `ceil`.
+Every figure a document shows comes from `score_workbook`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .contract import ACTION_STATUSES, QUALITY_STATEMENTS, THEMES, QualityStatement, Theme
+from .model import Benchmark, Message, Metric, ScoreRow, Workbook
+
+
+@dataclass(frozen=True)
+class Rating:
+    score: int
+    label: str
+    low: int
+    high: int
+
+    @property
+    def band(self) -> str:
+        return f"{self.low}\u2013{self.high}%"
+
+
+RATINGS: tuple[Rating, ...] = (
+    Rating(1, "Inadequate", 25, 38),
+    Rating(2, "Requires improvement", 39, 62),
+    Rating(3, "Good", 63, 87),
+    Rating(4, "Outstanding", 88, 100),
+)
+_RATING_BY_LABEL = {r.label.lower(): r for r in RATINGS}
+
+
+def pct_up(numerator: int, denominator: int) -> int:
+    """100 × numerator / denominator rounded up to a whole per cent, in exact integer arithmetic."""
+    if denominator <= 0:
+        raise ValueError("denominator must be positive")
+    return -(-100 * numerator // denominator)
+
+
+def rating_for_pct(pct: int) -> Rating:
+    """The CQC band a percentage falls in (anything below 25 can only arise from bad data: Inadequate)."""
+    for rating in RATINGS:
+        if pct <= rating.high:
+            return rating
+    raise ValueError(f"percentage out of range: {pct}")
+
+
+def rating_for_score(score: int) -> Rating:
+    return RATINGS[score - 1]
+
+
+def rating_named(label: str) -> Rating | None:
+    return _RATING_BY_LABEL.get(" ".join(str(label).split()).lower())
+
+
+@dataclass(frozen=True)
+class StatementResult:
+    """A quality statement's computed result. `basis` says where the score came from."""
+
+    quality_statement: QualityStatement
+    theme: Theme
+    categories: dict[str, int]
+    pct: int | None
+    score: int | None
+    basis: str  # "evidence categories" | "entered score" | "not assessed"
+    draft_score: int | None = None
+
+    @property
+    def assessed(self) -> bool:
+        return self.score is not None
+
+    @property
+    def rating(self) -> Rating | None:
+        return rating_for_score(self.score) if self.score else None
+
+    @property
+    def category_total(self) -> int:
+        return sum(self.categories.values())
+
+    @property
+    def changed_from_draft(self) -> bool:
+        return self.draft_score is not None and self.score is not None and self.draft_score != self.score
+
+
+@dataclass(frozen=True)
+class ThemeResult:
+    """A theme's percentage. CQC publishes none, so this is always *derived* from its statements."""
+
+    theme: Theme
+    statements: tuple[StatementResult, ...]
+    pct: int | None
+    derived: bool = True
+
+    @property
+    def rating(self) -> Rating | None:
+        return rating_for_pct(self.pct) if self.pct is not None else None
+
+
+@dataclass(frozen=True)
+class Overall:
+    total: int
+    assessed: int
+    pct: int
+    rating: Rating
+
+
+@dataclass(frozen=True)
+class RankedCouncil:
+    council: str
+    region: str
+    sub_region: str
+    pct: int | None
+    pct_basis: str  # "published" | "computed from quality statement scores" | "this assessment" | ""
+    rating: str | None
+    position: int | None
+    is_subject: bool
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Where the council stands in a group of councils by overall %, ties ranked jointly."""
+
+    group: str
+    position: int
+    joint: bool
+    out_of: int
+    without_score: int
+
+    @property
+    def highest(self) -> bool:
+        return self.position == 1 and not self.joint
+
+    @property
+    def phrase(self) -> str:
+        """"joint second of 13", "highest of 2", "fourth of 9"."""
+        words = "highest" if self.highest else ("joint " if self.joint else "") + ordinal(self.position)
+        return f"{words} of {self.out_of}"
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    metric: Metric
+    difference: float
+    comparison: str  # "better" | "similar" | "worse" | "not stated"
+    basis: str  # "CQC" (the report's own words) | "computed" | ""
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything computed from one workbook; renderers read only this and the workbook."""
+
+    workbook: Workbook
+    statements: tuple[StatementResult, ...]
+    themes: tuple[ThemeResult, ...]
+    overall: Overall | None
+    benchmarks: tuple[RankedCouncil, ...] = ()
+    region_ranking: Ranking | None = None
+    sub_region_ranking: Ranking | None = None
+    metrics: tuple[MetricResult, ...] = ()
+    action_counts: dict[tuple[int, str], int] = field(default_factory=dict)
+    warnings: tuple[Message, ...] = ()
+
+    @property
+    def draft_changes(self) -> tuple[StatementResult, ...]:
+        return tuple(s for s in self.statements if s.changed_from_draft)
+
+    @property
+    def below_good(self) -> tuple[StatementResult, ...]:
+        return tuple(s for s in self.statements if s.assessed and s.score < 3)
+
+    @property
+    def not_assessed(self) -> tuple[StatementResult, ...]:
+        return tuple(s for s in self.statements if not s.assessed)
+
+    @property
+    def categories_used(self) -> tuple[str, ...]:
+        """The evidence categories scored anywhere, in CQC's order (Outcomes only when used)."""
+        from .contract import EVIDENCE_CATEGORIES
+
+        used = {c for s in self.statements for c in s.categories}
+        return tuple(c for c in EVIDENCE_CATEGORIES if c in used or c != "Outcomes")
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+             "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+             "eighteenth", "nineteenth", "twentieth")
+
+
+def ordinal(n: int) -> str:
+    if 1 <= n <= len(_ORDINALS):
+        return _ORDINALS[n - 1]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def score_statement(row: ScoreRow) -> StatementResult:
+    """Category scores decide the statement; a directly entered score is used only when there are none."""
+    if row.categories:
+        total, count = sum(row.categories.values()), len(row.categories)
+        pct = pct_up(total, 4 * count)
+        return StatementResult(row.quality_statement, row.theme, dict(row.categories), pct,
+                               rating_for_pct(pct).score, "evidence categories", row.draft_score)
+    if row.score is not None:
+        return StatementResult(row.quality_statement, row.theme, {}, pct_up(row.score, 4), row.score,
+                               "entered score", row.draft_score)
+    return StatementResult(row.quality_statement, row.theme, {}, None, None, "not assessed", row.draft_score)
+
+
+def score_overall(statements: tuple[StatementResult, ...] | list[StatementResult]) -> Overall | None:
+    scores = [s.score for s in statements if s.score is not None]
+    if not scores:
+        return None
+    pct = pct_up(sum(scores), 4 * len(scores))
+    return Overall(sum(scores), len(scores), pct, rating_for_pct(pct))
+
+
+def score_themes(statements: tuple[StatementResult, ...]) -> tuple[ThemeResult, ...]:
+    results = []
+    for theme in THEMES:
+        own = tuple(s for s in statements if s.theme == theme)
+        overall = score_overall(own)
+        results.append(ThemeResult(theme, own, overall.pct if overall else None))
+    return tuple(results)
+
+
+def benchmark_pct(bench: Benchmark) -> tuple[int | None, str]:
+    """A benchmark council's overall %: as published, else computed from its nine published QS scores."""
+    if bench.overall_pct is not None:
+        return bench.overall_pct, "published"
+    if len(bench.qs_scores) == len(QUALITY_STATEMENTS):
+        return pct_up(sum(bench.qs_scores.values()), 4 * len(bench.qs_scores)), \
+            "computed from quality statement scores"
+    return None, ""
+
+
+def rank(subject_pct: int, others: list[int]) -> tuple[int, bool]:
+    """Competition ranking: 1 + the number strictly higher; joint when another council has the same %."""
+    return 1 + sum(1 for p in others if p > subject_pct), subject_pct in others
+
+
+def _same_council(a: str, b: str) -> bool:
+    return " ".join(a.split()).lower() == " ".join(b.split()).lower()
+
+
+def rank_benchmarks(workbook: Workbook, overall: Overall | None) -> tuple[
+        tuple[RankedCouncil, ...], Ranking | None, Ranking | None, list[Message]]:
+    """Rank the council among its region and sub-region. The council's own % is always the computed one."""
+    a = workbook.assessment
+    warnings: list[Message] = []
+    rows: list[tuple[Benchmark, int | None, str, bool]] = []
+    for bench in workbook.benchmarks:
+        pct, basis = benchmark_pct(bench)
+        if bench.overall_pct is not None and len(bench.qs_scores) == len(QUALITY_STATEMENTS):
+            from_qs = pct_up(sum(bench.qs_scores.values()), 4 * len(bench.qs_scores))
+            if from_qs != bench.overall_pct:
+                warnings.append(Message(bench.place, f"{bench.council}: overall score {bench.overall_pct}% "
+                                        f"differs from {from_qs}% computed from its quality statement scores",
+                                        "warning"))
+        subject = _same_council(bench.council, a.council)
+        if subject and overall is not None:
+            if pct is not None and pct != overall.pct:
+                warnings.append(Message(bench.place, f"Benchmarks gives {a.council} {pct}%, but this assessment "
+                                        f"computes {overall.pct}%; the computed figure is used for ranking",
+                                        "warning"))
+            pct, basis = overall.pct, "this assessment"
+        rows.append((bench, pct, basis, subject))
+    if overall is not None and not any(r[3] for r in rows) and rows:
+        rows.append((Benchmark(a.council, a.region, a.sub_region, None, overall.rating.label),
+                     overall.pct, "this assessment", True))
+
+    def ranking(members: list[tuple[Benchmark, int | None, str, bool]], group: str) -> Ranking | None:
+        if overall is None or not any(m[3] for m in members):
+            return None
+        others = [m[1] for m in members if not m[3] and m[1] is not None]
+        position, joint = rank(overall.pct, others)
+        return Ranking(group, position, joint, len(others) + 1, sum(1 for m in members if m[1] is None))
+
+    in_region = [r for r in rows if _same_council(r[0].region, a.region)]
+    in_sub = [r for r in in_region if a.sub_region and _same_council(r[0].sub_region, a.sub_region)]
+    region_rank = ranking(in_region, a.region)
+    sub_rank = ranking(in_sub, a.sub_region) if a.sub_region else None
+    scored = [r[1] for r in in_region if r[1] is not None]
+    table = []
+    for bench, pct, basis, subject in in_region:
+        position = 1 + sum(1 for p in scored if p > pct) if pct is not None else None
+        rating = overall.rating.label if subject and overall else bench.rating
+        table.append(RankedCouncil(bench.council, bench.region, bench.sub_region, pct, basis, rating, position,
+                                   subject))
+    table.sort(key=lambda c: (c.position is None, c.position or 0, c.council))
+    return tuple(table), region_rank, sub_rank, warnings
+
+
+_WORSE, _BETTER, _SIMILAR = ("worse", "below", "lower"), ("better", "above", "higher"), ("similar", "in line", "same")
+
+
+def compare_metric(metric: Metric) -> MetricResult:
+    """Better/similar/worse: the report's own words where given, otherwise computed from the direction.
+
+    The computed comparison calls a value "similar" within 5% of the England average (relative); CQC
+    itself uses significance tests we cannot repeat, so such results are labelled "computed".
+    """
+    difference = metric.council_value - metric.england_average
+    words = metric.cqc_comparison.lower()
+    if words:
+        for label, keys in (("worse", _WORSE), ("better", _BETTER), ("similar", _SIMILAR)):
+            if any(k in words for k in keys):
+                return MetricResult(metric, difference, label, "CQC")
+    if metric.higher_is_better is None:
+        return MetricResult(metric, difference, "not stated", "")
+    if abs(difference) <= 0.05 * abs(metric.england_average):
+        return MetricResult(metric, difference, "similar", "computed")
+    good = (difference > 0) == metric.higher_is_better
+    return MetricResult(metric, difference, "better" if good else "worse", "computed")
+
+
+def count_actions(workbook: Workbook) -> dict[tuple[int, str], int]:
+    """Actions by (theme number, status), every combination present (zeros included) for tables."""
+    counts = Counter((a.theme.number, a.status) for a in workbook.actions)
+    return {(t.number, s): counts.get((t.number, s), 0) for t in THEMES for s in ACTION_STATUSES}
+
+
+def reconcile(workbook: Workbook, statements: tuple[StatementResult, ...], overall: Overall | None) -> list[Message]:
+    """Warn wherever the workbook states a published figure that differs from the computed one."""
+    warnings = []
+    for row, result in zip(workbook.scores, statements):
+        name = row.quality_statement.name
+        if row.categories and row.score is not None and row.score != result.score:
+            warnings.append(Message(row.places.get("score", row.place),
+                                    f"{name}: published score {row.score} differs from the computed score "
+                                    f"{result.score} ({result.category_total}/{4 * len(row.categories)} = "
+                                    f"{result.pct}%)", "warning"))
+        if row.published_pct is not None and result.pct is not None and row.published_pct != result.pct:
+            warnings.append(Message(row.places.get("published_pct", row.place),
+                                    f"{name}: published {row.published_pct}% differs from the computed "
+                                    f"{result.pct}%", "warning"))
+        if row.published_pct is not None and result.pct is None:
+            warnings.append(Message(row.places.get("published_pct", row.place),
+                                    f"{name}: a published {row.published_pct}% is given but the statement "
+                                    "has no scores", "warning"))
+    a = workbook.assessment
+    if overall is not None and a.published_overall_pct is not None and a.published_overall_pct != overall.pct:
+        warnings.append(Message(a.places.get("published_overall_pct", "Assessment"),
+                                f"published overall score {a.published_overall_pct}% differs from the computed "
+                                f"{overall.pct}% ({overall.total}/{4 * overall.assessed})", "warning"))
+    if overall is not None and a.published_rating and a.published_rating.lower() != overall.rating.label.lower():
+        warnings.append(Message(a.places.get("published_rating", "Assessment"),
+                                f"published overall rating '{a.published_rating}' differs from the computed "
+                                f"rating '{overall.rating.label}' ({overall.pct}%)", "warning"))
+    return warnings
+
+
+def score_workbook(workbook: Workbook) -> Result:
+    """Compute every figure the briefing and annex show, and the reconciliation warnings."""
+    statements = tuple(score_statement(row) for row in workbook.scores)
+    overall = score_overall(statements)
+    table, region_rank, sub_rank, bench_warnings = rank_benchmarks(workbook, overall)
+    warnings = reconcile(workbook, statements, overall) + bench_warnings
+    return Result(
+        workbook=workbook,
+        statements=statements,
+        themes=score_themes(statements),
+        overall=overall,
+        benchmarks=table,
+        region_ranking=region_rank,
+        sub_region_ranking=sub_rank,
+        metrics=tuple(compare_metric(m) for m in workbook.metrics),
+        action_counts=count_actions(workbook),
+        warnings=tuple(warnings),
+    )
