@@ -1,0 +1,114 @@
+"""`cqcdocs init`: a blank source workbook in the contract, ready for an officer to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, EVIDENCE_CATEGORIES, FINDING_SECTIONS,
+                       QUALITY_STATEMENTS, SHEETS, THEMES)
+from .output import write_all
+
+_INSTRUCTIONS = (
+    "How to fill in this workbook",
+    "",
+    "One workbook holds everything cqcdocs needs for the briefing and annex. Fill in each sheet; "
+    "cqcdocs validate <this file> lists anything it cannot use, with the cell.",
+    "Assessment: one value per field. Council, Region and Assessment published are required.",
+    "Scores: score each evidence category 1-4 for each quality statement. Leave a whole row blank if the "
+    "statement was not assessed. Score is only needed when you have no category scores.",
+    "Findings: one row per finding. Wrap words in **double asterisks** to make them bold.",
+    "Dates: a real Excel date, or text such as 14/05/2026 (day first) or May 2026.",
+    "Percentages: 70.57%, 70.57 or 0.7057.",
+    "Extra sheets and columns are ignored; blank rows are skipped.",
+    "",
+    "Method: a quality statement's % is its category scores over 4 x the categories scored, rounded up; "
+    "the overall % is the quality statement scores over 4 x the statements assessed, rounded up. "
+    "Bands: 25-38% Inadequate, 39-62% Requires improvement, 63-87% Good, 88-100% Outstanding.",
+)
+
+_WIDE = {"Finding", "Action", "Area for development", "Update", "Value", "Quality statement", "Question",
+         "Indicator", "Recommendation", "Source", "Purpose", "Step", "Milestone", "Meeting", "Council"}
+
+
+def write_blank_workbook(path: Path) -> None:
+    """Write the blank workbook at PATH (whole or not at all)."""
+    write_all([(Path(path), _write)])
+
+
+def _list_validation(formula: str, prompt: str):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True)
+    dv.error, dv.errorTitle, dv.prompt = f"Choose from the list: {prompt}", "Not in the list", prompt
+    dv.showErrorMessage = dv.showInputMessage = True
+    return dv
+
+
+def _write(path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    info = wb.active
+    info.title = "Instructions"
+    for r, line in enumerate(_INSTRUCTIONS, start=1):
+        info.cell(r, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
+    info["A1"].font = Font(bold=True, size=14)
+    info.column_dimensions["A"].width = 110
+
+    # Hidden lists feed the drop-downs, so the choices live in one visible place.
+    lists = wb.create_sheet("Lists")
+    choices = {"Theme": [t.name for t in THEMES], "Section": list(FINDING_SECTIONS),
+               "Status": list(ACTION_STATUSES), "Quality statement": [q.name for q in QUALITY_STATEMENTS],
+               "Rating": ["Inadequate", "Requires improvement", "Good", "Outstanding"], "Yes/No": ["Y", "N"]}
+    ranges = {}
+    for c, (name, values) in enumerate(choices.items(), start=1):
+        col = chr(64 + c)
+        lists.cell(1, c, name).font = Font(bold=True)
+        for r, value in enumerate(values, start=2):
+            lists.cell(r, c, value)
+        ranges[name] = f"Lists!${col}$2:${col}${len(values) + 1}"
+    lists.sheet_state = "hidden"
+
+    for sheet in SHEETS:
+        ws = wb.create_sheet(sheet.name)
+        for c, column in enumerate(sheet.columns, start=1):
+            cell = ws.cell(1, c, column.name)
+            cell.font = Font(bold=True)
+            letter = cell.column_letter
+            ws.column_dimensions[letter].width = 45 if column.name in _WIDE else max(14, len(column.name) + 2)
+        ws.freeze_panes = "A2"
+        last = 1000
+
+        def validate(column_name: str, dv) -> None:
+            for c, column in enumerate(sheet.columns, start=1):
+                if column.name == column_name:
+                    letter = ws.cell(1, c).column_letter
+                    ws.add_data_validation(dv)
+                    dv.add(f"{letter}2:{letter}{last}")
+
+        if sheet.name == "Assessment":
+            for r, (field, required) in enumerate(ASSESSMENT_FIELDS, start=2):
+                ws.cell(r, 1, field).font = Font(bold=required)
+            ws.cell(ASSESSMENT_FIELDS.index(("Protective marking", False)) + 2, 2, "OFFICIAL")
+            ws.cell(ASSESSMENT_FIELDS.index(("Wards affected", False)) + 2, 2, "All wards")
+            ws.cell(ASSESSMENT_FIELDS.index(("Key decision", False)) + 2, 2, "N")
+        if sheet.name == "Scores":
+            for r, qs in enumerate(QUALITY_STATEMENTS, start=2):
+                ws.cell(r, 1, THEMES[qs.theme - 1].name)
+                ws.cell(r, 2, qs.name)
+            score = DataValidation(type="whole", operator="between", formula1="1", formula2="4", allow_blank=True)
+            score.error, score.errorTitle = "A score is a whole number from 1 to 4.", "Score 1-4"
+            score.showErrorMessage = True
+            ws.add_data_validation(score)
+            for c, column in enumerate(sheet.columns, start=1):
+                if column.name in EVIDENCE_CATEGORIES or column.name in ("Score", "Draft score"):
+                    letter = ws.cell(1, c).column_letter
+                    score.add(f"{letter}2:{letter}{len(QUALITY_STATEMENTS) + 1}")
+        for column_name, list_name in (("Theme", "Theme"), ("Section", "Section"), ("Status", "Status"),
+                                       ("Rating", "Rating"), ("Higher is better", "Yes/No")):
+            validate(column_name, _list_validation(ranges[list_name], ", ".join(choices[list_name])))
+        if sheet.name in ("Findings", "Metrics"):
+            validate("Quality statement", _list_validation(ranges["Quality statement"], "one of CQC's nine"))
+    wb.save(path)

@@ -1,0 +1,108 @@
+"""Each accepted form of a cell, and the exact error for each rejected one (docs/workbook.md)."""
+
+from datetime import date, datetime
+
+import pytest
+
+from cqcdocs.contract import find_quality_statement, find_theme, normalise
+from cqcdocs.load import (Cell, Problems, parse_date, parse_number, parse_pct, parse_score, parse_text,
+                          parse_whole_pct, parse_yes_no)
+from cqcdocs.model import MonthDate, format_date, format_short_date
+
+
+def parse(parser, value, number_format="General", *args):
+    problems = Problems()
+    result = parser(Cell(value, "Sheet!C7", number_format), problems, *args)
+    return result, [str(m) for m in problems.messages]
+
+
+@pytest.mark.parametrize("value", [3, 3.0, "3", " 3 "])
+def test_score_accepted_forms(value):
+    assert parse(parse_score, value) == (3, [])
+
+
+@pytest.mark.parametrize("value, shown", [("three", "'three'"), (5, "'5'"), (0, "'0'"), (2.5, "'2.5'"),
+                                          (True, "'True'"), (datetime(2026, 1, 1), "'2026-01-01 00:00:00'")])
+def test_score_rejected_with_the_cell(value, shown):
+    assert parse(parse_score, value) == (None, [f"Sheet!C7: score must be a whole number 1–4, got {shown}"])
+
+
+@pytest.mark.parametrize("value, number_format, expected", [
+    (0.7057, "0.00%", 70.57), (0.7057, "General", 70.57), (70.57, "General", 70.57), ("70.57%", "General", 70.57),
+    ("70.57", "@", 70.57), (95, "General", 95), (0.95, "0%", 95), (1, "0%", 100), (0, "General", 0)])
+def test_percentage_accepted_forms(value, number_format, expected):
+    assert parse(parse_pct, value, number_format, "% positive") == (pytest.approx(expected), [])
+
+
+@pytest.mark.parametrize("value, message", [
+    ("lots", "Sheet!C7: % positive must be a number, got 'lots'"),
+    ("150%", "Sheet!C7: % positive must be between 0% and 100%, got '150%'"),
+    (-5, "Sheet!C7: % positive must be between 0% and 100%, got '-5'")])
+def test_percentage_rejected(value, message):
+    assert parse(parse_pct, value, "General", "% positive") == (None, [message])
+
+
+def test_whole_percentages_for_published_figures():
+    assert parse(parse_whole_pct, 0.73, "0%", "published %") == (73, [])
+    assert parse(parse_whole_pct, "72.5%", "General", "published %") == (
+        None, ["Sheet!C7: published % must be a whole per cent (CQC rounds up), got '72.5%'"])
+
+
+def test_numbers_from_percent_formatted_cells_are_per_cent():
+    assert parse(parse_number, 0.6516, "0.00%") == (pytest.approx(65.16), [])
+    assert parse(parse_number, "1,234.5") == (1234.5, [])
+
+
+@pytest.mark.parametrize("value, expected", [
+    (datetime(2026, 5, 14, 9, 30), date(2026, 5, 14)), (date(2026, 5, 14), date(2026, 5, 14)),
+    ("14/05/2026", date(2026, 5, 14)), ("1/4/26", date(2026, 4, 1)), ("2026-05-14", date(2026, 5, 14)),
+    ("14 May 2026", date(2026, 5, 14)), ("14th May 2026", date(2026, 5, 14)), ("4 Sept 2026", date(2026, 9, 4))])
+def test_date_accepted_forms(value, expected):
+    result, messages = parse(parse_date, value)
+    assert (result, messages) == (expected, []) and not isinstance(result, MonthDate)
+
+
+def test_month_only_dates_keep_their_precision():
+    result, messages = parse(parse_date, "May 2026")
+    assert isinstance(result, MonthDate) and result == date(2026, 5, 1) and messages == []
+    assert format_date(result) == "May 2026" and format_short_date(result) == "May 2026"
+
+
+@pytest.mark.parametrize("value, message", [
+    ("31/02/2026", "Sheet!C7: '31/02/2026' is not a real date"),
+    ("soon", "Sheet!C7: date must be a date such as 14/05/2026, 14 May 2026 or May 2026, got 'soon'"),
+    (45000, "Sheet!C7: date must be a date such as 14/05/2026, 14 May 2026 or May 2026, got '45000'")])
+def test_date_rejected(value, message):
+    assert parse(parse_date, value) == (None, [message])
+
+
+def test_date_formats():
+    assert format_date(date(2025, 7, 14), date(2025, 7, 17)) == "14\u201317 July 2025"
+    assert format_date(date(2025, 7, 30), date(2025, 8, 2)) == "30 July 2025 \u2013 2 August 2025"
+    assert format_short_date(date(2026, 4, 1)) == "01/04/2026"
+
+
+@pytest.mark.parametrize("value, expected", [("Y", True), ("yes", True), ("N", False), ("No", False),
+                                             (True, True)])
+def test_yes_no(value, expected):
+    assert parse(parse_yes_no, value) == (expected, [])
+
+
+def test_yes_no_rejected():
+    assert parse(parse_yes_no, "maybe") == (None, ["Sheet!C7: must be Y or N, got 'maybe'"])
+
+
+def test_text_is_cleaned_of_characters_word_cannot_hold():
+    assert parse(parse_text, "Bell\x07 and \ud800surrogate") == (
+        "Bell and surrogate", ["Sheet!C7: removed 2 control or invalid character(s) that Word cannot hold"])
+    assert parse(parse_text, 12.0) == ("12", [])
+    assert parse(parse_text, "  Urdu: اردو, Łódź  ") == ("Urdu: اردو, Łódź", [])
+
+
+def test_headers_and_names_match_ignoring_case_spacing_and_apostrophes():
+    assert normalise("  People’s   EXPERIENCE ") == normalise("Peoples experience") == "peoples experience"
+    assert find_quality_statement("Supporting People to live healthier lives").key == "healthier_lives"
+    assert find_quality_statement("Safe systems, pathways and Transitions").key == "safe_pathways"
+    assert find_theme("Theme Three – Ensuring Safety").number == 3
+    assert find_theme("How the local authority ensures safety within the system").number == 3
+    assert find_theme("Leadership").number == 4 and find_theme("Ensuring quality") is None
