@@ -1,0 +1,5 @@
+"""`python -m cqcdocs` runs the CLI."""
+
+from .cli import main
+
+main()
