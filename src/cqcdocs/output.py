@@ -56,4 +56,4 @@ def write_all(targets: list[tuple[Path, Callable[[Path], None]]]) -> list[Path]:
         for tmp, _ in temps:
             if tmp.exists():
                 tmp.unlink()
-    return [target for _, target in targets]
+    return [target for target, _ in targets]

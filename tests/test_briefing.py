@@ -1,0 +1,541 @@
+"""The Word briefing, read back with python-docx and as XML: the pack's sections in order, the figures from
+scoring, accessibility structure (alt text, header rows, no merged cells, language, title, headings), the
+committee version, determinism, templates, the Northmoor workbook, and LibreOffice rendering."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from cqcdocs import charts
+from cqcdocs.errors import TemplateError
+from cqcdocs.jobs import UnknownCommittee, find_meeting
+from cqcdocs.model import Message
+from cqcdocs.palette import ACCENT, RATING_FILL, RATING_TEXT, contrast
+from cqcdocs.paths import REFERENCE_DOCX, ROOT
+from cqcdocs.render_docx import bold_spans, clean, ranking_clause, write_briefing
+from cqcdocs.scoring import Ranking
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+GRID_CAPTION = "Scores by quality statement and evidence category"
+# The governance pack's grid (Rotherham 2026), statement by statement: people's experience, staff and
+# leaders, processes, partners.
+PACK_GRID = [(2, 3, 3, 2), (3, 3, 3, 3), (2, 2, 3, 2), (2, 3, 3, 2), (3, 3, 3, 3), (3, 3, 3, 3), (3, 3, 3, 2),
+             (3, 3, 3, 3), (3, 3, 3, 3)]
+PACK_PCTS = ["63%", "75%", "57%", "63%", "75%", "75%", "69%", "75%", "75%"]
+# Section headings (level 1) in the pack's order; cqcdocs adds an executive summary first and the peer-review,
+# performance and actions sections before the next steps.
+PACK_ORDER = ["Executive summary", "Governance relating to the CQC outcome", "Background", "Key assessment dates",
+              "Overall scores", "Summary of people's experiences", "Summary of strengths and areas for development",
+              "Staff survey highlights", "Key strengths", "Areas for development", "Next steps"]
+
+assert hasattr(charts, "briefing_charts"), "cqcdocs.charts.briefing_charts is the briefing's chart API"
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+def write(result, path: Path, **options) -> Path:
+    write_briefing(result, path, **options)
+    return path
+
+
+def parts(path: Path) -> dict[str, str]:
+    """Every XML part of the package, by name."""
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xml", ".rels"))}
+
+
+def headings(document) -> list[tuple[int, str]]:
+    return [(int(p.style.name.split()[-1]), p.text) for p in document.paragraphs
+            if p.style.name.startswith("Heading ")]
+
+
+def all_text(document) -> str:
+    texts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        texts.extend(cell.text for row in table.rows for cell in row.cells)
+    return "\n".join(texts)
+
+
+def table_named(document, caption: str):
+    for table in document.tables:
+        el = table._tbl.tblPr.find(qn("w:tblCaption"))
+        if el is not None and el.get(qn("w:val")) == caption:
+            return table
+    raise AssertionError(f"no table captioned {caption!r}")
+
+
+def cell_fill(cell) -> str | None:
+    shd = cell._tc.tcPr.find(qn("w:shd"))
+    return None if shd is None else shd.get(qn("w:fill"))
+
+
+def cell_colour(cell) -> str | None:
+    run = cell.paragraphs[0].runs[0]
+    return str(run.font.color.rgb) if run.font.color and run.font.color.type else None
+
+
+@pytest.fixture(scope="module")
+def briefing(example, tmp_path_factory):
+    """The example's internal briefing, with a reconciliation warning for the author's appendix."""
+    result, warnings = example
+    notes = list(warnings) + [Message("Scores!J4", "test note for the author", "warning")]
+    path = write(result, tmp_path_factory.mktemp("briefing") / "briefing.docx", warnings=notes,
+                 annex_name="rotherham-cqc-annex.xlsx")
+    return path, docx.Document(str(path)), parts(path)
+
+
+# --- content ----------------------------------------------------------------------------------------
+
+def test_sections_follow_the_pack(briefing):
+    _, document, _ = briefing
+    level1 = [text for level, text in headings(document) if level == 1]
+    assert [h for h in level1 if h in PACK_ORDER] == PACK_ORDER
+    levels = [level for level, _ in headings(document)]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:])), "a heading level is skipped"
+    overall = [text for level, text in headings(document) if level == 2][:4]
+    assert overall == ["Changes from the draft report", "Scores by quality statement", "Overall score and rating",
+                       "Comparison with other councils"]
+    for theme in ("Theme one \u2013 Working with people", "Theme four \u2013 Leadership"):
+        assert sum(1 for _, text in headings(document) if text == theme) == 3  # summary, strengths, areas
+
+
+def test_title_block(briefing, example):
+    result, _ = example
+    _, document, _ = briefing
+    paragraphs = [p for p in document.paragraphs]
+    assert paragraphs[0].style.name == "Title"
+    assert paragraphs[0].text == "Care Quality Commission (CQC) Assessment of Rotherham Adult Social Care"
+    text = all_text(document)
+    assert "Council: Rotherham Metropolitan Borough Council" in text
+    assert "Date: May 2026" in text
+    assert f"Protective marking: {result.workbook.assessment.protective_marking}" in text
+
+
+def test_grid_has_the_packs_scores_and_percentages(briefing):
+    _, document, _ = briefing
+    table = table_named(document, GRID_CAPTION)
+    header = [c.text for c in table.rows[0].cells]
+    assert header == ["Quality statement", "People's experience", "Staff and leaders", "Processes", "Partners",
+                      "Score", "Rating", "%"]
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert len(rows) == 9
+    assert [tuple(int(v) for v in row[1:5]) for row in rows] == PACK_GRID  # the 36 evidence scores
+    assert [row[7] for row in rows] == PACK_PCTS
+    assert [row[5] for row in rows] == ["3", "3", "2", "3", "3", "3", "3", "3", "3"]
+    assert [row[6] for row in rows] == ["Good", "Good", "Requires improvement"] + ["Good"] * 6
+    assert rows[0][0] == "Assessing needs" and rows[8][0] == "Learning, improvement and innovation"
+
+
+def test_ratings_are_words_on_their_palette_colours(briefing):
+    _, document, _ = briefing
+    table = table_named(document, GRID_CAPTION)
+    for row in table.rows[1:]:
+        rating = row.cells[6]
+        assert cell_fill(rating) == RATING_FILL[rating.text]
+        assert cell_colour(rating) == RATING_TEXT[rating.text]
+    header = table.rows[0].cells[0]
+    assert cell_fill(header) == ACCENT and cell_colour(header) == "FFFFFF"
+    assert all(run.bold for run in header.paragraphs[0].runs)
+
+
+def test_overall_score_rating_and_bands(briefing):
+    _, document, _ = briefing
+    text = all_text(document)
+    assert "Overall score: 73%" in text and "Overall rating: Good" in text
+    bands = [[c.text for c in row.cells] for row in table_named(document, "CQC rating bands").rows[1:]]
+    assert bands == [["Inadequate", "1", "25\u201338%"], ["Requires improvement", "2", "39\u201362%"],
+                     ["Good", "3", "63\u201387%"], ["Outstanding", "4", "88\u2013100%"]]
+    assert "23-38" not in text and "23\u201338" not in text
+
+
+def test_executive_summary_and_draft_changes(briefing):
+    _, document, _ = briefing
+    text = all_text(document)
+    assert "adult social care Good, with an overall score of 73%" in text
+    assert "Rated below Good: Equity in experience and outcomes (Requires improvement, 57%)." in text
+    assert text.count("Assessing needs and Safeguarding rose from Requires improvement to Good after the "
+                      "factual-accuracy challenge.") == 2  # the summary and the section
+
+
+def test_ranking_sentence(briefing, example):
+    result, _ = example
+    _, document, _ = briefing
+    # The pack claims "joint second ... (out of 13)"; the benchmark data has 6 councils with a score.
+    assert result.sub_region_ranking.highest and result.region_ranking.phrase == "second of 6"
+    sentences = [p.text for p in document.paragraphs if p.text.startswith("With an overall score of 73%")]
+    assert sentences and sentences[0].startswith(
+        "With an overall score of 73%, Rotherham is the highest scoring of the ")
+    assert "second of 6 councils in Yorkshire and the Humber with a published score (4 more have a published " \
+           "rating only)" in sentences[0]
+
+
+@pytest.mark.parametrize("ranking, rating_only, expected", [
+    (Ranking("Yorkshire and the Humber", 2, True, 13, 4), 4,
+     "joint second of 13 councils in Yorkshire and the Humber with a published score (4 more have a published "
+     "rating only)"),
+    (Ranking("South Yorkshire", 1, False, 4, 0), 0,
+     "the highest scoring of the 4 councils in South Yorkshire with a published score"),
+    (Ranking("North East", 1, True, 3, 1), 0,
+     "the joint highest scoring of the 3 councils in North East with a published score (1 more has no "
+     "published result)"),
+    (Ranking("East", 1, False, 1, 2), 1,
+     "the only council in East with a published score (1 more has a published rating only; 1 more has no "
+     "published result)"),
+])
+def test_ranking_clause_is_honest_about_councils_without_a_score(ranking, rating_only, expected):
+    assert ranking_clause(ranking, rating_only) == expected
+
+
+def test_people_strengths_and_areas_come_from_the_cqc_findings(briefing, example):
+    result, _ = example
+    _, document, _ = briefing
+    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    cqc = [f for f in result.workbook.findings if f.review.startswith("CQC")]
+    for section in ("People's experience", "Summary", "Key strength", "Area for development"):
+        own = [f for f in cqc if f.section == section]
+        assert own, section
+        for finding in own:
+            plain = finding.text.replace("**", "")
+            assert any(b.startswith(plain) for b in bullets), plain[:60]
+
+
+def test_peer_reviews_grouped_by_review_with_service_area(briefing, example):
+    result, _ = example
+    _, document, _ = briefing
+    reviews = list(dict.fromkeys(f.review for f in result.workbook.findings if not f.review.startswith("CQC")))
+    assert reviews, "the example has peer-review findings"
+    level2 = [text for level, text in headings(document) if level == 2]
+    for review in reviews:
+        assert review in level2
+        table = table_named(document, f"{review}: findings by theme")
+        assert [c.text for c in table.rows[0].cells] == ["Theme", "Finding", "Type", "Service area"]
+        expected = [f for f in result.workbook.findings if f.review == review]
+        assert len(table.rows) - 1 == len(expected)
+        themes = [int(row.cells[0].text.split(".")[0]) for row in table.rows[1:]]
+        assert themes == sorted(themes)
+    background = next(p.text for p in document.paragraphs if p.text.startswith("To prepare for the assessment"))
+    assert all(review in background for review in reviews)
+
+
+def test_staff_survey_table(briefing, example):
+    result, _ = example
+    _, document, _ = briefing
+    survey = [t for t in document.tables
+              if t._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val")).startswith("Staff survey")]
+    rows = [[c.text for c in row.cells] for t in survey for row in t.rows[1:]]
+    assert len(rows) == len(result.workbook.survey)
+    assert rows[0][0] == result.workbook.survey[0].question
+    assert all(re.fullmatch(r"\d+(\.\d)?%", row[1]) for row in rows)
+
+
+def test_metrics_and_actions_sections_when_the_workbook_has_them(briefing, example):
+    result, _ = example
+    _, document, _ = briefing
+    level1 = [text for level, text in headings(document) if level == 1]
+    assert ("Performance against the England average" in level1) == bool(result.metrics)
+    assert ("Improvement plan actions" in level1) == bool(result.workbook.actions)
+    if result.metrics:
+        table = table_named(document, "Performance against the England average")
+        words = [row.cells[3].text.split(" ")[0].lower() for row in table.rows[1:]]
+        assert words == [m.comparison.split(" ")[0] for m in result.metrics]
+
+
+def test_next_steps(briefing, example):
+    result, _ = example
+    _, document, _ = briefing
+    text = all_text(document)
+    for step in result.workbook.next_steps:
+        assert step.step in text
+
+
+# --- accessibility and structure ----------------------------------------------------------------------
+
+def test_every_picture_has_alt_text_and_a_caption(briefing, example):
+    result, _ = example
+    _, document, xml = briefing
+    expected = charts.briefing_charts(result)
+    doc_prs = re.findall(r"<wp:docPr [^>]*>", xml["word/document.xml"])
+    assert len(doc_prs) == len(expected) == len(document.inline_shapes) >= 4
+    for tag, chart in zip(doc_prs, expected):
+        descr = re.search(r'descr="([^"]*)"', tag).group(1)
+        assert len(descr) >= 40 and descr != chart.title
+        assert f'title="{chart.title}"' in tag.replace("&amp;", "&")
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption" and p.text.startswith("Figure")]
+    assert captions == [f"Figure {i}: {c.title}" for i, c in enumerate(expected, start=1)]
+
+
+def test_data_tables_repeat_their_header_row_and_never_merge_cells(briefing):
+    _, document, xml = briefing
+    assert len(document.tables) >= 6
+    for table in document.tables:
+        first = table._tbl.tr_lst[0]
+        assert first.trPr is not None and first.trPr.find(qn("w:tblHeader")) is not None
+        assert table._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val"))
+        assert len(table._tbl.tblPr.find(qn("w:tblDescription")).get(qn("w:val"))) > 20
+        look = table._tbl.tblPr.find(qn("w:tblLook"))
+        assert look.get(qn("w:firstRow")) == "1"
+    body = xml["word/document.xml"]
+    assert "gridSpan" not in body and "vMerge" not in body and "hMerge" not in body
+
+
+def test_no_empty_paragraphs(briefing):
+    _, document, _ = briefing
+    body = document.element.body
+    for p in body.iter(qn("w:p")):
+        if p.getparent() is not body:
+            continue
+        has_content = "".join(p.itertext()).strip() or p.find(".//" + qn("w:drawing")) is not None
+        assert has_content, "an empty paragraph used for spacing"
+
+
+def test_language_is_uk_english(briefing):
+    _, document, xml = briefing
+    styles = xml["word/styles.xml"]
+    defaults = re.search(r"<w:rPrDefault>.*?</w:rPrDefault>", styles, re.S).group(0)
+    assert 'w:lang w:val="en-GB"' in defaults
+    normal = re.search(r'<w:style [^>]*w:styleId="Normal".*?</w:style>', styles, re.S).group(0)
+    assert 'w:lang w:val="en-GB"' in normal
+    assert "<dc:language>en-GB</dc:language>" in xml["docProps/core.xml"]
+
+
+def test_core_properties_are_set_and_fixed(briefing, example):
+    result, _ = example
+    _, document, _ = briefing
+    props = document.core_properties
+    a = result.workbook.assessment
+    assert props.title == a.report_title
+    assert "Rotherham" in props.subject and props.author and "CQC" in props.keywords
+    fixed = datetime(a.published.year, a.published.month, a.published.day)
+    assert [d.replace(tzinfo=None) for d in (props.created, props.modified, props.last_printed)] == [fixed] * 3
+    assert props.revision == 1
+
+
+def test_table_of_contents_field_updates_on_open(briefing):
+    _, _, xml = briefing
+    body = xml["word/document.xml"]
+    assert 'TOC \\o "1-3" \\h \\z \\u' in body
+    assert "Right-click to update the table of contents" in body
+    assert '<w:updateFields w:val="true"/>' in xml["word/settings.xml"]
+
+
+def test_header_and_footer_carry_marking_and_page_x_of_y(briefing, example):
+    result, _ = example
+    _, document, xml = briefing
+    marking = result.workbook.assessment.protective_marking
+    for section in document.sections:
+        assert marking in section.header.paragraphs[0].text
+        footer = section.footer._element.xml
+        assert " PAGE " in footer and " NUMPAGES " in footer and marking in footer
+        assert "Page 1 of 1" in "".join(p.text for p in section.footer.paragraphs)  # cached field results
+        assert abs(section.page_width.cm - 21.0) < 0.01 and abs(section.page_height.cm - 29.7) < 0.01
+        assert abs(section.left_margin.cm - 2.0) < 0.01 and abs(section.top_margin.cm - 2.0) < 0.01
+
+
+def test_bold_markup_becomes_bold_runs(briefing, example):
+    result, _ = example
+    _, document, _ = briefing
+    marked = next(f for f in result.workbook.findings if f.review.startswith("CQC") and "**" in f.text)
+    inner = re.search(r"\*\*(.+?)\*\*", marked.text).group(1)
+    plain = marked.text.replace("**", "")
+    paragraph = next(p for p in document.paragraphs if p.text.startswith(plain))
+    assert any(run.bold and run.text == inner for run in paragraph.runs)
+    assert any(not run.bold for run in paragraph.runs)
+    assert "**" not in all_text(document)
+
+
+def test_bold_parser_leaves_unmatched_markers_literal():
+    assert bold_spans("a **b** c **d") == [("a ", False), ("b", True), (" c **d", False)]
+    assert bold_spans("****") == [("****", False)]
+    assert bold_spans("**x** **y**") == [("x", True), (" ", False), ("y", True)]
+    assert bold_spans("bell\x07 and\ufffe") == [("bell and", False)]
+    assert clean("a\x00b\x1fc\td") == "abc\td"
+
+
+def test_headings_and_body_are_accessible_colours():
+    document = docx.Document(str(REFERENCE_DOCX))
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+        colour = str(document.styles[name].font.color.rgb)
+        assert colour == ACCENT and contrast(colour, "FFFFFF") >= 4.5
+    assert document.styles["Normal"].font.size.pt == 11
+    assert document.styles["Normal"].font.name == "Arial"
+    for name in ("Caption", "Header", "Footer"):
+        assert contrast(str(document.styles[name].font.color.rgb), "FFFFFF") >= 4.5
+
+
+def test_reference_template_is_built_from_its_script(tmp_path):
+    """templates/reference.docx is exactly what templates/build_reference.py makes (part by part)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "reference.docx"
+    subprocess.run([sys.executable, str(ROOT / "templates" / "build_reference.py"), str(out)], check=True,
+                   capture_output=True)
+    assert parts(out) == parts(REFERENCE_DOCX)
+    assert not zipfile.ZipFile(REFERENCE_DOCX).read("word/document.xml").count(b"<w:p>")
+
+
+def test_passes_the_accessibility_checker(briefing):
+    check = pytest.importorskip("cqcdocs.check")
+    path, _, _ = briefing
+    problems = check.check_file(path)
+    errors = [p for p in problems if getattr(p, "level", "error") == "error"]
+    assert errors == [], "\n".join(str(p) for p in errors)
+
+
+def test_text_xml_cannot_hold_is_dropped(example, tmp_path):
+    result, _ = example
+    finding = next(f for f in result.workbook.findings if f.section == "Key strength")
+    dirty = dataclasses.replace(finding, text="Control\x01 char\x0b text\ud800 here")
+    workbook = dataclasses.replace(result.workbook, findings=(dirty,) + result.workbook.findings)
+    path = write(dataclasses.replace(result, workbook=workbook), tmp_path / "dirty.docx")
+    assert "Control char text here" in all_text(docx.Document(str(path)))
+
+
+# --- versions and options ---------------------------------------------------------------------------
+
+def test_committee_version_front_matter(example, tmp_path):
+    result, _ = example
+    meeting = find_meeting(result.workbook, "Health Select Commission")
+    path = write(result, tmp_path / "hsc.docx", committee=meeting, annex_name="rotherham-cqc-annex.xlsx")
+    document = docx.Document(str(path))
+    text = all_text(document)
+    a = result.workbook.assessment
+    for line in ("Committee: Health Select Commission", "Date of meeting: 14 May 2026", f"Report title: {a.report_title}",
+                 f"Key decision: {'Yes' if a.key_decision else 'No'}", "Wards affected: "):
+        assert line in text
+    if a.report_author:
+        assert f"Report author: {a.report_author}" in text
+    if a.approving_director:
+        assert f"Approving director: {a.approving_director}" in text
+    level1 = [t for lvl, t in headings(document) if lvl == 1]
+    assert level1[:4] == ["Report details", "Recommendations", "List of appendices", "Executive summary"]
+    recommendations = [p for p in document.paragraphs if p.style.name == "List Number"
+                       and p.text.startswith("That ")]
+    assert recommendations and all(p.text.startswith("That Health Select Commission ") for p in recommendations)
+    assert len(recommendations) == max(1, len(result.workbook.recommendations))
+    # The recommendations are their own list, numbered from 1, not a continuation of another list.
+    num_ids = {p._p.pPr.numPr.numId.val for p in recommendations}
+    style_num = document.styles["List Number"].element.pPr.numPr.numId.val
+    assert len(num_ids) == 1 and style_num not in num_ids
+    assert "Appendix 1 \u2013 rotherham-cqc-annex.xlsx" in text
+    assert "Date: " not in text  # the meeting date stands for the report date
+    assert document.core_properties.category == "Committee report: Health Select Commission"
+
+
+def test_default_recommendation_when_the_workbook_has_none(example, tmp_path):
+    result, _ = example
+    workbook = dataclasses.replace(result.workbook, recommendations=())
+    meeting = find_meeting(workbook, "Cabinet")
+    path = write(dataclasses.replace(result, workbook=workbook), tmp_path / "cabinet.docx", committee=meeting)
+    document = docx.Document(str(path))
+    recommendations = [p.text for p in document.paragraphs if p.style.name == "List Number"
+                       and p.text.startswith("That ")]
+    assert recommendations == [recommendations[0]]
+    assert recommendations[0].startswith("That Cabinet notes the outcome of the CQC assessment")
+    assert "List of appendices" in [t for _, t in headings(document)] and "None." in all_text(document)
+
+
+def test_unknown_committee_names_the_meetings(example):
+    result, _ = example
+    with pytest.raises(UnknownCommittee, match=r"'Scrutiny Board' is not in the Governance sheet; its meetings "
+                                               r"are: .*Health Select Commission.*Cabinet"):
+        find_meeting(result.workbook, "Scrutiny Board")
+
+
+def test_final_drops_the_author_appendix(example, tmp_path):
+    result, _ = example
+    notes = [Message("Scores!J4", "a note", "warning")]
+    draft = docx.Document(str(write(result, tmp_path / "draft.docx", warnings=notes)))
+    final = docx.Document(str(write(result, tmp_path / "final.docx", warnings=notes, final=True)))
+    assert "Appendix: notes for the author" in [t for _, t in headings(draft)]
+    assert "Scores!J4: a note" in all_text(draft)
+    assert "Appendix: notes for the author" not in [t for _, t in headings(final)]
+    assert "Scores!J4" not in all_text(final)
+    assert final.core_properties.content_status == "Final"
+
+
+def test_two_runs_give_identical_documents(example, tmp_path):
+    result, warnings = example
+    first = write(result, tmp_path / "a.docx", warnings=warnings)
+    second = write(result, tmp_path / "b.docx", warnings=warnings)
+    assert parts(first)["word/document.xml"] == parts(second)["word/document.xml"]
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_bad_template_is_a_template_error(example, tmp_path):
+    result, _ = example
+    text_file = tmp_path / "styles.txt"
+    text_file.write_text("not a document")
+    with pytest.raises(TemplateError, match=r"^styles\.txt: not a Word document"):
+        write(result, tmp_path / "x.docx", template=text_file)
+    fake = tmp_path / "fake.docx"
+    fake.write_text("not a zip")
+    with pytest.raises(TemplateError, match=r"^fake\.docx: not a Word document"):
+        write(result, tmp_path / "x.docx", template=fake)
+    with pytest.raises(TemplateError, match=r"^missing\.docx: template not found"):
+        write(result, tmp_path / "x.docx", template=tmp_path / "missing.docx")
+    lacking = tmp_path / "council.docx"
+    document = docx.Document(str(REFERENCE_DOCX))
+    for name in ("Caption", "List Number"):
+        style = document.styles[name].element
+        style.getparent().remove(style)
+    document.save(str(lacking))
+    with pytest.raises(TemplateError, match=r"^council\.docx: template lacks the styles List Number, Caption"):
+        write(result, tmp_path / "x.docx", template=lacking)
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_a_council_template_supplies_the_styles(example, tmp_path):
+    result, _ = example
+    template = tmp_path / "council.docx"
+    document = docx.Document(str(REFERENCE_DOCX))
+    document.styles["Heading 1"].font.color.rgb = docx.shared.RGBColor.from_string("005A30")
+    document.add_paragraph("Template body text that must not appear")
+    document.save(str(template))
+    path = write(result, tmp_path / "styled.docx", template=template)
+    styled = docx.Document(str(path))
+    assert str(styled.styles["Heading 1"].font.color.rgb) == "005A30"
+    assert "Template body text" not in all_text(styled)
+    assert styled.paragraphs[0].style.name == "Title"
+
+
+# --- the Northmoor workbook: nothing of Rotherham leaks in --------------------------------------------
+
+def test_northmoor_briefing(northmoor, tmp_path):
+    result, warnings = northmoor
+    path = write(result, tmp_path / "northmoor.docx", warnings=warnings)
+    document = docx.Document(str(path))
+    text = all_text(document)
+    assert result.overall.rating.label == "Requires improvement"
+    assert f"adult social care Requires improvement, with an overall score of {result.overall.pct}%" in text
+    grid = table_named(document, GRID_CAPTION)
+    header = [c.text for c in grid.rows[0].cells]
+    row = next(r for r in grid.rows if r.cells[0].text == "Partnerships and communities")
+    assert "Outcomes" in header  # Northmoor scores Outcomes for one statement, so the grid shows it
+    assert row.cells[header.index("Rating")].text == "Not assessed" and row.cells[header.index("%")].text == "\u2013"
+    assert "Not assessed: Partnerships and communities" in text
+    everything = "\n".join(parts(path).values())
+    for word in ("Rotherham", "South Yorkshire", "Yorkshire"):
+        assert word not in everything
+
+
+# --- LibreOffice --------------------------------------------------------------------------------------
+
+def test_libreoffice_renders_the_briefing(briefing, example, to_pdf, pdf_text):
+    path, _, _ = briefing
+    marking = example[0].workbook.assessment.protective_marking
+    text, pages = pdf_text(to_pdf(path))
+    assert pages >= 5
+    flat = " ".join(text.split())
+    assert f"Page 1 of {pages}" in flat and f"Page {pages} of {pages}" in flat
+    for expected in (marking, "Overall score: 73%", "Overall rating: Good", "Scores by quality statement",
+                     "Requires improvement", "Next steps"):
+        assert expected in flat
