@@ -243,5 +243,5 @@ def check(files: tuple[Path, ...], as_json: bool, lang: str) -> None:
     else:
         for p in problems:
             click.echo(str(p))
-        click.echo(summary(problems))
+        click.echo(summary(problems, files=len(files)))
     sys.exit(1 if any(p.level == "error" for p in problems) else 0)
