@@ -1,0 +1,405 @@
+"""The Excel annex: the briefing's figures laid out for checking and re-use, with native Excel charts.
+
+Written with XlsxWriter (it alone gives charts alt text, Excel tables and data bars). Every figure
+comes from `scoring.Result`; workbook text is always written as a string, never a formula.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from .contract import ACTION_STATUSES, EVIDENCE_CATEGORIES, THEMES
+from .model import format_date
+from .palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISON_FILL, HEADER_TEXT, OTHERS,
+                      RATING_FILL, RATING_TEXT, SUBJECT)
+from .scoring import RATINGS, Result
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+TABLE_STYLE = "Table Style Medium 2"
+
+
+def plain(text: str) -> str:
+    """Workbook text without the **bold** markers."""
+    return _BOLD.sub(r"\1", text)
+
+
+class Annex:
+    def __init__(self, result: Result, path: Path, source_name: str):
+        self.result = result
+        self.a = result.workbook.assessment
+        self.source_name = source_name
+        self.wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                                  "strings_to_numbers": False})
+        f = self.wb.add_format
+        self.title = f({"bold": True, "font_size": 16, "font_color": "#" + ACCENT})
+        self.bold = f({"bold": True, "valign": "top"})
+        # Explicit header formatting: LibreOffice does not draw Excel table styles.
+        self.header = f({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#" + ACCENT,
+                         "font_color": "#" + HEADER_TEXT, "border": 1, "border_color": "#FFFFFF"})
+        self.wrap = f({"text_wrap": True, "valign": "top"})
+        self.text = f({"valign": "top"})
+        self.pct = f({"num_format": "0%", "valign": "top"})
+        self.pct2 = f({"num_format": "0.00", "valign": "top"})
+        self.num = f({"num_format": "0", "valign": "top"})
+        self.date = f({"num_format": "dd/mm/yyyy", "valign": "top"})
+        self.italic = f({"italic": True, "font_color": "#595959"})
+        self.note = f({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"})
+        self.rating_fmt = {label: f({"bg_color": "#" + RATING_FILL[label], "font_color": "#" + RATING_TEXT[label],
+                                     "valign": "top"}) for label in RATING_FILL}
+        self.status_fmt = {s: f({"bg_color": "#" + ACTION_STATUS_FILL[s], "font_color": "#" + ACTION_STATUS_TEXT[s],
+                                 "valign": "top"}) for s in ACTION_STATUSES}
+        self.subject = f({"bold": True, "bg_color": "#DEEBF7", "valign": "top"})
+        self.subject_pct = f({"bold": True, "bg_color": "#DEEBF7", "num_format": "0%", "valign": "top"})
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def sheet(self, name: str, heading: str, wide: bool = False):
+        ws = self.wb.add_worksheet(name)
+        ws.write_string(0, 0, heading, self.title)
+        ws.set_paper(9)
+        ws.set_landscape() if wide else ws.set_portrait()
+        ws.fit_to_pages(1, 0)
+        marking = self.a.protective_marking.replace("&", "&&")
+        ws.set_footer(f"&L{marking}&C{self.a.short_name} CQC annex: {name}&RPage &P of &N")
+        ws.set_header(f"&C{marking}")
+        return ws
+
+    def put(self, ws, row: int, col: int, value, fmt=None) -> None:
+        """Write by type: text always as a string (so '=...' never becomes a formula), numbers as numbers."""
+        if value is None or value == "":
+            ws.write_blank(row, col, None, fmt)
+        elif isinstance(value, bool):
+            ws.write_string(row, col, "Yes" if value else "No", fmt)
+        elif isinstance(value, (int, float)):
+            ws.write_number(row, col, value, fmt)
+        elif isinstance(value, datetime):
+            ws.write_datetime(row, col, value, fmt or self.date)
+        elif hasattr(value, "year") and hasattr(value, "month"):
+            ws.write_datetime(row, col, datetime(value.year, value.month, value.day), fmt or self.date)
+        else:
+            ws.write_string(row, col, str(value), fmt)
+
+    def table(self, ws, first_row: int, name: str, columns: list[tuple[str, float, object]], rows: list[list],
+              cell_formats: list[list] | None = None, header_repeat: bool = True,
+              set_widths: bool = True) -> tuple[int, int]:
+        """An Excel table at FIRST_ROW; columns are (header, width, format). Returns (first data row, last row)."""
+        if not rows:
+            ws.write_string(first_row, 0, "None in the source workbook.", self.note)
+            return first_row + 1, first_row
+        if set_widths:
+            for c, (_, width, fmt) in enumerate(columns):
+                ws.set_column(c, c, width)
+        last_row = first_row + len(rows)
+        ws.add_table(first_row, 0, last_row, len(columns) - 1, {
+            "name": name, "style": TABLE_STYLE, "autofilter": True,
+            "columns": [{"header": header, "header_format": self.header} for header, _, _ in columns]})
+        longest = max(len(header) / max(width, 1) for header, width, _ in columns)
+        ws.set_row(first_row, 15 * min(3, -(-int(longest * 10) // 10)) + 4)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                fmt = (cell_formats[r][c] if cell_formats and cell_formats[r][c] is not None else columns[c][2])
+                self.put(ws, first_row + 1 + r, c, value, fmt)
+            ws.set_row(first_row + 1 + r, self._height(row, columns))
+        if header_repeat:
+            ws.repeat_rows(first_row)
+        ws.freeze_panes(first_row + 1, 0)
+        return first_row + 1, last_row
+
+    def _height(self, row: list, columns: list[tuple[str, float, object]]) -> float:
+        """Row height for wrapped text: XlsxWriter cannot measure text and LibreOffice does not re-fit rows."""
+        lines = 1
+        for value, (_, width, fmt) in zip(row, columns):
+            if fmt is self.wrap and isinstance(value, str) and value:
+                per_line = max(1, int(width * 1.1))
+                lines = max(lines, sum(-(-max(1, len(part)) // per_line) for part in value.split("\n")))
+        return 15 * lines + 2
+
+    # --- sheets ---------------------------------------------------------------------------------
+
+    def contents(self) -> None:
+        ws = self.sheet("Contents", f"{self.a.council}: CQC assessment annex")
+        o = self.result.overall
+        lines = [("Council", self.a.council), ("Report", self.a.report_title),
+                 ("Source workbook", self.source_name),
+                 ("Figures as at", f"CQC assessment published {format_date(self.a.published)}"),
+                 ("Overall result", f"{o.pct}%, {o.rating.label}" if o else "Not assessed")]
+        for r, (label, value) in enumerate(lines, start=2):
+            ws.write_string(r, 0, label, self.bold)
+            ws.write_string(r, 1, value, self.wrap)
+        ws.write_string(8, 0, "Method", self.bold)
+        ws.write_string(8, 1, "Each evidence category is scored 1 to 4; a quality statement's percentage is its "
+                              "category scores over 4 times the categories scored, rounded up, and its score is the "
+                              "band that percentage falls in. The overall percentage is the quality statement scores "
+                              "over 4 times the statements assessed, rounded up; theme scores are derived the same "
+                              "way (CQC publishes none).", self.wrap)
+        ws.set_row(8, 90)
+        sheets = [("Scores", "Quality statements by evidence category, with computed and published figures"),
+                  ("Themes", "Theme percentages derived from the quality statement scores"),
+                  ("Findings", "Every finding from the CQC assessment and peer reviews, filterable"),
+                  ("Metrics", "Performance measures against the England average"),
+                  ("Benchmarks", "Councils in the region ranked by overall score"),
+                  ("Actions", "The improvement actions, and a count by theme and status"),
+                  ("Charts", "Native Excel charts of the figures above")]
+        ws.write_string(10, 0, "Sheets", self.bold)
+        self.table(ws, 11, "tblContents", [("Sheet", 22, self.text), ("What it holds", 90, self.wrap)],
+                   [list(s) for s in sheets], header_repeat=False)
+        band_row = 11 + len(sheets) + 2
+        ws.write_string(band_row, 0, "Rating bands", self.bold)
+        self.table(ws, band_row + 1, "tblRatingBands",
+                   [("Rating", 22, self.text), ("Score", 10, self.num), ("From %", 10, self.num),
+                    ("To %", 10, self.num)],
+                   [[r.label, r.score, r.low, r.high] for r in RATINGS],
+                   [[self.rating_fmt[r.label], None, None, None] for r in RATINGS], header_repeat=False,
+                   set_widths=False)
+        ws.freeze_panes(0, 0)
+        ws.activate()
+
+    def scores(self) -> None:
+        ws = self.sheet("Scores", "Scores by quality statement and evidence category", wide=True)
+        categories = self.result.categories_used
+        cols = [("Quality statement", 42, self.wrap), ("Theme", 20, self.text)]
+        cols += [(c, 13, self.num) for c in categories]
+        cols += [("Computed %", 12, self.pct), ("Computed score", 10, self.num), ("Rating", 22, self.text),
+                 ("Published score", 10, self.num), ("Published %", 11, self.pct), ("Draft score", 9, self.num),
+                 ("Matches published", 11, self.text), ("Basis", 20, self.text)]
+        rows, fmts = [], []
+        for row, s in zip(self.result.workbook.scores, self.result.statements):
+            published = [v for v in (row.score, row.published_pct) if v is not None]
+            matches = "\u2014" if not published or not s.assessed else (
+                "Yes" if (row.score in (None, s.score) and row.published_pct in (None, s.pct)) else "No")
+            rating = s.rating.label if s.rating else "Not assessed"
+            rows.append([s.quality_statement.name, s.theme.name, *[s.categories.get(c) for c in categories],
+                         None if s.pct is None else s.pct / 100, s.score, rating, row.score,
+                         None if row.published_pct is None else row.published_pct / 100, s.draft_score, matches,
+                         s.basis])
+            fmt = [None] * len(cols)
+            fmt[2 + len(categories) + 2] = self.rating_fmt.get(rating)
+            fmts.append(fmt)
+        first, last = self.table(ws, 2, "tblScores", cols, rows, fmts)
+        o = self.result.overall
+        if o:
+            r = last + 2
+            ws.write_string(r, 0, "Overall", self.bold)
+            ws.write_string(r, 1, f"{o.total} of {4 * o.assessed} from {o.assessed} statements", self.text)
+            self.put(ws, r, 2 + len(categories), o.pct / 100, self.pct)
+            self.put(ws, r, 3 + len(categories), o.rating.score, self.num)
+            self.put(ws, r, 4 + len(categories), o.rating.label, self.rating_fmt[o.rating.label])
+            if self.a.published_overall_pct is not None:
+                self.put(ws, r, 6 + len(categories), self.a.published_overall_pct / 100, self.pct)
+                self.put(ws, r, 8 + len(categories), "Yes" if self.a.published_overall_pct == o.pct else "No")
+        self.scores_range = (first, last, categories)
+
+    def themes(self) -> None:
+        ws = self.sheet("Themes", "Theme scores (derived: CQC publishes no theme score)")
+        rows, fmts = [], []
+        for t in self.result.themes:
+            rating = t.rating.label if t.rating else "Not assessed"
+            rows.append([t.theme.number, t.theme.name, sum(1 for s in t.statements if s.assessed),
+                         sum(s.score for s in t.statements if s.assessed),
+                         None if t.pct is None else t.pct / 100, rating, "Derived"])
+            fmts.append([None] * 5 + [self.rating_fmt.get(rating), None])
+        self.table(ws, 2, "tblThemes", [("Theme number", 10, self.num), ("Theme", 26, self.text),
+                                        ("Statements assessed", 12, self.num), ("Total score", 10, self.num),
+                                        ("Derived %", 11, self.pct), ("Derived rating", 22, self.text),
+                                        ("Basis", 10, self.text)], rows, fmts)
+
+    def findings(self) -> None:
+        ws = self.sheet("Findings", "Findings from the CQC assessment and peer reviews", wide=True)
+        rows = [[f.review, f.theme.name, f.quality_statement.name if f.quality_statement else "", f.section,
+                 f.service_area, plain(f.text)] for f in self.result.workbook.findings]
+        self.table(ws, 2, "tblFindings", [("Review", 24, self.wrap), ("Theme", 20, self.wrap),
+                                          ("Quality statement", 28, self.wrap), ("Section", 18, self.wrap),
+                                          ("Service area", 20, self.wrap), ("Finding", 80, self.wrap)], rows)
+
+    def metrics(self) -> None:
+        ws = self.sheet("Metrics", "Performance against the England average", wide=True)
+        name = self.a.short_name
+        rows, fmts = [], []
+        for m in self.result.metrics:
+            x = m.metric
+            rows.append([x.indicator, x.source, x.quality_statement.name if x.quality_statement else "",
+                         x.unit, x.council_value, x.england_average, round(m.difference, 2), m.comparison,
+                         "CQC report" if m.basis == "CQC" else m.basis, x.cqc_comparison])
+            fmts.append([None] * 7 + [self.wb.add_format({"bg_color": "#" + COMPARISON_FILL[m.comparison]})
+                                      if m.comparison in COMPARISON_FILL else None, None, None])
+        first, last = self.table(ws, 2, "tblMetrics", [
+            ("Indicator", 48, self.wrap), ("Source", 16, self.wrap), ("Quality statement", 26, self.wrap),
+            ("Unit", 7, self.text), (name, 11, self.pct2), ("England average", 11, self.pct2),
+            ("Difference (points)", 12, self.pct2), ("Comparison", 12, self.text), ("Basis", 12, self.text),
+            ("CQC's words", 22, self.wrap)], rows, fmts)
+        if rows:
+            ws.conditional_format(first, 6, last, 6, {"type": "data_bar", "bar_color": "#" + SUBJECT,
+                                                      "bar_negative_color": "#" + RATING_FILL["Inadequate"],
+                                                      "bar_solid": True})
+        self.metrics_range = (first, last)
+
+    def benchmarks(self) -> None:
+        ws = self.sheet("Benchmarks", f"Councils in {self.a.region} by overall score", wide=True)
+        rows, fmts = [], []
+        for c in self.result.benchmarks:
+            rows.append([c.position, c.council, c.sub_region, None if c.pct is None else c.pct / 100,
+                         c.pct_basis or "no published score", c.rating or "", "Yes" if c.is_subject else ""])
+            base = self.subject if c.is_subject else None
+            fmts.append([base, base, base, self.subject_pct if c.is_subject else None, base,
+                         self.rating_fmt.get(c.rating or "", base), base])
+        first, last = self.table(ws, 2, "tblBenchmarks", [
+            ("Rank", 7, self.num), ("Council", 40, self.text), ("Sub-region", 20, self.text),
+            ("Overall %", 10, self.pct), ("Basis", 32, self.text), ("Rating", 22, self.text),
+            ("This council", 10, self.text)], rows, fmts)
+        note = last + 2
+        for label, ranking in (("Region", self.result.region_ranking), ("Sub-region", self.result.sub_region_ranking)):
+            if ranking:
+                ws.write_string(note, 0, label, self.bold)
+                ws.write_string(note, 1, f"{ranking.group}: {ranking.phrase} councils with a published score"
+                                         + (f"; {ranking.without_score} more without one" if ranking.without_score
+                                            else ""), self.text)
+                note += 1
+        self.bench_range = (first, first - 1 + sum(1 for c in self.result.benchmarks if c.pct is not None))
+
+    def actions(self) -> None:
+        ws = self.sheet("Actions", "Improvement actions", wide=True)
+        rows, fmts = [], []
+        for x in self.result.workbook.actions:
+            rows.append([x.ref, x.theme.name, x.area_for_development, x.action, x.owner, x.due, x.status, x.update])
+            fmts.append([None] * 6 + [self.status_fmt[x.status], None])
+        first, last = self.table(ws, 2, "tblActions", [
+            ("Ref", 8, self.text), ("Theme", 20, self.wrap), ("Area for development", 44, self.wrap),
+            ("Action", 44, self.wrap), ("Owner", 22, self.wrap), ("Due", 12, self.date), ("Status", 13, self.text),
+            ("Update", 30, self.wrap)], rows, fmts)
+        start = last + 3
+        ws.write_string(start - 1, 0, "Actions by theme and status", self.bold)
+        counts = self.result.action_counts
+        count_rows = [[t.name, *[counts[(t.number, s)] for s in ACTION_STATUSES],
+                       sum(counts[(t.number, s)] for s in ACTION_STATUSES)] for t in THEMES]
+        ws.add_table(start, 0, start + len(count_rows), len(ACTION_STATUSES) + 1, {
+            "name": "tblActionCounts", "style": TABLE_STYLE, "autofilter": False,
+            "columns": [{"header": h, "header_format": self.header}
+                        for h in ("Theme", *ACTION_STATUSES, "Total")]})
+        for r, row in enumerate(count_rows, start=start + 1):
+            self.put(ws, r, 0, row[0], self.text)
+            for c, value in enumerate(row[1:], start=1):
+                self.put(ws, r, c, value, self.num)
+
+    # --- charts ---------------------------------------------------------------------------------
+
+    def charts(self) -> None:
+        ws = self.sheet("Charts", "Charts", wide=True)
+        ws.write_string(1, 0, "Native Excel charts of the figures in this workbook; each has alt text. The band "
+                              "thresholds the first chart draws are in columns U to W.", self.italic)
+        name = self.a.short_name
+        first, last, categories = self.scores_range
+        statements = self.result.statements
+        n = len(statements)
+        # Quality statement % with the band thresholds as line series (constants kept on this sheet).
+        helper_col = 20
+        ws.write_string(2, helper_col, "Band thresholds for the chart", self.bold)
+        for i, edge in enumerate((39, 63, 88)):
+            ws.write_string(3, helper_col + i, f"{RATINGS[i + 1].label} from {edge}%")
+            for r in range(n):
+                ws.write_number(4 + r, helper_col + i, edge / 100)
+        ws.set_column(helper_col, helper_col + 2, 24)
+        pct_col = 2 + len(categories)
+        parts = "; ".join(f"{s.quality_statement.name} {s.pct}%" if s.assessed else
+                          f"{s.quality_statement.name} not assessed" for s in statements)
+        o = self.result.overall
+        # Excel draws lines only over column charts, so the band thresholds need a column (not bar) chart.
+        col = self.wb.add_chart({"type": "column"})
+        col.add_series({"name": "Computed %", "categories": ["Scores", first, 0, last, 0],
+                        "values": ["Scores", first, pct_col, last, pct_col], "fill": {"color": "#" + SUBJECT},
+                        "data_labels": {"value": True, "num_format": "0%"}})
+        bands = self.wb.add_chart({"type": "line"})
+        dashes = ("dash", "dash", "dash")
+        for i, colour in enumerate((RATING_FILL["Requires improvement"], RATING_FILL["Good"],
+                                    RATING_FILL["Outstanding"])):
+            bands.add_series({"name": ["Charts", 3, helper_col + i], "categories": ["Scores", first, 0, last, 0],
+                              "values": ["Charts", 4, helper_col + i, 3 + n, helper_col + i],
+                              "line": {"color": "#" + colour if i else "#C0504D", "dash_type": dashes[i],
+                                       "width": 2}, "marker": {"type": "none"}})
+        col.combine(bands)
+        col.set_title({"name": "Quality statement % with the 39/63/88 band lines"})
+        col.set_x_axis({"name": "Quality statement"})
+        col.set_y_axis({"name": "Score (%)", "min": 0, "max": 1, "num_format": "0%", "major_unit": 0.25})
+        col.set_legend({"position": "bottom"})
+        col.set_size({"width": 900, "height": 460})
+        ws.insert_chart(3, 0, col, {"description": "Column chart of quality statement percentages with lines at "
+                                                   f"the band thresholds 39%, 63% and 88%: {parts}."
+                                                   + (f" Overall {o.pct}%, {o.rating.label}." if o else ""),
+                                     "object_position": 3})
+        # Evidence-category profile: clustered bars, one series per category.
+        profile = self.wb.add_chart({"type": "bar"})
+        for c, category in enumerate(categories):
+            profile.add_series({"name": ["Scores", first - 1, 2 + c], "categories": ["Scores", first, 0, last, 0],
+                                "values": ["Scores", first, 2 + c, last, 2 + c],
+                                "data_labels": {"value": True}})
+        profile.set_title({"name": "Evidence category scores by quality statement"})
+        profile.set_x_axis({"name": "Score (1 to 4)", "min": 0, "max": 4, "major_unit": 1})
+        profile.set_y_axis({"name": "Quality statement", "reverse": True})
+        profile.set_legend({"position": "bottom"})
+        profile.set_size({"width": 900, "height": 640})
+        rows = "; ".join(f"{s.quality_statement.name}: " + ", ".join(f"{c} {s.categories[c]}" for c in categories
+                                                                      if c in s.categories)
+                         for s in statements if s.categories)
+        ws.insert_chart(28, 0, profile, {"description": f"Clustered bar chart of evidence category scores: {rows}.",
+                                         "object_position": 3})
+        at = 62
+        if self.result.metrics:
+            m_first, m_last = self.metrics_range
+            metrics = self.wb.add_chart({"type": "bar"})
+            metrics.add_series({"name": name, "categories": ["Metrics", m_first, 0, m_last, 0],
+                                "values": ["Metrics", m_first, 4, m_last, 4], "fill": {"color": "#" + SUBJECT}})
+            metrics.add_series({"name": "England average", "categories": ["Metrics", m_first, 0, m_last, 0],
+                                "values": ["Metrics", m_first, 5, m_last, 5], "fill": {"color": "#" + OTHERS}})
+            metrics.set_title({"name": f"{name} against the England average"})
+            metrics.set_x_axis({"name": "Value (per cent unless stated)", "min": 0})
+            metrics.set_y_axis({"name": "Indicator", "reverse": True})
+            metrics.set_legend({"position": "bottom"})
+            metrics.set_size({"width": 900, "height": max(400, 40 * len(self.result.metrics))})
+            parts = "; ".join(f"{m.metric.indicator}: {name} {m.metric.council_value:g}, England "
+                              f"{m.metric.england_average:g} ({m.comparison})" for m in self.result.metrics)
+            ws.insert_chart(at, 0, metrics, {"description": f"Clustered bar chart of {name} against the England "
+                                                            f"average: {parts}.", "object_position": 3})
+            at += max(22, 2 * len(self.result.metrics) + 4)
+        b_first, b_last = self.bench_range
+        if b_last >= b_first:
+            bench = self.wb.add_chart({"type": "bar"})
+            scored = [c for c in self.result.benchmarks if c.pct is not None]
+            points = [{"fill": {"color": "#" + (SUBJECT if c.is_subject else OTHERS)}} for c in scored]
+            bench.add_series({"name": "Overall %", "categories": ["Benchmarks", b_first, 1, b_last, 1],
+                              "values": ["Benchmarks", b_first, 3, b_last, 3], "points": points,
+                              "data_labels": {"value": True, "num_format": "0%"}})
+            bench.set_title({"name": f"Overall score: councils in {self.a.region}"})
+            bench.set_x_axis({"name": "Overall score (%)", "min": 0, "max": 1, "num_format": "0%"})
+            bench.set_y_axis({"name": "Council", "reverse": True})
+            bench.set_legend({"none": True})
+            bench.set_size({"width": 900, "height": max(320, 40 * len(scored))})
+            parts = "; ".join(f"{c.council} {c.pct}%" + (" (this council)" if c.is_subject else "") for c in scored)
+            ws.insert_chart(at, 0, bench, {"description": f"Bar chart ranking councils in {self.a.region} by overall "
+                                                          f"score: {parts}.", "object_position": 3})
+
+    def write(self) -> None:
+        o = self.result.overall
+        created = datetime(self.a.published.year, self.a.published.month, self.a.published.day)
+        self.wb.set_properties({
+            "title": f"{self.a.council} CQC assessment annex", "subject": "CQC assessment of adult social care",
+            "author": self.a.report_author or self.a.directorate or self.a.council, "company": self.a.council,
+            "keywords": "CQC, adult social care, assessment", "created": created,
+            "comments": f"Overall {o.pct}% {o.rating.label}" if o else "", "category": self.a.protective_marking})
+        self.contents()
+        self.scores()
+        self.themes()
+        self.findings()
+        self.metrics()
+        self.benchmarks()
+        self.actions()
+        self.charts()
+        self.wb.close()
+
+
+def write_annex(result: Result, path: Path, *, source_name: str) -> None:
+    """Write the Excel annex for RESULT to PATH."""
+    Annex(result, Path(path), source_name).write()
