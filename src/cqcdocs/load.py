@@ -10,6 +10,7 @@ the model. The source file is opened read-only and never written.
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -596,7 +597,10 @@ def _open(path: Path, problems: Problems) -> Any:
         problems.error(name, "is not an Excel workbook (.xlsx): the file is empty, damaged or another format")
         return None
     try:
-        return openpyxl.load_workbook(path, data_only=True, keep_vba=False, keep_links=False)
+        with warnings.catch_warnings():
+            # openpyxl warns about Excel features it drops (data bars, slicers…); they carry no data we read.
+            warnings.simplefilter("ignore", UserWarning)
+            return openpyxl.load_workbook(path, data_only=True, keep_vba=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for damaged packages; all mean the same to an officer
         problems.error(name, f"cannot be read as an Excel workbook ({type(exc).__name__}: {exc})")
         return None
