@@ -1,52 +1,162 @@
-"""The briefing charts: real PNGs at print resolution, alt text with the numbers, nothing for absent data."""
+"""The briefing charts: real PNGs at print resolution and display width, alt text with the numbers, nothing
+for absent data, the same bytes for the same input, and text that is readable where Word shows it."""
 
 import dataclasses
+import hashlib
 import struct
+import subprocess
+import sys
 
-from cqcdocs.charts import briefing_charts
-from cqcdocs.jobs import load_and_score
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
+from matplotlib.text import Text
+
+from cqcdocs.charts import DPI, briefing_charts, draw_charts
+from cqcdocs.palette import contrast
 from cqcdocs.paths import EXAMPLE_WORKBOOK
+
+KEYS = ["statements", "evidence_grid", "themes", "benchmarks", "metrics"]
 
 
 def png_info(data: bytes) -> tuple[int, int, float]:
-    """Width, height and dots per inch from the IHDR and pHYs chunks."""
+    """Width and height from the IHDR chunk, dots per inch from the pHYs chunk."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
     width, height = struct.unpack(">II", data[16:24])
     at = data.index(b"pHYs")
-    per_metre, _, unit = struct.unpack(">IIB", data[at + 4:at + 13])
-    assert unit == 1
-    return width, height, per_metre * 0.0254
+    per_metre_x, per_metre_y, unit = struct.unpack(">IIB", data[at + 4:at + 13])
+    assert unit == 1 and per_metre_x == per_metre_y  # metres, square pixels
+    return width, height, per_metre_x * 0.0254
 
 
-def test_five_charts_for_the_example_with_numbers_in_alt_text():
-    result, _ = load_and_score(EXAMPLE_WORKBOOK)
-    charts = briefing_charts(result)
-    assert [c.key for c in charts] == ["statements", "evidence_grid", "themes", "benchmarks", "metrics"]
-    for chart in charts:
+@pytest.fixture(scope="module")
+def example_charts(example):
+    return briefing_charts(example[0])
+
+
+def test_five_charts_for_the_example_at_print_resolution_and_display_width(example_charts):
+    assert [c.key for c in example_charts] == KEYS
+    for chart in example_charts:
         width, height, dpi = png_info(chart.png)
-        assert dpi >= 150 and width >= 1000
-        assert len(chart.alt_text) > 80 and chart.title
-    statements = charts[0].alt_text
-    for name, pct in [("Assessing needs", 63), ("Equity in experience and outcomes", 57), ("Safeguarding", 69)]:
-        assert f"{name} {pct}%" in statements
-    assert "Overall 73%, Good." in statements
-    assert "Assessing needs: People's experience 2, Feedback from staff and leaders 3" in charts[1].alt_text
-    assert "derived" in charts[2].alt_text
-    assert "Rotherham Metropolitan Borough Council 73% (this council)" in charts[3].alt_text
-    assert "City of York Council" in charts[3].alt_text  # named as having no published score
-    assert "People satisfied with care and support: Rotherham 70.57%, England 65.16% (better)" in charts[4].alt_text
+        assert dpi >= 150
+        # Drawn at the width Word shows it, so the 8 pt minimum in the figure is 8 pt on the page.
+        assert chart.width_cm <= 16
+        assert abs(width - chart.width_cm / 2.54 * dpi) <= 1
+        assert 0.25 * width < height < 1.5 * width
+        assert chart.title[0].isupper() and not chart.title.endswith(".")
+        assert len(chart.alt_text) > 150 and chart.alt_text != chart.title
 
 
-def test_same_result_gives_the_same_bytes():
-    result, _ = load_and_score(EXAMPLE_WORKBOOK)
-    assert [c.png for c in briefing_charts(result)] == [c.png for c in briefing_charts(result)]
+def test_alt_texts_state_the_numbers(example_charts):
+    alt = {c.key: c.alt_text for c in example_charts}
+    # The nine quality statement percentages and ratings as CQC published them for Rotherham.
+    for name, pct, rating in [
+        ("Assessing needs", 63, "Good"), ("Supporting people to lead healthier lives", 75, "Good"),
+        ("Equity in experience and outcomes", 57, "Requires improvement"),
+        ("Care provision, integration and continuity", 63, "Good"), ("Partnerships and communities", 75, "Good"),
+        ("Safe pathways, systems and transitions", 75, "Good"), ("Safeguarding", 69, "Good"),
+        ("Governance, management and sustainability", 75, "Good"),
+        ("Learning, improvement and innovation", 75, "Good"),
+    ]:
+        assert f"{name} {pct}% ({rating})" in alt["statements"]
+    assert alt["statements"].startswith("Bar chart of the nine quality statement percentages")
+    assert alt["statements"].endswith("Overall 73%, Good.")
+    assert ("Assessing needs: People's experience 2, Feedback from staff and leaders 3, Processes 3, "
+            "Feedback from partners 2;") in alt["evidence_grid"]
+    assert "Outcomes" not in alt["evidence_grid"]  # no statement was scored on it
+    assert "derived" in alt["themes"] and "Working with people 67% (Good)" in alt["themes"]
+    assert "derived" in next(c.title for c in example_charts if c.key == "themes")
+    assert "Rotherham Metropolitan Borough Council 73%, Good (this council)" in alt["benchmarks"]
+    assert "City of Doncaster Council 64%, Good (computed from its quality statement scores)" in alt["benchmarks"]
+    assert alt["benchmarks"].endswith("No published score for four more: Calderdale Council, City of York Council, "
+                                      "North East Lincolnshire Council, North Lincolnshire Council.")
+    assert "People satisfied with care and support: Rotherham 70.57%, England 65.16% (better)" in alt["metrics"]
+    assert "Carers who felt safe: Rotherham 74.24%, England 80.93% (worse)" in alt["metrics"]
+    assert "Not charted" not in alt["metrics"]  # every Rotherham measure is a percentage
 
 
-def test_absent_data_gives_no_chart_and_not_assessed_is_said(northmoor_workbook):
-    result, _ = load_and_score(northmoor_workbook)
-    bare = dataclasses.replace(result, benchmarks=(), metrics=())
-    assert [c.key for c in briefing_charts(bare)] == ["statements", "evidence_grid", "themes"]
-    charts = briefing_charts(result)
-    assert "Partnerships and communities not assessed" in charts[0].alt_text
-    assert "Rotherham" not in " ".join(c.alt_text for c in charts)
-    assert "Not charted (not percentages): Median days waiting for assessment" in charts[-1].alt_text
+def test_same_input_gives_the_same_bytes_whatever_the_callers_matplotlib_settings(example, example_charts):
+    before = dict(matplotlib.rcParams)
+    with matplotlib.rc_context({"font.size": 20, "lines.linewidth": 5, "axes.facecolor": "yellow"}):
+        again = briefing_charts(example[0])
+    assert [c.png for c in again] == [c.png for c in example_charts]
+    assert dict(matplotlib.rcParams) == before  # the chart style does not leak into the caller's
+
+
+def test_a_fresh_process_gives_the_same_bytes(example_charts):
+    code = ("import hashlib; from cqcdocs.jobs import load_and_score; from cqcdocs.charts import briefing_charts; "
+            f"from pathlib import Path; r, _ = load_and_score(Path({str(EXAMPLE_WORKBOOK)!r})); "
+            "print(' '.join(hashlib.sha256(c.png).hexdigest() for c in briefing_charts(r)))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == [hashlib.sha256(c.png).hexdigest() for c in example_charts]
+    assert all(b"matplotlib" not in c.png.lower() for c in example_charts)  # no version tag
+
+
+def test_absent_data_gives_no_chart(northmoor):
+    result, _ = northmoor
+    assert [c.key for c in draw_charts(dataclasses.replace(result, benchmarks=(), metrics=()))] == KEYS[:3]
+    # Only the council itself has a score: nothing to compare it with.
+    alone = tuple(c for c in result.benchmarks if c.is_subject)
+    assert "benchmarks" not in [c.key for c in draw_charts(dataclasses.replace(result, benchmarks=alone))]
+    # Measures that are not percentages have no common axis: no chart, but still in the alt text when charted.
+    days = tuple(m for m in result.metrics if m.metric.unit != "%")
+    assert days and "metrics" not in [c.key for c in draw_charts(dataclasses.replace(result, metrics=days))]
+
+
+def test_not_assessed_and_blank_cells_are_said_not_drawn(northmoor):
+    result, _ = northmoor
+    drawn = {d.key: d for d in draw_charts(result)}
+    assert list(drawn) == KEYS
+    statements = drawn["statements"]
+    assert "Partnerships and communities not assessed;" in statements.alt_text
+    assert statements.alt_text.endswith("Overall 57%, Requires improvement.")
+    ax = statements.figure.axes[0]
+    assert sum(len(bars) for bars in ax.containers) == 8  # no bar for the statement not assessed
+    assert "Not assessed" in [t.get_text() for t in ax.texts]
+    grid = drawn["evidence_grid"].alt_text
+    assert "Partnerships and communities: not assessed;" in grid
+    assert ("Equity in experience and outcomes: People's experience 2, Feedback from staff and leaders 2, "
+            "Processes 3, Feedback from partners not scored, Outcomes not scored;") in grid
+    assert "Feedback from partners 2, Outcomes 3;" in grid  # the one statement scored on Outcomes
+    cells = [t.get_text() for t in drawn["evidence_grid"].figure.axes[0].texts]
+    assert cells.count("\u2013") == 8  # Outcomes for seven statements, partners' feedback for Equity
+    assert "Not charted (not percentages): Median days waiting for assessment: Northmoor 62 days, England 35 " \
+           "days (worse)." in drawn["metrics"].alt_text
+    assert "Rotherham" not in " ".join(d.alt_text for d in drawn.values())
+
+
+def _background(pixels: np.ndarray, box) -> str:
+    """The commonest colour under a text's box: the colour the text is read against."""
+    height = pixels.shape[0]
+    x0, x1 = int(box.x0), int(np.ceil(box.x1))
+    y0, y1 = height - int(np.ceil(box.y1)), height - int(box.y0)
+    patch = pixels[max(y0, 0):y1, max(x0, 0):x1, :3].reshape(-1, 3)
+    colours, counts = np.unique(patch, axis=0, return_counts=True)
+    return "{:02X}{:02X}{:02X}".format(*colours[counts.argmax()])
+
+
+@pytest.mark.parametrize("which", ["example", "northmoor"])
+def test_every_label_is_readable_at_display_size_inside_the_figure_and_clear_of_the_others(which, request):
+    result, _ = request.getfixturevalue(which)
+    for drawn in draw_charts(result):
+        chart = drawn.render()  # lays the figure out and draws it at DPI, as in the PNG
+        fig = drawn.figure
+        assert fig.dpi == DPI and fig.get_figwidth() * 2.54 == pytest.approx(chart.width_cm)
+        renderer = fig.canvas.get_renderer()
+        pixels = np.asarray(fig.canvas.buffer_rgba())
+        texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+        boxes = []
+        for text in texts:
+            what = f"{drawn.key}: {text.get_text()!r}"
+            assert text.get_fontsize() >= 8, what
+            box = text.get_window_extent(renderer)
+            assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, f"clipped left or right, {what}"
+            assert fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1, f"clipped top or bottom, {what}"
+            colour = to_hex(text.get_color())[1:].upper()
+            assert contrast(colour, _background(pixels, box)) >= 4.5, what
+            boxes.append((what, box.padded(-1)))
+        for i, (what, box) in enumerate(boxes):
+            for other, other_box in boxes[i + 1:]:
+                assert not box.overlaps(other_box), f"{what} overlaps {other}"

@@ -1,234 +1,367 @@
-"""The briefing's charts, drawn with matplotlib's object API (no pyplot) into PNG bytes.
+"""The briefing's charts, drawn with matplotlib's object API into PNG bytes.
 
 Each chart carries alt text that states what it shows, with the numbers. Colour never carries meaning
-alone: bars and cells are labelled with their value and rating word. Figures are built with `Figure`
-and the Agg canvas directly, which skips pyplot's start-up and global state.
+alone: every bar, dot and cell is labelled with its value and rating or comparison word. Figures are
+built with `Figure` and the Agg canvas directly: pyplot would cost start-up time, pick a backend for
+the whole process and keep every figure alive in its global registry.
+
+Every figure is drawn at the width it is shown at in Word (`width_cm`), so a font size here is the size
+the reader sees; nothing is smaller than 8 pt.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import textwrap
 from dataclasses import dataclass
 
-import matplotlib
+import matplotlib.style
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
 
-matplotlib.use("Agg")
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from .palette import INK, MUTED, OTHERS, RATING_FILL, SCORE_FILL, SCORE_TEXT, SUBJECT, rgb  # noqa: E402
-from .scoring import RATINGS, Result  # noqa: E402
+from .palette import INK, MUTED, OTHERS, RATING_FILL, SCORE_FILL, SCORE_TEXT, SUBJECT
+from .scoring import RATINGS, Result
 
 DPI = 200
-# One style, set once: readable sizes at the display width, no chart junk.
-matplotlib.rcParams.update({
-    "font.family": "DejaVu Sans", "font.size": 9, "axes.titlesize": 10, "axes.labelsize": 9,
-    "axes.edgecolor": "#" + MUTED, "axes.labelcolor": "#" + INK, "xtick.color": "#" + INK,
-    "ytick.color": "#" + INK, "text.color": "#" + INK, "axes.spines.top": False, "axes.spines.right": False,
-    "svg.hashsalt": "cqcdocs", "path.simplify": True,
-})
+TEXT_WIDTH_CM = 16.0  # portrait A4 text width in the briefing
+MIN_PT = 8
+WHITE = "#FFFFFF"
+GRID = "#E0E0E0"
+
+# One style, on top of matplotlib's own defaults, applied around each chart: importing cqcdocs never
+# changes matplotlib's settings for anyone else in the process, and a caller's settings (or a
+# matplotlibrc) never change the charts, so the same workbook always gives the same bytes.
+STYLE = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Liberation Sans"],
+    "font.size": 9,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "axes.edgecolor": "#" + MUTED,
+    "axes.labelcolor": "#" + INK,
+    "text.color": "#" + INK,
+    "xtick.color": "#" + INK,
+    "ytick.color": "#" + INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "legend.frameon": False,
+    "figure.facecolor": WHITE,
+    "savefig.facecolor": WHITE,
+}
+
+
+def _c(hex_colour: str) -> str:
+    return "#" + hex_colour.lstrip("#")
 
 
 @dataclass(frozen=True)
 class Chart:
+    key: str          # "statements", "evidence_grid", "themes", "benchmarks", "metrics"
+    title: str        # sentence-case caption
+    alt_text: str     # what the chart shows, with the numbers
+    png: bytes        # PNG at DPI
+    width_cm: float   # display width in the Word document
+
+
+@dataclass(frozen=True)
+class DrawnChart:
+    """A chart before it becomes PNG bytes; its figure can be inspected (text sizes, places, colours)."""
+
     key: str
     title: str
     alt_text: str
-    png: bytes
+    figure: Figure
     width_cm: float
 
+    def render(self) -> Chart:
+        return Chart(self.key, self.title, self.alt_text, _png(self.figure), self.width_cm)
 
-def _png(fig: Figure) -> bytes:
+
+def _styled(draw):
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        with matplotlib.style.context(["default", STYLE]):
+            return draw(*args, **kwargs)
+    return wrapper
+
+
+def _figure(height_cm: float, width_cm: float = TEXT_WIDTH_CM) -> Figure:
+    fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), layout="constrained")
     FigureCanvasAgg(fig)
+    return fig
+
+
+@_styled
+def _png(fig: Figure) -> bytes:
+    """PNG bytes at DPI. No bbox_inches="tight": the image must stay exactly the display width, so that
+    point sizes hold; constrained layout keeps every label inside the figure instead. Dropping the
+    Software tag leaves no version text in the file, so the same input gives the same bytes."""
+    # A label anchored at a bar's end moves as the axes shrink to make room for it, so constrained layout
+    # can need a third pass to settle (savefig makes two, and clipped such labels); once it has settled
+    # the engine is switched off, so that savefig neither repeats the layout nor makes its pre-draw.
+    fig.set_dpi(DPI)
+    engine = fig.get_layout_engine()
+    before = None
+    for _ in range(4):
+        engine.execute(fig)
+        after = [tuple(ax.bbox.extents.round()) for ax in fig.axes]
+        if after == before:
+            break
+        before = after
+    fig.set_layout_engine("none")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
 
 
-def _figure(width_cm: float, height_cm: float) -> Figure:
-    return Figure(figsize=(width_cm / 2.54, height_cm / 2.54), layout="constrained")
-
-
-def _wrap(text: str, width: int = 24) -> str:
-    return "\n".join(textwrap.wrap(text, width))
+def _wrap(text: str, width: int) -> str:
+    """Wrap to lines of WIDTH characters, allowing a break after "/" ("enablement/rehabilitation")."""
+    lines = textwrap.wrap(text.replace("/", "/\0 "), width)
+    return "\n".join(line.replace("\0 ", "").replace("\0", "") for line in lines) or text
 
 
 def _label(ax, x: float, y: float, text: str, **kwargs) -> None:
-    """A value label on a white patch, so band lines behind it never cut through the text."""
-    ax.text(x, y, text, va="center", bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.9},
-            **kwargs)
+    """A value label on a white patch, so band lines and shading behind it never cut through the text."""
+    ax.text(x, y, text, va="center", bbox={"facecolor": WHITE, "edgecolor": "none", "pad": 0.8}, **kwargs)
 
 
-def _band_backdrop(ax, horizontal: bool = True) -> None:
-    """Shade the four rating bands lightly and name them, so bars read against CQC's thresholds."""
+def _bands(ax, shade: bool = True) -> None:
+    """CQC's rating bands: lines at 39, 63 and 88% (the first whole per cent of each band), each band
+    named above the plot, and lightly shaded where the bars leave room to see it."""
     for rating in RATINGS:
         low = 0 if rating.score == 1 else rating.low - 0.5
         high = 100 if rating.score == 4 else rating.high + 0.5
-        span = ax.axvspan if horizontal else ax.axhspan
-        span(low, high, color=rgb(RATING_FILL[rating.label]), alpha=0.18, linewidth=0)
-    for edge in (39, 63, 88):
-        (ax.axvline if horizontal else ax.axhline)(edge - 0.5, color="#" + MUTED, linewidth=0.8, linestyle="--")
-
-
-def _band_names(ax) -> None:
-    """Name each band above the plot, clear of the bars."""
-    for rating in RATINGS:
-        ax.text((rating.low + rating.high) / 2, 1.01, _wrap(rating.label, 12), transform=ax.get_xaxis_transform(),
-                ha="center", va="bottom", fontsize=7, color="#" + INK)
-
-
-def statements_chart(result: Result) -> Chart:
-    statements = result.statements
-    fig = _figure(16, 10)
-    ax = fig.add_subplot()
-    _band_backdrop(ax)
-    names = [_wrap(s.quality_statement.name, 30) for s in statements][::-1]
-    values = [s.pct or 0 for s in statements][::-1]
-    colours = [rgb(RATING_FILL[s.rating.label]) if s.rating else (1, 1, 1) for s in statements][::-1]
-    bars = ax.barh(names, values, color=colours, edgecolor="#" + INK, linewidth=0.6)
-    for bar, s in zip(bars, statements[::-1]):
-        label = f"{s.pct}% {s.rating.label}" if s.rating else "Not assessed"
-        x = bar.get_width() + 1 if s.rating else 1
-        _label(ax, x, bar.get_y() + bar.get_height() / 2, label, fontsize=8)
+        if shade:
+            ax.axvspan(low, high, color=_c(RATING_FILL[rating.label]), alpha=0.16, linewidth=0, zorder=0)
+        ax.text((low + high) / 2, 1.02, _wrap(rating.label, 12), transform=ax.get_xaxis_transform(),
+                ha="center", va="bottom", fontsize=MIN_PT, linespacing=1.1)
+    for rating in RATINGS[1:]:
+        ax.axvline(rating.low - 0.5, color=_c(MUTED), linewidth=0.8, linestyle="--", zorder=1)
+    # Ticks at the band thresholds let the reader check a bar against the band edge.
     ax.set_xlim(0, 100)
+    ax.set_xticks([0, *(r.low for r in RATINGS[1:]), 100])
+
+
+def _count(n: int) -> str:
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    return words[n] if n < len(words) else str(n)
+
+
+def _bare_y(ax) -> None:
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+
+
+@_styled
+def _statements(result: Result) -> DrawnChart | None:
+    statements = result.statements
+    if not any(s.assessed for s in statements):
+        return None
+    fig = _figure(10.5)
+    ax = fig.add_subplot()
+    _bands(ax)
+    rows = range(len(statements))
+    for row, s in zip(rows, statements):
+        if s.assessed:
+            ax.barh(row, s.pct, 0.7, color=_c(RATING_FILL[s.rating.label]), edgecolor=_c(INK), linewidth=0.6,
+                    zorder=2)
+            _label(ax, s.pct + 1, row, f"{s.pct}% {s.rating.label}", zorder=3)
+        else:
+            _label(ax, 1, row, "Not assessed", fontstyle="italic", zorder=3)
+    ax.set_yticks(list(rows), [_wrap(s.quality_statement.name, 30) for s in statements])
+    ax.set_ylim(len(statements) - 0.5, -0.5)
+    _bare_y(ax)
     ax.set_xlabel("Quality statement score (%)")
-    _band_names(ax)
-    parts = [f"{s.quality_statement.name} {s.pct}% ({s.rating.label})" if s.rating
+    parts = [f"{s.quality_statement.name} {s.pct}% ({s.rating.label})" if s.assessed
              else f"{s.quality_statement.name} not assessed" for s in statements]
     overall = result.overall
-    alt = ("Bar chart of the quality statement percentages against the CQC rating bands (Requires improvement "
-           "from 39%, Good from 63%, Outstanding from 88%): " + "; ".join(parts) + "."
+    alt = (f"Bar chart of the {_count(len(statements))} quality statement percentages against the CQC rating bands "
+           "(Requires improvement from 39%, Good from 63%, Outstanding from 88%): " + "; ".join(parts) + "."
            + (f" Overall {overall.pct}%, {overall.rating.label}." if overall else ""))
-    return Chart("statements", "Quality statement scores against the rating bands", alt, _png(fig), 16)
+    return DrawnChart("statements", "Quality statement scores against the rating bands", alt, fig, TEXT_WIDTH_CM)
 
 
-def evidence_grid_chart(result: Result) -> Chart:
-    categories = result.categories_used
+@_styled
+def _evidence_grid(result: Result) -> DrawnChart | None:
     statements = result.statements
-    fig = _figure(16, 11)
+    if not any(s.categories for s in statements):
+        return None
+    categories = result.categories_used
+    fig = _figure(11.5)
     ax = fig.add_subplot()
+    blank = False
     for r, s in enumerate(statements):
+        if not s.categories:
+            # A statement with no category scores gets one message across its row, not a row of dashes.
+            ax.add_patch(Rectangle((0, r), len(categories), 1, facecolor=WHITE, edgecolor=_c(GRID), linewidth=1))
+            text = "Not assessed" if not s.assessed else f"No category scores (score {s.score} entered)"
+            ax.text(len(categories) / 2, r + 0.5, text, ha="center", va="center", fontstyle="italic")
+            continue
         for c, category in enumerate(categories):
             score = s.categories.get(category)
-            fill = rgb(SCORE_FILL[score]) if score else (1, 1, 1)
-            ax.add_patch(matplotlib.patches.Rectangle((c, r), 1, 1, facecolor=fill, edgecolor="white", linewidth=2))
-            ax.text(c + 0.5, r + 0.5, str(score) if score else "\u2013", ha="center", va="center", fontsize=10,
-                    color="#" + (SCORE_TEXT[score] if score else INK), fontweight="bold" if score else "normal")
+            blank = blank or score is None
+            fill = _c(SCORE_FILL[score]) if score else WHITE
+            ax.add_patch(Rectangle((c, r), 1, 1, facecolor=fill, edgecolor=WHITE, linewidth=2))
+            ax.text(c + 0.5, r + 0.5, str(score) if score else "\u2013", ha="center", va="center", fontsize=11,
+                    color=_c(SCORE_TEXT[score]) if score else _c(INK), fontweight="bold" if score else "normal")
     ax.set_xlim(0, len(categories))
     ax.set_ylim(len(statements), 0)
-    ax.set_xticks([c + 0.5 for c in range(len(categories))], [_wrap(c, 14) for c in categories], fontsize=8)
+    ax.set_xticks([c + 0.5 for c in range(len(categories))], [_wrap(c, 14) for c in categories])
     ax.xaxis.tick_top()
     ax.set_yticks([r + 0.5 for r in range(len(statements))],
-                  [_wrap(s.quality_statement.name, 32) for s in statements], fontsize=8)
+                  [_wrap(s.quality_statement.name, 30) for s in statements])
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    handles = [matplotlib.patches.Patch(facecolor=rgb(SCORE_FILL[r.score]), edgecolor="#" + INK,
-                                        label=f"{r.score} {r.label}") for r in RATINGS]
-    fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=8)
+    handles = [Patch(facecolor=_c(SCORE_FILL[r.score]), edgecolor=_c(INK), linewidth=0.6,
+                     label=f"{r.score} {r.label}") for r in RATINGS]
+    if blank:
+        handles.append(Patch(facecolor=WHITE, edgecolor=_c(INK), linewidth=0.6, label="\u2013 not scored"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), handlelength=1.2,
+               columnspacing=1.2, fontsize=MIN_PT)
     rows = []
     for s in statements:
-        if s.categories:
-            scores = ", ".join(f"{c} {s.categories[c]}" for c in categories if c in s.categories)
-            rows.append(f"{s.quality_statement.name}: {scores}")
-        else:
-            rows.append(f"{s.quality_statement.name}: not scored")
-    alt = ("Heat map of evidence category scores (1 to 4) for each quality statement, score printed in each "
-           "cell: " + "; ".join(rows) + ".")
-    return Chart("evidence_grid", "Evidence category scores by quality statement", alt, _png(fig), 16)
+        name = s.quality_statement.name
+        if not s.categories:
+            rows.append(f"{name}: not assessed" if not s.assessed else f"{name}: no category scores")
+            continue
+        cells = [f"{c} {s.categories[c]}" if c in s.categories else f"{c} not scored" for c in categories]
+        rows.append(f"{name}: " + ", ".join(cells))
+    alt = ("Heat map of the evidence category scores (1 Inadequate to 4 Outstanding) for each quality "
+           "statement, the score printed in each cell: " + "; ".join(rows) + ".")
+    return DrawnChart("evidence_grid", "Evidence category scores for each quality statement", alt, fig,
+                      TEXT_WIDTH_CM)
 
 
-def themes_chart(result: Result) -> Chart:
+@_styled
+def _themes(result: Result) -> DrawnChart | None:
     themes = result.themes
-    fig = _figure(16, 6.5)
+    if not any(t.pct is not None for t in themes):
+        return None
+    fig = _figure(6.5)
     ax = fig.add_subplot()
-    _band_backdrop(ax)
-    names = [t.theme.name for t in themes][::-1]
-    values = [t.pct or 0 for t in themes][::-1]
-    colours = [rgb(RATING_FILL[t.rating.label]) if t.rating else (1, 1, 1) for t in themes][::-1]
-    bars = ax.barh(names, values, color=colours, edgecolor="#" + INK, linewidth=0.6)
-    for bar, t in zip(bars, themes[::-1]):
-        label = f"{t.pct}% {t.rating.label} (derived)" if t.rating else "Not assessed"
-        _label(ax, (bar.get_width() if t.rating else 0) + 1, bar.get_y() + bar.get_height() / 2, label, fontsize=8)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("Derived theme score (%): CQC publishes no theme score")
-    _band_names(ax)
-    parts = [f"{t.theme.name} {t.pct}% ({t.rating.label})" if t.rating else f"{t.theme.name} not assessed"
+    _bands(ax)
+    rows = range(len(themes))
+    for row, t in zip(rows, themes):
+        if t.pct is not None:
+            ax.barh(row, t.pct, 0.65, color=_c(RATING_FILL[t.rating.label]), edgecolor=_c(INK), linewidth=0.6,
+                    zorder=2)
+            _label(ax, t.pct + 1, row, f"{t.pct}% {t.rating.label}", zorder=3)
+        else:
+            _label(ax, 1, row, "Not assessed", fontstyle="italic", zorder=3)
+    ax.set_yticks(list(rows), [t.theme.name for t in themes])
+    ax.set_ylim(len(themes) - 0.5, -0.5)
+    _bare_y(ax)
+    ax.set_xlabel("Derived theme score (%), from the quality statement scores")
+    parts = [f"{t.theme.name} {t.pct}% ({t.rating.label})" if t.pct is not None else f"{t.theme.name} not assessed"
              for t in themes]
-    alt = ("Bar chart of theme percentages derived by cqcdocs from the quality statement scores (CQC publishes "
-           "no theme score): " + "; ".join(parts) + ".")
-    return Chart("themes", "Theme scores (derived)", alt, _png(fig), 16)
+    alt = ("Bar chart of the theme percentages, derived from the quality statement scores because CQC "
+           "publishes no theme score: " + "; ".join(parts) + ".")
+    return DrawnChart("themes", "Theme scores, derived from the quality statement scores", alt, fig, TEXT_WIDTH_CM)
 
 
-def benchmarks_chart(result: Result) -> Chart | None:
+@_styled
+def _benchmarks(result: Result) -> DrawnChart | None:
     scored = [c for c in result.benchmarks if c.pct is not None]
-    if len(scored) < 2:
+    if not any(c.is_subject for c in scored) or len(scored) < 2:
         return None
     unscored = [c for c in result.benchmarks if c.pct is None]
-    fig = _figure(16, 2 + 0.75 * len(scored))
+    fig = _figure(3.2 + 0.85 * len(scored) + (0.9 if unscored else 0))
     ax = fig.add_subplot()
-    names = [_wrap(c.council, 36) for c in scored][::-1]
-    values = [c.pct for c in scored][::-1]
-    colours = [rgb(SUBJECT if c.is_subject else OTHERS) for c in scored][::-1]
-    bars = ax.barh(names, values, color=colours, edgecolor="#" + INK, linewidth=0.6)
-    for bar, c in zip(bars, scored[::-1]):
-        note = " (this council)" if c.is_subject else (" (computed)" if c.pct_basis.startswith("computed") else "")
-        _label(ax, bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, f"{c.pct}%{note}", fontsize=8,
-               fontweight="bold" if c.is_subject else "normal")
-    for edge in (39, 63, 88):
-        ax.axvline(edge - 0.5, color="#" + MUTED, linewidth=0.8, linestyle="--", zorder=0)
-    ax.set_xlim(0, 110)
-    ax.set_xticks([0, 20, 40, 60, 80, 100])
-    _band_names(ax)
-    region = result.workbook.assessment.region
+    _bands(ax, shade=False)
+    ax.grid(False)
+    for row, c in enumerate(scored):
+        ax.barh(row, c.pct, 0.7, color=_c(SUBJECT if c.is_subject else OTHERS), edgecolor=_c(INK), linewidth=0.6,
+                zorder=2)
+        # Rating words stay in the alt text: beside every bar they squeeze the axes until the band names
+        # collide, and the named band lines already say which band each bar ends in.
+        note = " (this council)" if c.is_subject else " (computed)" if c.pct_basis.startswith("computed") else ""
+        _label(ax, c.pct + 1, row, f"{c.pct}%{note}", fontweight="bold" if c.is_subject else "normal", zorder=3)
+    ax.set_yticks(range(len(scored)), [_wrap(c.council, 26) for c in scored])
+    for tick, c in zip(ax.get_yticklabels(), scored):
+        if c.is_subject:
+            tick.set_fontweight("bold")
+    ax.set_ylim(len(scored) - 0.5, -0.5)
+    _bare_y(ax)
     label = "Overall score (%)"
     if unscored:
-        label += "\n" + _wrap("No published score: " + ", ".join(c.council for c in unscored), 80)
-    ax.set_xlabel(label, fontsize=8)
-    parts = [f"{c.council} {c.pct}%" + (" (this council)" if c.is_subject else "") for c in scored]
-    alt = (f"Bar chart ranking councils in {region} by overall score: " + "; ".join(parts) + "."
-           + (f" No published score for {len(unscored)} more: " + ", ".join(c.council for c in unscored) + "."
+        label += "\n" + _wrap("No published score: " + ", ".join(c.council for c in unscored) + ".", 70)
+    ax.set_xlabel(label, linespacing=1.4)
+    region = result.workbook.assessment.region
+    parts = [f"{c.council} {c.pct}%" + (f", {c.rating}" if c.rating else "")
+             + (" (this council)" if c.is_subject else " (computed from its quality statement scores)"
+                if c.pct_basis.startswith("computed") else "") for c in scored]
+    alt = (f"Bar chart ranking {_count(len(scored))} councils in {region} by overall score, this council highlighted: "
+           + "; ".join(parts) + "."
+           + (f" No published score for {_count(len(unscored))} more: " + ", ".join(c.council for c in unscored) + "."
               if unscored else ""))
-    return Chart("benchmarks", f"Overall score against other councils in {region}", alt, _png(fig), 16)
+    return DrawnChart("benchmarks", f"Overall score against other councils in {region}", alt, fig, TEXT_WIDTH_CM)
 
 
-def metrics_chart(result: Result) -> Chart | None:
-    metrics = [m for m in result.metrics if m.metric.unit.strip() == "%"]
-    if not metrics:
+def _metric_label(value: float, england: float, comparison: str) -> str:
+    word = "" if comparison == "not stated" else f": {comparison}"
+    return f"{value:.1f}% (England {england:.1f}%){word}"
+
+
+@_styled
+def _metrics(result: Result) -> DrawnChart | None:
+    charted = [m for m in result.metrics if m.metric.unit.strip() == "%"]
+    if not charted:
         return None
-    fig = _figure(16, 2.5 + 0.9 * len(metrics))
+    a = result.workbook.assessment
+    name = a.short_name or a.council
+    fig = _figure(2.6 + 0.68 * len(charted))
     ax = fig.add_subplot()
-    rows = range(len(metrics))
-    height = 0.38
-    council = [m.metric.council_value for m in metrics][::-1]
-    england = [m.metric.england_average for m in metrics][::-1]
-    names = [_wrap(m.metric.indicator, 44) for m in metrics][::-1]
-    name = result.workbook.assessment.short_name
-    ax.barh([r + height / 2 for r in rows], council, height, color=rgb(SUBJECT), label=name)
-    ax.barh([r - height / 2 for r in rows], england, height, color=rgb(OTHERS), label="England average")
-    for r, m in zip(rows, metrics[::-1]):
-        ax.text(m.metric.council_value + 1, r + height / 2, f"{m.metric.council_value:.1f}% ({m.comparison})",
-                va="center", fontsize=7)
-        ax.text(m.metric.england_average + 1, r - height / 2, f"{m.metric.england_average:.1f}%", va="center",
-                fontsize=7, color="#" + MUTED)
-    ax.set_yticks(list(rows), names, fontsize=7)
-    ax.set_xlim(0, 115)
-    ax.set_xticks([0, 20, 40, 60, 80, 100])
+    top = max(100.0, *(max(m.metric.council_value, m.metric.england_average) for m in charted))
+    rows = range(len(charted))
+    values = [m.metric.council_value for m in charted]
+    england = [m.metric.england_average for m in charted]
+    ax.hlines(rows, values, england, color=_c(OTHERS), linewidth=2, zorder=1)
+    # The council is a filled circle and England an open diamond: shape, not colour, tells them apart, and
+    # the open diamond stays visible where the two values coincide.
+    ax.plot(values, rows, "o", linestyle="none", markersize=6, color=_c(SUBJECT), markeredgecolor=_c(INK),
+            markeredgewidth=0.5, zorder=2)
+    ax.plot(england, rows, "D", linestyle="none", markersize=5.5, markerfacecolor="none",
+            markeredgecolor=_c(INK), markeredgewidth=1, zorder=3)
+    for row, m in zip(rows, charted):
+        ax.text(1.02, row, _metric_label(m.metric.council_value, m.metric.england_average, m.comparison),
+                transform=ax.get_yaxis_transform(), va="center", fontsize=MIN_PT)
+    ax.set_yticks(rows, [_wrap(m.metric.indicator, 42) for m in charted], fontsize=MIN_PT,
+                  linespacing=1.0)
+    ax.set_ylim(len(charted) - 0.5, -0.5)
+    ax.set_xlim(0, top)
+    ax.set_xticks(range(0, int(top) + 1, 20))
+    ax.grid(axis="x", color=GRID, linewidth=0.6, zorder=0)
+    ax.set_axisbelow(True)
+    _bare_y(ax)
     ax.set_xlabel("Per cent")
-    fig.legend(loc="outside upper center", ncols=2, frameon=False, fontsize=8)
+    handles = [Line2D([], [], linestyle="none", marker="o", markersize=6, color=_c(SUBJECT),
+                      markeredgecolor=_c(INK), markeredgewidth=0.5, label=name),
+               Line2D([], [], linestyle="none", marker="D", markersize=5.5, markerfacecolor="none",
+                      markeredgecolor=_c(INK), label="England average")]
+    fig.legend(handles=handles, loc="outside upper center", ncols=2)
     others = [m for m in result.metrics if m.metric.unit.strip() != "%"]
     parts = [f"{m.metric.indicator}: {name} {m.metric.council_value:g}%, England {m.metric.england_average:g}% "
-             f"({m.comparison})" for m in metrics]
+             f"({m.comparison})" for m in charted]
     extra = [f"{m.metric.indicator}: {name} {m.metric.council_value:g} {m.metric.unit}, England "
              f"{m.metric.england_average:g} {m.metric.unit} ({m.comparison})" for m in others]
-    alt = (f"Paired bar chart of {name} against the England average for {len(metrics)} performance measures: "
+    alt = (f"Dot plot of {name} against the England average for {_count(len(charted))} performance measures given as "
+           "percentages, each labelled with both values and whether the council is better, similar or worse: "
            + "; ".join(parts) + "." + (" Not charted (not percentages): " + "; ".join(extra) + "." if extra else ""))
-    return Chart("metrics", f"{name} against the England average", alt, _png(fig), 16)
+    return DrawnChart("metrics", f"Performance measures: {name} against the England average", alt, fig, TEXT_WIDTH_CM)
+
+
+def draw_charts(result: Result) -> list[DrawnChart]:
+    """The briefing's charts as figures, in document order, leaving out any whose data is absent."""
+    drawn = [_statements(result), _evidence_grid(result), _themes(result), _benchmarks(result), _metrics(result)]
+    return [d for d in drawn if d is not None]
 
 
 def briefing_charts(result: Result) -> list[Chart]:
-    """The briefing's charts, leaving out any whose data the workbook does not have."""
-    charts = [statements_chart(result), evidence_grid_chart(result), themes_chart(result),
-              benchmarks_chart(result), metrics_chart(result)]
-    return [c for c in charts if c is not None]
+    """The briefing's charts as PNGs with alt text, in document order, leaving out any whose data is absent."""
+    return [d.render() for d in draw_charts(result)]
