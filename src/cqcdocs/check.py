@@ -1,13 +1,14 @@
 """`cqcdocs check`: accessibility checks for any .docx or .xlsx, read straight from the package XML.
 
-Reading the parts directly (not through python-docx) works on any file, including one edited by hand
-in Word, and keeps the check fast. Each rule has an id and a one-line explanation in RULES;
-docs/accessibility-checks.md says how to fix each in Word or Excel.
+Reading the parts directly (not through python-docx or openpyxl) works on any file, including one
+edited by hand in Word, and keeps the check fast. Each rule has an id and a one-line explanation in
+RULES; docs/accessibility-checks.md says how to fix each in Word or Excel.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import posixpath
 import re
 import zipfile
@@ -24,13 +25,13 @@ NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "dc": "http://purl.org/dc/elements/1.1/",
-    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
     "x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
-    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
 }
 W = "{%s}" % NS["w"]
+R_ID = "{%s}id" % NS["r"]
 
 RULES: dict[str, str] = {
     "file-readable": "The file opens as a Word (.docx) or Excel (.xlsx) package.",
@@ -43,11 +44,11 @@ RULES: dict[str, str] = {
     "docx-merged-cells": "No merged cells inside data tables (they confuse screen readers).",
     "docx-empty-paragraphs": "No runs of 3 or more empty paragraphs used as spacing.",
     "docx-link-text": "Hyperlinks have meaningful text, not 'click here' or a bare web address.",
-    "docx-contrast": "Coloured text and text on shaded cells reach a contrast ratio of 4.5:1.",
+    "docx-contrast": "Coloured text, and text on shaded cells or paragraphs, reaches a contrast ratio of 4.5:1.",
     "docx-colour-only": "A shaded cell also holds text (a rating word or score): colour never carries meaning alone.",
     "xlsx-title": "The workbook title property is set.",
-    "xlsx-sheet-names": "Every sheet has a meaningful name, not 'Sheet1'.",
-    "xlsx-chart-title": "Every chart has a title.",
+    "xlsx-sheet-names": "No sheet keeps a default name such as 'Sheet1'.",
+    "xlsx-chart-title": "Every chart has an explicit title.",
     "xlsx-chart-alt-text": "Every chart has alt text that says what it shows.",
     "xlsx-image-alt-text": "Every image has alt text.",
     "xlsx-merged-cells": "No merged cells inside Excel tables.",
@@ -58,13 +59,18 @@ _PLACEHOLDER = re.compile(r"^(picture|image|img|chart|graphic|figure|diagram|pho
 _FILE_NAME = re.compile(r"\.(png|jpe?g|gif|bmp|tiff?|emf|wmf|svg|webp)$", re.I)
 _VAGUE_LINK = {"click here", "here", "read more", "more", "link", "this link", "click", "this"}
 _URL = re.compile(r"^(https?://|www\.)", re.I)
+_HEX = re.compile(r"[0-9A-F]{6}")
+_CAPTION = re.compile(r"^\s*(?:figure|fig\.)\s*(\d+)", re.I)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML, or an old binary .doc/.xls renamed
+# Files come from anywhere: never expand entities or fetch anything while parsing them.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 @dataclass(frozen=True)
 class Problem:
     file: str
     rule: str
-    level: str
+    level: str  # "error" | "warning"
     where: str
     message: str
 
@@ -72,16 +78,7 @@ class Problem:
         return f"{self.file}: {self.where}: {self.message} [{self.rule}]"
 
 
-def _alt_text_problem(text: str) -> str | None:
-    text = (text or "").strip()
-    if not text:
-        return "no alt text"
-    if _FILE_NAME.search(text):
-        return f"alt text is a file name ({text!r})"
-    if _PLACEHOLDER.match(text):
-        return f"alt text is a placeholder ({text!r})"
-    return None
-
+# --- shared ----------------------------------------------------------------------------------------
 
 class _Package:
     """A zip package with parts parsed on demand and relationships resolved to part names."""
@@ -90,20 +87,29 @@ class _Package:
         self.zf = zf
         self.names = set(zf.namelist())
 
-    def xml(self, name: str):
-        return etree.fromstring(self.zf.read(name)) if name in self.names else None
+    def xml(self, name: str | None):
+        if name not in self.names:
+            return None
+        root = etree.fromstring(self.zf.read(name), _PARSER)
+        # Office writes some objects twice: the modern markup and a copy in mc:Fallback for old readers.
+        for fallback in list(root.iter("{%s}Fallback" % NS["mc"])):
+            fallback.getparent().remove(fallback)
+        return root
 
-    def rels(self, part: str) -> dict[str, str]:
+    def rels(self, part: str, *, external: bool = False) -> dict[str, str]:
+        """Relationship id → part name (or, with external=True, id → external address)."""
         folder, base = posixpath.split(part)
         root = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
-        if root is None:
-            return {}
         out = {}
-        for rel in root.findall("rel:Relationship", NS):
-            if rel.get("TargetMode") == "External":
-                out[rel.get("Id")] = rel.get("Target")
-            else:
-                out[rel.get("Id")] = posixpath.normpath(posixpath.join(folder, rel.get("Target")))
+        for rel in root.findall("rel:Relationship", NS) if root is not None else ():
+            target = rel.get("Target") or ""
+            if (rel.get("TargetMode") == "External") != external:
+                continue
+            if external:
+                out[rel.get("Id")] = target
+            else:  # openpyxl and Excel write absolute targets ("/xl/..."), XlsxWriter relative ones
+                out[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else \
+                    posixpath.normpath(posixpath.join(folder, target))
         return out
 
     def title(self) -> str:
@@ -112,175 +118,50 @@ class _Package:
         return (node.text or "").strip() if node is not None else ""
 
 
+def _val(element, attr: str = W + "val") -> str:
+    return (element.get(attr) or "") if element is not None else ""
+
+
 def _text(element) -> str:
-    return "".join(element.itertext()) if element is not None else ""
+    """Visible text: w:t in Word, any text node elsewhere (field codes are w:instrText, so not counted)."""
+    if element is None:
+        return ""
+    if element.tag.startswith(W):
+        return "".join(t.text or "" for t in element.iter(W + "t"))
+    return "".join(element.itertext())
 
 
-def _para_text(p) -> str:
-    return "".join(t.text or "" for t in p.iter(W + "t"))
+def _decorative(node) -> bool:
+    """Word and Excel's "Mark as decorative" (adec:decorative val=1 in the object's extLst)."""
+    return any(etree.QName(e).localname == "decorative" and e.get("val") in ("1", "true") for e in node.iter())
 
 
-# --- Word ------------------------------------------------------------------------------------------
-
-def _heading_levels(styles) -> dict[str, int]:
-    """Style id → heading level, from the style's name ("heading 2") or outline level."""
-    levels = {}
-    if styles is None:
-        return levels
-    for style in styles.findall("w:style", NS):
-        sid = style.get(W + "styleId")
-        name = (style.find("w:name", NS).get(W + "val") if style.find("w:name", NS) is not None else "").lower()
-        if m := re.fullmatch(r"heading (\d)", name):
-            levels[sid] = int(m[1])
-            continue
-        outline = style.find("w:pPr/w:outlineLvl", NS)
-        if outline is not None and outline.get(W + "val", "9").isdigit() and int(outline.get(W + "val")) < 9:
-            levels[sid] = int(outline.get(W + "val")) + 1
-    return levels
-
-
-def _fill(element) -> str | None:
-    shd = element.find("w:shd", NS) if element is not None else None
-    fill = shd.get(W + "fill") if shd is not None else None
-    return None if fill in (None, "auto", "") else fill.upper()
+def _alt_text_problem(node) -> tuple[str, str] | None:
+    """(level, message) when an object's alt text (descr, or else title) is missing or useless."""
+    if node is None:
+        return "error", "no alt text"
+    if _decorative(node):
+        return None
+    texts = [t for t in ((node.get("descr") or "").strip(), (node.get("title") or "").strip()) if t]
+    if not texts:
+        return "error", "no alt text"
+    problems = []
+    for text in texts:
+        if _FILE_NAME.search(text):
+            problems.append(("error", f"alt text is a file name ({text!r})"))
+        elif _PLACEHOLDER.match(text):
+            problems.append(("error", f"alt text is a placeholder ({text!r})"))
+        elif "generated automatically" in text.lower() or "automatically generated" in text.lower():
+            # Word's own guess: sometimes right, never reviewed, so worth a look rather than an error.
+            problems.append(("warning", f"alt text was generated automatically ({text[:60]!r}): check it"))
+        else:
+            return None
+    return problems[0]
 
 
-def check_docx(name: str, pkg: _Package, lang: str) -> list[Problem]:
-    problems: list[Problem] = []
-
-    def add(rule: str, where: str, message: str, level: str = "error") -> None:
-        problems.append(Problem(name, rule, level, where, message))
-
-    document = pkg.xml("word/document.xml")
-    styles = pkg.xml("word/styles.xml")
-    if document is None:
-        add("file-readable", "package", "no word/document.xml: not a Word document")
-        return problems
-    if not pkg.title():
-        add("docx-title", "properties", "document title is not set (File > Info > Properties > Title)")
-
-    declared = None
-    if styles is not None:
-        node = styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
-        if node is None:
-            node = styles.find("w:style[@w:styleId='Normal']/w:rPr/w:lang", NS)
-        declared = node.get(W + "val") if node is not None else None
-    if not declared:
-        add("docx-language", "styles", f"no document language set (expected {lang})")
-    elif declared.lower() != lang.lower():
-        add("docx-language", "styles", f"document language is {declared}, expected {lang}")
-
-    body = document.find("w:body", NS)
-    # Pictures and charts, in the order they appear in the body (headers and footers are not checked).
-    for n, doc_pr in enumerate(body.iter("{%s}docPr" % NS["wp"]), start=1):
-        frame = doc_pr.getparent()
-        is_chart = frame.find(".//c:chart", NS) is not None
-        problem = _alt_text_problem(doc_pr.get("descr") or doc_pr.get("title") or "")
-        if problem:
-            add("docx-alt-text", f"{'chart' if is_chart else 'figure'} {n} (page-order {_ordinal(n)} image)", problem)
-
-    levels = _heading_levels(styles)
-    previous = 0
-    seen_heading = False
-    for n, p in enumerate(body.iter(W + "p"), start=1):
-        style = p.find("w:pPr/w:pStyle", NS)
-        level = levels.get(style.get(W + "val")) if style is not None else None
-        outline = p.find("w:pPr/w:outlineLvl", NS)
-        if level is None and outline is not None and outline.get(W + "val", "9").isdigit() \
-                and int(outline.get(W + "val")) < 9:
-            level = int(outline.get(W + "val")) + 1
-        if level is None:
-            continue
-        text = _para_text(p).strip()
-        if not text:
-            add("docx-empty-heading", f"paragraph {n}", f"empty heading (level {level})")
-            continue
-        if not seen_heading and level != 1:
-            add("docx-headings", f"paragraph {n}", f"first heading is level {level}, not 1: {text[:50]!r}")
-        elif previous and level > previous + 1:
-            add("docx-headings", f"paragraph {n}", f"heading level {level} follows level {previous}: {text[:50]!r}")
-        seen_heading, previous = True, level
-    if not seen_heading:
-        add("docx-headings", "document", "no headings: use Heading 1, Heading 2… so readers can navigate")
-
-    for t, table in enumerate(body.iter(W + "tbl"), start=1):
-        caption = table.find("w:tblPr/w:tblCaption", NS)
-        where = f"table {t}" + (f" ({caption.get(W + 'val')!r})" if caption is not None else "")
-        layout = any(v.get(W + "val", "").lower().startswith("layout")
-                     for v in table.findall("w:tblPr/w:tblDescription", NS) + table.findall("w:tblPr/w:tblCaption", NS))
-        rows = table.findall("w:tr", NS)
-        if not layout:
-            header = rows[0].find("w:trPr/w:tblHeader", NS) if rows else None
-            if header is None or header.get(W + "val", "true") in ("0", "false"):
-                add("docx-table-header", where, "first row is not marked as a header row that repeats "
-                                                "(Table Properties > Row > Repeat as header row)")
-            spans = [g for g in table.iter(W + "gridSpan") if int(g.get(W + "val", "1")) > 1]
-            if spans or next(table.iter(W + "vMerge"), None) is not None:
-                add("docx-merged-cells", where, "merged cells in a data table")
-        for r, row in enumerate(rows, start=1):
-            for c, cell in enumerate(row.findall("w:tc", NS), start=1):
-                fill = _fill(cell.find("w:tcPr", NS))
-                text = _text(cell).strip()
-                cell_where = f"{where} row {r} cell {c}"
-                if fill and fill not in ("FFFFFF",) and not text:
-                    add("docx-colour-only", cell_where, f"shaded cell (#{fill}) with no text: colour alone carries "
-                                                        "meaning")
-                if fill:
-                    for run in cell.iter(W + "r"):
-                        if not _para_text(run).strip():
-                            continue
-                        colour = run.find("w:rPr/w:color", NS)
-                        fg = colour.get(W + "val") if colour is not None else "auto"
-                        fg = "000000" if fg in (None, "auto") else fg
-                        ratio = contrast(fg, fill)
-                        if ratio < 4.5:
-                            add("docx-contrast", cell_where, f"text #{fg.upper()} on #{fill} has contrast "
-                                                             f"{ratio:.1f}:1, below 4.5:1")
-                            break
-
-    # Coloured text outside tables, against paragraph shading or white.
-    for n, p in enumerate(body.iter(W + "p"), start=1):
-        if any(a.tag == W + "tc" for a in p.iterancestors()):
-            continue
-        bg = _fill(p.find("w:pPr", NS)) or "FFFFFF"
-        for run in p.iter(W + "r"):
-            colour = run.find("w:rPr/w:color", NS)
-            if colour is None or colour.get(W + "val") in (None, "auto") or not _para_text(run).strip():
-                continue
-            ratio = contrast(colour.get(W + "val"), bg)
-            if ratio < 4.5:
-                add("docx-contrast", f"paragraph {n}", f"text #{colour.get(W + 'val').upper()} on #{bg} has "
-                                                       f"contrast {ratio:.1f}:1, below 4.5:1")
-                break
-
-    run_start, empty = None, 0
-    children = [child for child in body if child.tag in (W + "p", W + "tbl")]
-    for n, child in enumerate(children + [None], start=1):
-        blank = child is not None and child.tag == W + "p" and not _para_text(child).strip() \
-            and next(child.iter("{%s}docPr" % NS["wp"]), None) is None \
-            and child.find(".//w:sectPr", NS) is None and child.find(".//w:br", NS) is None \
-            and child.find(".//w:fldSimple", NS) is None and child.find(".//w:fldChar", NS) is None
-        if blank:
-            run_start, empty = (run_start or n), empty + 1
-            continue
-        if empty >= 3:
-            add("docx-empty-paragraphs", f"paragraphs {run_start}–{run_start + empty - 1}",
-                f"{empty} empty paragraphs in a row used as spacing: use paragraph spacing instead")
-        run_start, empty = None, 0
-
-    rels = pkg.rels("word/document.xml")
-    for n, link in enumerate(body.iter(W + "hyperlink"), start=1):
-        rid = link.get("{%s}id" % NS["r"])
-        if rid is None:
-            continue  # an internal bookmark link
-        text = _para_text(link).strip()
-        if text.lower().rstrip(".") in _VAGUE_LINK:
-            add("docx-link-text", f"hyperlink {n}", f"link text {text!r} does not say where it goes")
-        elif _URL.match(text) or text == rels.get(rid, "\0"):
-            add("docx-link-text", f"hyperlink {n}", f"link text is a bare web address ({text[:60]!r})")
-        elif not text:
-            add("docx-link-text", f"hyperlink {n}", "hyperlink has no text")
-    return problems
+def _problems(name: str, found) -> list[Problem]:
+    """(rule, where, message[, level]) tuples → Problems; the level is "error" unless given."""
+    return [Problem(name, f[0], f[3] if len(f) > 3 else "error", f[1], f[2]) for f in found]
 
 
 def _ordinal(n: int) -> str:
@@ -288,113 +169,408 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+# --- Word ------------------------------------------------------------------------------------------
+
+def _own(element, tag: str, container: str = "tbl") -> list:
+    """Descendants `tag` whose nearest `container` ancestor is `element` (so not in nested tables)."""
+    return [e for e in element.iter(W + tag) if next(e.iterancestors(W + container), None) is element]
+
+
+def _fill(props) -> str | None:
+    """The shading fill of a tcPr / pPr / rPr / tblPr, upper-case hex, or None for none / auto."""
+    fill = _val(props.find("w:shd", NS) if props is not None else None, W + "fill").upper()
+    return fill if _HEX.fullmatch(fill) else None
+
+
+def _heading_levels(styles) -> dict[str, int]:
+    """Style id → heading level (0 for Title), from the style's name ("heading 2", so localised style
+    ids still work) or its outline level, following basedOn."""
+    by_id = {s.get(W + "styleId"): s for s in styles.findall("w:style", NS)} if styles is not None else {}
+
+    def level(style_id: str, depth: int = 0) -> int | None:
+        style = by_id.get(style_id)
+        if style is None or depth > 20:  # a basedOn loop in a hand-edited file
+            return None
+        name = _val(style.find("w:name", NS)).lower()
+        if name == "title":
+            return 0
+        if m := re.fullmatch(r"heading ([1-9])", name):
+            return int(m[1])
+        outline = _val(style.find("w:pPr/w:outlineLvl", NS))
+        if outline.isdigit():
+            return int(outline) + 1 if int(outline) < 9 else None  # 9 is "body text"
+        return level(_val(style.find("w:basedOn", NS)), depth + 1)
+
+    return {sid: lvl for sid in by_id if (lvl := level(sid)) is not None}
+
+
+def _cell_where(tc, tables: dict) -> str:
+    tr = next(tc.iterancestors(W + "tr"))
+    tbl = next(tr.iterancestors(W + "tbl"))
+    return f"table {tables[tbl]} row {_own(tbl, 'tr').index(tr) + 1} cell {_own(tr, 'tc', 'tr').index(tc) + 1}"
+
+
+def _has_picture(element) -> bool:
+    return element is not None and any(True for _ in element.iter(W + "drawing", W + "pict", W + "object"))
+
+
+def _caption_number(p) -> str | None:
+    """N from a "Figure N: …" caption paragraph."""
+    m = _CAPTION.match(_text(p)) if p is not None and p.tag == W + "p" else None
+    return m[1] if m else None
+
+
+def _docx_language(styles, body, lang: str):
+    declared, where = [], "styles"
+    if styles is not None:
+        # The defaults, and the default paragraph style (Normal, whatever its localised id).
+        for path in ("w:docDefaults/w:rPrDefault/w:rPr/w:lang",
+                     "w:style[@w:type='paragraph'][@w:default='1']/w:rPr/w:lang"):
+            if value := _val(styles.find(path, NS)):
+                declared.append(value)
+    if not declared:  # no default: the language is only set run by run
+        declared, where = [_val(node) for node in body.iter(W + "lang") if _val(node)], "text"
+    if not declared:
+        yield "docx-language", where, f"no document language set (expected {lang})"
+    for value in sorted(set(declared)):
+        if value.replace("_", "-").lower() != lang.lower():
+            yield "docx-language", where, f"document language is {value}, expected {lang}"
+
+
+def _docx_pictures(body):
+    # Body only, in document order: pictures in headers and footers (logos) are not checked.
+    pictures = []
+    for doc_pr in body.iter("{%s}docPr" % NS["wp"]):
+        frame = doc_pr.getparent()  # wp:inline or wp:anchor
+        uri = _val(frame.find("a:graphic/a:graphicData", NS), "uri")
+        kind = "chart" if "chart" in uri else "picture" if uri.endswith("/picture") else None
+        if kind is not None:  # shapes, text boxes, SmartArt are not pictures or charts
+            pictures.append((doc_pr, kind, next(frame.iterancestors(W + "p"), None)))
+    # "Figure N" names a picture as the reader sees it. Captions go below pictures (Word's default)
+    # unless this document mostly puts them above; a caption between two pictures is otherwise ambiguous.
+    paras = [p for _, _, p in pictures if p is not None]
+    above = sum(bool(_caption_number(p.getprevious())) for p in paras) > \
+        sum(bool(_caption_number(p.getnext())) for p in paras)
+    for n, (doc_pr, kind, p) in enumerate(pictures, start=1):
+        if found := _alt_text_problem(doc_pr):
+            number = p is not None and (_caption_number(p) or
+                                        _caption_number(p.getprevious() if above else p.getnext()))
+            label = f"figure {number}" if number else f"uncaptioned {kind}"
+            yield "docx-alt-text", f"{label} (page-order {_ordinal(n)} image)", found[1], found[0]
+
+
+def _docx_headings(paras, number, styles):
+    levels = _heading_levels(styles)
+    previous, seen = 0, False
+    for p in paras:
+        level = levels.get(_val(p.find("w:pPr/w:pStyle", NS)))
+        outline = _val(p.find("w:pPr/w:outlineLvl", NS))
+        if outline.isdigit():  # direct formatting overrides the style
+            level = int(outline) + 1 if int(outline) < 9 else None
+        if level is None:
+            continue
+        where, text = f"paragraph {number[p]}", _text(p).strip()
+        if not text:
+            yield "docx-empty-heading", where, "empty title" if level == 0 else f"empty heading (level {level})"
+            continue
+        seen = True
+        if level == 0:
+            continue  # the Title stands outside the heading levels
+        if previous == 0 and level != 1:
+            yield "docx-headings", where, f"first heading is level {level}, not 1: {text[:50]!r}"
+        elif level > previous + 1:
+            yield "docx-headings", where, f"heading level {level} follows level {previous}: {text[:50]!r}"
+        previous = level
+    if not seen:
+        yield "docx-headings", "document", "no headings: use Heading 1, Heading 2… so readers can navigate"
+
+
+def _docx_tables(tables):
+    for tbl, t in tables.items():
+        labels = [_val(tbl.find(f"w:tblPr/w:{tag}", NS)) for tag in ("tblDescription", "tblCaption")]
+        if any(label.strip().lower().startswith("layout") for label in labels):
+            continue  # a layout table only arranges the page: no header row, merging is fine
+        rows = _own(tbl, "tr")
+        header = rows[0].find("w:trPr/w:tblHeader", NS) if rows else None
+        if rows and (header is None or _val(header).lower() in ("0", "false", "off")):
+            yield "docx-table-header", f"table {t}", ("first row is not marked as a header row that repeats "
+                                                      "(Table Properties > Row > Repeat as header row)")
+        for r, row in enumerate(rows, start=1):
+            merged = [c for c, tc in enumerate(_own(row, "tc", "tr"), start=1)
+                      if _val(tc.find("w:tcPr/w:gridSpan", NS)) not in ("", "0", "1")
+                      or tc.find("w:tcPr/w:vMerge", NS) is not None or tc.find("w:tcPr/w:hMerge", NS) is not None]
+            if merged:
+                yield "docx-merged-cells", f"table {t}", f"merged cells in a data table (first at row {r} cell " \
+                                                         f"{merged[0]})"
+                break
+
+
+def _docx_colour(paras, number, tables):
+    for tbl in tables:
+        for tc in _own(tbl, "tc"):
+            fill = _fill(tc.find("w:tcPr", NS))
+            if fill and fill != "FFFFFF" and not _text(tc).strip() and not _has_picture(tc):
+                yield "docx-colour-only", _cell_where(tc, tables), f"shaded cell (#{fill}) with no text: colour " \
+                                                                   "alone carries meaning"
+    reported = set()
+    for p in paras:
+        tc = next(p.iterancestors(W + "tc"), None)
+        where = _cell_where(tc, tables) if tc is not None else f"paragraph {number[p]}"
+        behind = _fill(p.find("w:pPr", NS))
+        if behind is None and tc is not None:
+            tbl = next(tc.iterancestors(W + "tbl"))
+            behind = _fill(tc.find("w:tcPr", NS)) or _fill(tbl.find("w:tblPr", NS))
+        for run in _own(p, "r", "p"):
+            if where in reported or not "".join(t.text or "" for t in run.findall("w:t", NS)).strip():
+                continue
+            bg = _fill(run.find("w:rPr", NS)) or behind or "FFFFFF"
+            colour = _val(run.find("w:rPr/w:color", NS)).upper()
+            if not _HEX.fullmatch(colour):  # "auto" (or nothing): black, which only matters on a fill
+                if bg == "FFFFFF":
+                    continue
+                colour = "000000"
+            ratio = contrast(colour, bg)
+            if ratio < 4.5:
+                reported.add(where)
+                shown = math.floor(ratio * 10) / 10  # never round 4.47 up to "4.5"
+                yield "docx-contrast", where, f"text #{colour} on #{bg} has contrast {shown:.1f}:1, below 4.5:1"
+
+
+def _is_blank(p) -> bool:
+    """An empty paragraph used as spacing: no text, picture, field, or page / section break."""
+    if _text(p).strip() or _has_picture(p) or p.find("w:pPr/w:sectPr", NS) is not None:
+        return False
+    if p.find("w:pPr/w:pageBreakBefore", NS) is not None and _val(p.find("w:pPr/w:pageBreakBefore", NS)) not in (
+            "0", "false", "off"):
+        return False
+    if any(_val(br, W + "type") in ("page", "column") for br in p.iter(W + "br")):
+        return False
+    return next(p.iter(W + "fldSimple", W + "fldChar", W + "sym"), None) is None
+
+
+def _docx_spacing(body, number):
+    run: list = []
+    for child in [*body, None]:
+        if child is not None and child.tag == W + "p" and _is_blank(child):
+            run.append(child)
+            continue
+        if child is not None and child.tag not in (W + "p", W + "tbl", W + "sdt", W + "customXml", W + "sectPr"):
+            continue  # bookmarks, proofing marks: not content, so they do not end a run
+        if len(run) >= 3:
+            yield ("docx-empty-paragraphs", f"paragraphs {number[run[0]]}–{number[run[-1]]}",
+                   f"{len(run)} empty paragraphs in a row used as spacing: use paragraph spacing instead")
+        run = []
+
+
+def _hyperlink_field(instruction: str) -> str | None:
+    """The address of a HYPERLINK field ('HYPERLINK "https://…"'); None for others and \\l bookmark links."""
+    m = re.match(r'\s*HYPERLINK\s+(?:"([^"]+)"|([^\s\\"]\S*))', instruction or "", re.I)
+    return (m[1] or m[2]) if m else None
+
+
+def _links_in(p, external: dict):
+    """(text, address) of each external link in a paragraph: w:hyperlink, simple and complex HYPERLINK fields."""
+    for el in p.iter(W + "hyperlink", W + "fldSimple"):
+        if next(el.iterancestors(W + "p"), None) is not p:
+            continue
+        address = external.get(el.get(R_ID)) if el.tag == W + "hyperlink" else _hyperlink_field(_val(el, W + "instr"))
+        if address is not None:
+            yield _text(el).strip(), address
+    fields: list[list] = []  # [instruction, result text, in result?] for each open field
+    for el in p.iter(W + "fldChar", W + "instrText", W + "t"):
+        if next(el.iterancestors(W + "p"), None) is not p:
+            continue
+        if el.tag == W + "fldChar":
+            kind = _val(el, W + "fldCharType")
+            if kind == "begin":
+                fields.append(["", "", False])
+            elif kind == "separate" and fields:
+                fields[-1][2] = True
+            elif kind == "end" and fields:
+                instruction, text, _ = fields.pop()
+                if (address := _hyperlink_field(instruction)) is not None:
+                    yield text.strip(), address
+        elif el.tag == W + "instrText" and fields and not fields[-1][2]:
+            fields[-1][0] += el.text or ""
+        elif el.tag == W + "t":
+            for field in fields:
+                if field[2]:
+                    field[1] += el.text or ""
+
+
+def _docx_links(paras, external):
+    n = 0
+    for p in paras:
+        for text, address in _links_in(p, external):
+            n += 1
+            where = f"hyperlink {n}"
+            if not text:
+                yield "docx-link-text", where, f"hyperlink has no text ({address})"
+            elif text.lower().strip(" .:!") in _VAGUE_LINK:
+                yield "docx-link-text", where, f"link text {text!r} does not say where it goes ({address})"
+            elif _URL.match(text) or text == address:
+                yield "docx-link-text", where, f"link text is a bare web address ({text[:60]!r})"
+
+
+def _check_docx(name: str, pkg: _Package, lang: str) -> list[Problem]:
+    document = pkg.xml("word/document.xml")
+    if document is None:
+        return [Problem(name, "file-readable", "error", "file", "no word/document.xml: not a Word document")]
+    body = document.find("w:body", NS)
+    body = body if body is not None else etree.Element(W + "body")
+    styles = pkg.xml("word/styles.xml")
+    paras = list(body.iter(W + "p"))  # "paragraph N" counts every paragraph, table cells included
+    number = {p: n for n, p in enumerate(paras, start=1)}
+    tables = {tbl: n for n, tbl in enumerate(body.iter(W + "tbl"), start=1)}  # nested tables too
+
+    found = []
+    if not pkg.title():
+        found.append(("docx-title", "properties", "document title is not set (File > Info > Properties > Title)"))
+    found += _docx_language(styles, body, lang)
+    found += _docx_pictures(body)
+    found += _docx_headings(paras, number, styles)
+    found += _docx_tables(tables)
+    found += _docx_colour(paras, number, tables)
+    found += _docx_spacing(body, number)
+    found += _docx_links(paras, pkg.rels("word/document.xml", external=True))
+    return _problems(name, found)
+
+
 # --- Excel -----------------------------------------------------------------------------------------
 
-def _cells(ref: str) -> tuple[int, int, int, int]:
-    """'B2:D9' → (min col, min row, max col, max row)."""
-    def one(cell: str) -> tuple[int, int]:
-        m = re.fullmatch(r"\$?([A-Z]+)\$?(\d+)", cell)
+def _cells(ref: str) -> tuple[int, int, int, int] | None:
+    """'B2:D9' → (min col, min row, max col, max row); None if unreadable."""
+    corners = []
+    for cell in (ref or "").split(":"):
+        m = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d+)", cell.strip().upper())
+        if not m:
+            return None
         col = 0
         for ch in m[1]:
             col = col * 26 + ord(ch) - 64
-        return col, int(m[2])
-    a, _, b = ref.partition(":")
-    (c1, r1), (c2, r2) = one(a), one(b or a)
+        corners.append((col, int(m[2])))
+    (c1, r1), (c2, r2) = corners[0], corners[-1]
     return min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)
 
 
 def _overlap(x: str, y: str) -> bool:
     a, b = _cells(x), _cells(y)
-    return not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
+    return a is not None and b is not None and not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
 
 
-def check_xlsx(name: str, pkg: _Package) -> list[Problem]:
-    problems: list[Problem] = []
+def _chart_title(chart) -> bool:
+    """An explicit title with text or a cell reference (c:chart/c:title, or cx: for newer chart types)."""
+    if chart is None:
+        return False
+    ns = etree.QName(chart).namespace
+    title = chart.find(f"{{{ns}}}chart/{{{ns}}}title")
+    return title is not None and (bool("".join(title.itertext()).strip())
+                                  or any(etree.QName(e).localname == "f" for e in title.iter()))
 
-    def add(rule: str, where: str, message: str, level: str = "error") -> None:
-        problems.append(Problem(name, rule, level, where, message))
 
+def _xlsx_sheet(pkg: _Package, part: str, where: str):
+    sheet = pkg.xml(part)
+    if sheet is None:
+        return
+    sheet_rels = pkg.rels(part)
+    merged = [m.get("ref") for m in sheet.findall("x:mergeCells/x:mergeCell", NS)]
+    for t in sheet.findall("x:tableParts/x:tablePart", NS):
+        table = pkg.xml(sheet_rels.get(t.get(R_ID)))
+        if table is None:
+            continue
+        label = f"{where} table {table.get('displayName') or table.get('name')!r}"
+        if table.get("headerRowCount") == "0":
+            yield "xlsx-table-header", label, "table has no header row"
+        for ref in merged:
+            if _overlap(ref, table.get("ref")):
+                yield "xlsx-merged-cells", label, f"merged cells {ref} inside the table"
+    charts = images = 0  # numbered per sheet, in drawing order
+    for d in sheet.findall("x:drawing", NS):
+        drawing_part = sheet_rels.get(d.get(R_ID))
+        drawing = pkg.xml(drawing_part)
+        if drawing is None:
+            continue
+        drawing_rels = pkg.rels(drawing_part)
+        for item in drawing.iter("{%s}graphicFrame" % NS["xdr"], "{%s}pic" % NS["xdr"]):
+            if item.tag.endswith("}pic"):
+                images += 1
+                if found := _alt_text_problem(item.find("xdr:nvPicPr/xdr:cNvPr", NS)):
+                    yield "xlsx-image-alt-text", f"{where} image {images}", found[1], found[0]
+                continue
+            chart_ref = next((e for e in item.iter() if etree.QName(e).localname == "chart" and e.get(R_ID)), None)
+            if chart_ref is None:
+                continue
+            charts += 1
+            label = f"{where} chart {charts}"
+            if not _chart_title(pkg.xml(drawing_rels.get(chart_ref.get(R_ID)))):
+                yield "xlsx-chart-title", label, "chart has no title (Chart Design > Add Chart Element > Chart Title)"
+            if found := _alt_text_problem(item.find("xdr:nvGraphicFramePr/xdr:cNvPr", NS)):
+                yield "xlsx-chart-alt-text", label, found[1], found[0]
+
+
+def _check_xlsx(name: str, pkg: _Package, lang: str) -> list[Problem]:
     workbook = pkg.xml("xl/workbook.xml")
     if workbook is None:
-        add("file-readable", "package", "no xl/workbook.xml: not an Excel workbook")
-        return problems
+        return [Problem(name, "file-readable", "error", "file", "no xl/workbook.xml: not an Excel workbook")]
+    found = []
     if not pkg.title():
-        add("xlsx-title", "properties", "workbook title is not set (File > Info > Properties > Title)")
+        found.append(("xlsx-title", "properties", "workbook title is not set (File > Info > Properties > Title)"))
     rels = pkg.rels("xl/workbook.xml")
     for sheet in workbook.findall("x:sheets/x:sheet", NS):
-        sheet_name = sheet.get("name")
-        where = f"sheet {sheet_name!r}"
-        if re.fullmatch(r"sheet\d*", sheet_name, re.I):
-            add("xlsx-sheet-names", where, "sheet has a default name: name it for what it holds")
-        part = rels.get(sheet.get("{%s}id" % NS["r"]))
-        ws = pkg.xml(part) if part else None
-        if ws is None:
-            continue
-        sheet_rels = pkg.rels(part)
-        merged = [m.get("ref") for m in ws.findall("x:mergeCells/x:mergeCell", NS)]
-        for t in ws.findall("x:tableParts/x:tablePart", NS):
-            table = pkg.xml(sheet_rels.get(t.get("{%s}id" % NS["r"]), ""))
-            if table is None:
-                continue
-            label = f"{where} table {table.get('displayName') or table.get('name')!r}"
-            if table.get("headerRowCount") == "0":
-                add("xlsx-table-header", label, "table has no header row")
-            for ref in merged:
-                if _overlap(ref, table.get("ref")):
-                    add("xlsx-merged-cells", label, f"merged cells {ref} inside the table")
-        for d in ws.findall("x:drawing", NS):
-            drawing_part = sheet_rels.get(d.get("{%s}id" % NS["r"]))
-            drawing = pkg.xml(drawing_part) if drawing_part else None
-            if drawing is None:
-                continue
-            drawing_rels = pkg.rels(drawing_part)
-            charts = 0
-            for frame in drawing.iter("{%s}graphicFrame" % NS["xdr"]):
-                chart_ref = frame.find(".//c:chart", NS)
-                if chart_ref is None:
-                    continue
-                charts += 1
-                label = f"{where} chart {charts}"
-                c_nv = frame.find("xdr:nvGraphicFramePr/xdr:cNvPr", NS)
-                problem = _alt_text_problem(c_nv.get("descr", "") if c_nv is not None else "")
-                if problem:
-                    add("xlsx-chart-alt-text", label, problem)
-                chart = pkg.xml(drawing_rels.get(chart_ref.get("{%s}id" % NS["r"]), ""))
-                title = chart.find("c:chart/c:title", NS) if chart is not None else None
-                if title is None or not (_text(title).strip() or title.find(".//c:strRef", NS) is not None):
-                    add("xlsx-chart-title", label, "chart has no title")
-            for n, pic in enumerate(drawing.iter("{%s}pic" % NS["xdr"]), start=1):
-                c_nv = pic.find("xdr:nvPicPr/xdr:cNvPr", NS)
-                problem = _alt_text_problem(c_nv.get("descr", "") if c_nv is not None else "")
-                if problem:
-                    add("xlsx-image-alt-text", f"{where} image {n}", problem)
-    return problems
+        where = f"sheet {sheet.get('name')!r}"
+        if re.fullmatch(r"sheet\d+", sheet.get("name") or "", re.I):
+            found.append(("xlsx-sheet-names", where, "sheet has a default name: name it for what it holds"))
+        if part := rels.get(sheet.get(R_ID)):
+            found += _xlsx_sheet(pkg, part, where)
+    return _problems(name, found)
 
 
 # --- entry points ----------------------------------------------------------------------------------
 
+_KINDS = {".docx": _check_docx, ".docm": _check_docx, ".xlsx": _check_xlsx, ".xlsm": _check_xlsx}
+
+
 def check_file(path: str | Path, *, lang: str = "en-GB") -> list[Problem]:
     """Every problem in one file; an unreadable file is one `file-readable` problem, never an exception."""
     path = Path(path)
-    name = path.name
-    suffix = path.suffix.lower()
-    if suffix not in (".docx", ".xlsx", ".docm", ".xlsm"):
-        return [Problem(name, "file-readable", "error", "file", "not a .docx or .xlsx file")]
+
+    def unreadable(message: str) -> list[Problem]:
+        return [Problem(path.name, "file-readable", "error", "file", message)]
+
+    check = _KINDS.get(path.suffix.lower())
+    if check is None:
+        return unreadable("not a .docx or .xlsx file")
+    if not path.exists():
+        return unreadable("file not found")
     if not path.is_file():
-        return [Problem(name, "file-readable", "error", "file", "file not found")]
+        return unreadable("not a file")
     try:
+        with path.open("rb") as f:
+            if f.read(8) == _OLE_MAGIC:
+                return unreadable("password-protected, or an old .doc/.xls renamed: save it from Word or Excel "
+                                  "as .docx/.xlsx without a password")
         with zipfile.ZipFile(path) as zf:
             pkg = _Package(zf)
-            return check_docx(name, pkg, lang) if suffix in (".docx", ".docm") else check_xlsx(name, pkg)
-    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, OSError) as exc:
-        return [Problem(name, "file-readable", "error", "file", f"cannot be read as an Office file ({exc})")]
+            if "[Content_Types].xml" not in pkg.names:
+                return unreadable("a zip file but not an Office package (no [Content_Types].xml)")
+            return check(path.name, pkg, lang)
+    except zipfile.BadZipFile:
+        return unreadable("not a zip package, so not a real .docx/.xlsx (damaged, or another format renamed)")
+    except etree.XMLSyntaxError as exc:
+        return unreadable(f"damaged: a part is not well-formed XML ({exc})")
+    except OSError as exc:
+        return unreadable(f"cannot be read ({exc.strerror or exc})")
+    except Exception as exc:  # a checker reports on whatever it is given; it never crashes
+        return unreadable(f"cannot be checked ({type(exc).__name__}: {exc})")
 
 
 def check_files(paths, *, lang: str = "en-GB") -> list[Problem]:
+    """Every problem in every file, in the order given."""
     return [p for path in paths for p in check_file(path, lang=lang)]
 
 
 def summary(problems: list[Problem], files: int | None = None) -> str:
+    """'2 files checked: 3 errors, 1 warning' (without the count of files unless given)."""
     errors = sum(1 for p in problems if p.level == "error")
     warnings = len(problems) - errors
     counted = f"{files} file{'s' * (files != 1)} checked: " if files is not None else ""
@@ -404,4 +580,5 @@ def summary(problems: list[Problem], files: int | None = None) -> str:
 
 
 def to_json(problems: list[Problem]) -> str:
+    """The problems as a JSON list of {file, rule, level, where, message}."""
     return json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False)
