@@ -286,6 +286,21 @@ def test_data_tables_repeat_their_header_row_and_never_merge_cells(briefing):
     assert "gridSpan" not in body and "vMerge" not in body and "hMerge" not in body
 
 
+def test_tables_fit_the_page_and_captions_stay_with_what_they_caption(briefing, northmoor, tmp_path):
+    northmoor_doc = docx.Document(str(write(northmoor[0], tmp_path / "n.docx")))
+    for document in (briefing[1], northmoor_doc):
+        for table in document.tables:
+            widths = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+            assert sum(widths) <= docx.shared.Cm(17).twips + 5, table._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val"))
+        for paragraph in document.paragraphs:
+            if paragraph.style.name == "Caption" and paragraph.text.startswith("Table"):
+                assert paragraph.paragraph_format.keep_with_next
+            if paragraph._p.find(".//" + qn("w:drawing")) is not None:
+                assert paragraph.paragraph_format.keep_with_next  # the figure's caption follows it
+    header = [c.text for c in table_named(northmoor_doc, GRID_CAPTION).rows[0].cells]
+    assert "Outcomes" in header and len(header) == 9
+
+
 def test_no_empty_paragraphs(briefing):
     _, document, _ = briefing
     body = document.element.body

@@ -38,7 +38,7 @@ LANG = "en-GB"
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Cm(21.0), Cm(29.7), Cm(2.0)
 TEXT_WIDTH_CM = 17.0
 TABLE_PT = 10
-KEEP_TOGETHER_ROWS = 16
+KEEP_TOGETHER_ROWS = 10  # the grid (header + nine statements) stays whole; longer tables may break
 GAP_AFTER_TABLE = Pt(10)
 PLACEHOLDER_TOC = "Right-click to update the table of contents"
 DEFAULT_MARKING = "OFFICIAL"  # the baseline UK public-sector classification when the workbook gives none
@@ -386,8 +386,20 @@ class Briefing:
         return paragraph
 
     def bullets(self, items: Iterable[str]) -> None:
-        for item in items:
-            self.para(item, "List Bullet")
+        paragraphs = [self.para(item, "List Bullet") for item in items]
+        # A short list (key dates, next steps) stays on one page rather than leaving one item behind.
+        if len(paragraphs) <= 6 and sum(len(p.text) for p in paragraphs) <= 600:
+            for paragraph in paragraphs[:-1]:
+                paragraph.paragraph_format.keep_with_next = True
+
+    def keep_intro_with_next(self) -> None:
+        """The sentence introducing a table or figure moves to the next page with it."""
+        body = self.doc.element.body
+        last = body[-2] if len(body) > 1 and body[-1].tag == qn("w:sectPr") else body[-1]
+        if last.tag == qn("w:p"):
+            paragraph = Paragraph(last, self.doc._body)
+            if paragraph.style.name == "Normal":
+                paragraph.paragraph_format.keep_with_next = True
 
     def numbered(self, items: Iterable[str]) -> None:
         """A List Number list that starts again at 1 (each list gets its own w:num)."""
@@ -424,6 +436,8 @@ class Briefing:
     def caption(self, kind: str, text: str) -> Paragraph:
         """"Table 3: …" / "Figure 2: …" with a SEQ field, so Word can build a list of tables or figures."""
         number = self.tables if kind == "Table" else self.figures
+        if kind == "Table":
+            self.keep_intro_with_next()
         paragraph = self.doc.add_paragraph(style="Caption")
         paragraph.add_run(f"{kind} ")
         add_field(paragraph, f"SEQ {kind} \\* ARABIC", str(number))
@@ -500,6 +514,7 @@ class Briefing:
             return
         self.figures += 1
         width = min(float(chart.width_cm), TEXT_WIDTH_CM)
+        self.keep_intro_with_next()
         paragraph = self.doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True  # the caption follows the picture onto its page
@@ -682,8 +697,8 @@ class Briefing:
         if r.overall is None:
             self.para("No quality statement has been scored yet.")
         else:
-            self.label("Overall score", f"{r.overall.pct}%")
-            self.label("Overall rating", r.overall.rating.label)
+            self.label("Overall score", f"{r.overall.pct}%").paragraph_format.keep_with_next = True
+            self.label("Overall rating", r.overall.rating.label).paragraph_format.keep_with_next = True
             self.para(f"The overall score is the total of the quality statement scores ({r.overall.total}) as a "
                       f"percentage of the most the {number_word(r.overall.assessed)} statements assessed could "
                       "score, rounded up to a whole per cent. CQC's rating bands are:")
