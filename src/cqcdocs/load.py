@@ -9,6 +9,8 @@ the model. The source file is opened read-only and never written.
 
 from __future__ import annotations
 
+import io
+import posixpath
 import re
 import warnings
 import zipfile
@@ -16,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
+from xml.etree import ElementTree
+from xml.sax.saxutils import unescape as xml_unescape
 
 from .errors import UserError
 from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, FINDING_SECTIONS, QUALITY_STATEMENTS,
@@ -66,8 +70,14 @@ class Problems:
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        # Formula cells with no saved value, by sheet title ({"Scores": {"C2": "=1+1"}}).
+        self.formulas: dict[str, dict[str, str]] = {}
+        # Cells that already carry their own error: a second one ("is required") would only mislead.
+        self.silenced: set[str] = set()
 
     def error(self, place: str, text: str) -> None:
+        if place in self.silenced:
+            return
         self.messages.append(Message(place, text, "error"))
 
     def warn(self, place: str, text: str) -> None:
@@ -85,6 +95,19 @@ def _show(value: Any) -> str:
     return repr(text[:40] + "…" if len(text) > 40 else text)
 
 
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _decode_escapes(text: str) -> str:
+    """Excel stores characters XML cannot hold as "_x0007_"; openpyxl hands them over undecoded."""
+    if "_x" not in text:
+        return text
+    text = _OOXML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+    # Each half of a surrogate pair is escaped on its own: rejoin the halves, leave lone ones to be removed.
+    return _SURROGATE_PAIR.sub(lambda m: m[0].encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
+
+
 def parse_text(cell: Cell, problems: Problems) -> str:
     if cell.blank:
         return ""
@@ -93,11 +116,12 @@ def parse_text(cell: Cell, problems: Problems) -> str:
         value = int(value)
     if isinstance(value, datetime):
         value = value.date().isoformat()
-    text = str(value).strip()
+    text = _decode_escapes(str(value)).strip()
     cleaned = _BAD_CHARS.sub("", text)
     if cleaned != text:
         problems.warn(cell.place, f"removed {len(text) - len(cleaned)} control or invalid character(s) "
                                   "that Word cannot hold")
+        cleaned = cleaned.strip()
     if len(cleaned) > MAX_TEXT:
         problems.warn(cell.place, f"text cut to {MAX_TEXT:,} characters (it had {len(cleaned):,})")
         cleaned = cleaned[:MAX_TEXT]
@@ -265,16 +289,69 @@ class Table:
         self.rows = rows
 
 
+def _present_cells(ws: Any, first_row: int, last_row: int, columns: range) -> dict[int, dict[int, Any]]:
+    """The cells that exist in rows FIRST_ROW..LAST_ROW and COLUMNS, by row then column.
+
+    Walks the cells openpyxl loaded rather than the grid: `iter_rows` would create a cell for every
+    empty position up to a stray value in row 1,048,576 or column XFD, which takes minutes.
+    """
+    cells = getattr(ws, "_cells", None)
+    found: dict[int, dict[int, Any]] = {}
+    if cells is None:  # pragma: no cover - a future openpyxl without the private map
+        for row in ws.iter_rows(min_row=first_row, max_row=min(last_row, ws.max_row), min_col=columns.start,
+                                max_col=columns.stop - 1):
+            for c in row:
+                found.setdefault(c.row, {})[c.column] = c
+        return found
+    for (r, c), cell in cells.items():
+        if first_row <= r <= last_row and c in columns:
+            found.setdefault(r, {})[c] = cell
+    return found
+
+
+def _merged_origins(ws: Any, rows: range, columns: range) -> dict[tuple[int, int], Any]:
+    """(row, column) → the top-left cell of the merged range covering it, within ROWS × COLUMNS."""
+    origins: dict[tuple[int, int], Any] = {}
+    for rng in ws.merged_cells.ranges:
+        top = ws.cell(rng.min_row, rng.min_col)
+        for r in range(max(rng.min_row, rows.start), min(rng.max_row, rows.stop - 1) + 1):
+            for c in range(max(rng.min_col, columns.start), min(rng.max_col, columns.stop - 1) + 1):
+                if (r, c) != (rng.min_row, rng.min_col):
+                    origins[(r, c)] = top
+    return origins
+
+
+def _spans(rows: list[int]) -> str:
+    """[3, 5, 6, 7] → "3, 5–7"."""
+    parts: list[str] = []
+    for r in rows:
+        if parts and parts[-1][1] == r - 1:
+            parts[-1] = (parts[-1][0], r)
+        else:
+            parts.append((r, r))
+    return ", ".join(str(a) if a == b else f"{a}\u2013{b}" for a, b in parts)
+
+
 def _read_table(ws: Any, sheet: Sheet, problems: Problems) -> Table | None:
-    """Find the header row (within the first 10 rows), map columns by name, collect non-blank rows."""
+    """Find the header row (within the first 10 rows), map columns by name, collect non-blank rows.
+
+    Merged cells read as what Excel shows: the merged value in every cell of the range (a header merged
+    across rows, a theme merged down a block of findings). A formula with no saved value, or a cell
+    showing an Excel error (#N/A), is an error at that cell and otherwise reads as blank.
+    """
     wanted = {normalise(c.name): c.name for c in sheet.columns}
-    rows = list(ws.iter_rows(min_row=1, max_row=min(ws.max_row, 10)))
+    last_col = min(ws.max_column, 200)  # contract columns sit near the left; extra columns are ignored
+    head_rows = range(1, min(ws.max_row, 10) + 1)
+    head = _present_cells(ws, 1, head_rows.stop - 1, range(1, last_col + 1))
+    head_merged = _merged_origins(ws, head_rows, range(1, last_col + 1))
     best: tuple[int, dict[str, int]] | None = None
-    for r, row in enumerate(rows, start=1):
-        found = {}
-        for cell in row:
-            if isinstance(cell.value, str) and normalise(cell.value) in wanted:
-                found.setdefault(wanted[normalise(cell.value)], cell.column)
+    for r in head_rows:
+        found: dict[str, int] = {}
+        for c in range(1, last_col + 1):
+            cell = head_merged.get((r, c)) or head.get(r, {}).get(c)
+            value = getattr(cell, "value", None)
+            if isinstance(value, str) and normalise(value) in wanted:
+                found.setdefault(wanted[normalise(value)], c)
         if found and (best is None or len(found) > len(best[1])):
             best = (r, found)
     required = [c.name for c in sheet.columns if c.required]
@@ -287,23 +364,49 @@ def _read_table(ws: Any, sheet: Sheet, problems: Problems) -> Table | None:
         problems.error(f"{sheet.name}!{header_row}:{header_row}",
                        f"missing column{'s' if len(missing) > 1 else ''} {', '.join(repr(m) for m in missing)}")
         return None
+    used = range(min(columns.values()), max(columns.values()) + 1)
+    present = _present_cells(ws, header_row + 1, ws.max_row, used)
+    merged = _merged_origins(ws, range(header_row + 1, ws.max_row + 1), used)
+    merged_rows = {r for r, _ in merged}
+    formulas = problems.formulas.get(ws.title, {})
     hidden = {r for r, dim in ws.row_dimensions.items() if dim.hidden}
+    hidden_read: list[int] = []
     table_rows = []
-    for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row):
-        if not row:
-            continue
-        r = row[0].row
-        cells = {}
+    for r in sorted(set(present) | merged_rows):
+        by_col = present.get(r, {})
+        cells: dict[str, Cell] = {}
+        own_values = False  # a row holding only values spilled from a merge above is a blank row
         for name, col in columns.items():
-            c = row[col - 1] if col - 1 < len(row) else None
+            letter = _col_letter(col)
+            place = f"{sheet.name}!{letter}{r}"
+            c = merged.get((r, col)) or by_col.get(col)
             value = getattr(c, "value", None)
-            cells[name] = Cell(value, f"{sheet.name}!{_col_letter(col)}{r}", getattr(c, "number_format", "General"))
-        if all(c.blank for c in cells.values()):
-            continue
+            if f"{letter}{r}" in formulas:
+                formula = formulas[f"{letter}{r}"]
+                problems.error(place, f"formula {_show(formula) + ' ' if formula else ''}has no saved value: "
+                                      "open the workbook in Excel (or LibreOffice) and save it, so the result "
+                                      "is stored")
+                problems.silenced.add(place)
+                value = None
+            elif getattr(c, "data_type", None) == "e":
+                problems.error(place, f"shows the Excel error {value}: correct the formula or type the value")
+                problems.silenced.add(place)
+                value = None
+            cell = Cell(value, place, getattr(c, "number_format", "General"))
+            cells[name] = cell
+            own_values = own_values or ((r, col) not in merged and not cell.blank)
+        if not own_values:
+            continue  # blank, or only uncalculated formulas, each already reported at its cell
         if r in hidden:
-            problems.warn(f"{sheet.name}!{r}:{r}", "row is hidden in Excel; it is read like any other row")
+            hidden_read.append(r)
         cells["_row"] = Cell(r, f"{sheet.name}!{r}:{r}")
         table_rows.append(cells)
+    if len(hidden_read) == 1:
+        problems.warn(f"{sheet.name}!{hidden_read[0]}:{hidden_read[0]}",
+                      "row is hidden in Excel; it is read like any other row")
+    elif hidden_read:
+        problems.warn(sheet.name, f"rows {_spans(hidden_read)} are hidden in Excel; they are read like any "
+                                  "other row")
     return Table(sheet, table_rows)
 
 
@@ -575,8 +678,134 @@ _READERS: dict[str, Callable[[Any, Problems], Any]] = {
 }
 
 
-def _open(path: Path, problems: Problems) -> Any:
-    """Open with openpyxl for cached values only (formulas are never evaluated, macros never run)."""
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound document: .xls, or an encrypted .xlsx
+_ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
+MAX_UNPACKED = 256 * 1024 * 1024  # far beyond any real source workbook; stops a zip bomb before openpyxl
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _not_a_package(data: bytes, suffix: str) -> str | None:
+    """Why DATA (the whole file) is not an .xlsx package, in words an officer can act on; None if it may be."""
+    if not data:
+        return "is empty (0 bytes): it is not a workbook"
+    if data.startswith(_OLE):
+        if _ENCRYPTED in data[:1 << 20]:
+            return "is password-protected (encrypted): remove the password in Excel (File > Info) and save it"
+        return "is an old Excel 97-2003 (.xls) file: open it in Excel and save as .xlsx"
+    if data.startswith(b"PK"):
+        return None if zipfile.is_zipfile(io.BytesIO(data)) else (
+            "is damaged: the .xlsx package is incomplete (perhaps cut short while copying); "
+            "open it in Excel to repair it, or use a backup")
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table")):
+        return "is a web page saved with a spreadsheet name, not a workbook: open it in Excel and save as .xlsx"
+    if suffix in (".csv", ".tsv") or (b"\0" not in head and (b"," in head or b"\t" in head)):
+        return "is a CSV file, not a workbook: cqcdocs needs the .xlsx with all its sheets"
+    try:
+        data[:4096].decode("utf-8")
+        text = b"\0" not in data[:4096]
+    except UnicodeDecodeError as exc:
+        text = exc.start > 4090  # a character cut at the end of the sample
+    if text:
+        return "is a text file, not an Excel workbook (.xlsx)"
+    return "is not an Excel workbook (.xlsx): it is another kind of file"
+
+
+def _workbook_part(name: str, z: zipfile.ZipFile) -> tuple[str | None, str | None]:
+    """(the workbook part's name, None) or (None, why this zip is not an .xlsx workbook)."""
+    names = set(z.namelist())
+    if "mimetype" in names and b"opendocument" in z.read("mimetype"):
+        return None, "is an OpenDocument spreadsheet (.ods): open it in Excel or LibreOffice and save as .xlsx"
+    target = None
+    if "_rels/.rels" in names:
+        for rel in ElementTree.fromstring(z.read("_rels/.rels")).iter(f"{{{_NS_PKG}}}Relationship"):
+            if rel.get("Type", "").endswith("/officeDocument"):
+                target = rel.get("Target", "").lstrip("/")
+    if target and target.endswith(".bin"):
+        return None, "is an Excel binary workbook (.xlsb): open it in Excel and save as .xlsx"
+    if target and target.startswith("word/"):
+        return None, "is a Word document, not a workbook"
+    if target and target.startswith("ppt/"):
+        return None, "is a PowerPoint presentation, not a workbook"
+    if target is None or target not in names or "[Content_Types].xml" not in names:
+        return None, "is a zip file but not an Excel workbook (.xlsx): it has no workbook inside"
+    return target, None
+
+
+_XML_QUOTES = {"&quot;": '"', "&apos;": "'"}
+_HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_XML = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_R_ATTR = re.compile(rb"\br=\"([A-Z]+[0-9]+)\"")
+_STR_TYPE = re.compile(rb"\bt=\"str\"")
+_FORMULA_XML = re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_VALUE_XML = re.compile(rb"<(?:\w+:)?v>.+?</(?:\w+:)?v>", re.S)
+
+
+_MERGE_XML = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"\$?([A-Z]+)\$?([0-9]+)(?::\$?([A-Z]+)\$?([0-9]+))?\"")
+MAX_MERGED = 1_000_000  # openpyxl makes an object per merged cell: a merge of whole columns would hang it
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _scan_sheets(z: zipfile.ZipFile, workbook_part: str) -> tuple[dict[str, dict[str, str]], tuple[str, str] | None]:
+    """Look in the sheet XML for what openpyxl cannot tell us, before it loads anything.
+
+    Returns formula cells with no saved result, by sheet title ({"Scores": {"C2": "=1+1"}}), and
+    (sheet, why) if a sheet merges so many cells that openpyxl would not finish loading it.
+    openpyxl (data_only) gives None both for an empty cell and for a formula never calculated (files
+    written by scripts, not Excel); only contract sheets that hold a formula at all are parsed for
+    them, so a normal workbook pays almost nothing.
+    """
+    wanted = {normalise(s) for s in SHEETS_BY_NAME}
+    folder = workbook_part.rsplit("/", 1)[0] if "/" in workbook_part else ""
+    rels_name = f"{folder}/_rels/{workbook_part.rsplit('/', 1)[-1]}.rels".lstrip("/")
+    try:
+        rels = {rel.get("Id"): rel.get("Target", "")
+                for rel in ElementTree.fromstring(z.read(rels_name)).iter(f"{{{_NS_PKG}}}Relationship")}
+        sheets = list(ElementTree.fromstring(z.read(workbook_part)).iter(f"{{{_NS_MAIN}}}sheet"))
+    except (KeyError, ElementTree.ParseError):
+        return {}, None  # openpyxl will report the damage
+    found: dict[str, dict[str, str]] = {}
+    for sheet in sheets:
+        title = sheet.get("name", "")
+        target = rels.get(sheet.get(f"{{{_NS_REL}}}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"{folder}/{target}")
+        try:
+            data = z.read(part) if target else b""
+        except KeyError:
+            continue
+        if b"mergeCell" in data:
+            area = sum((_column_number(m[3] or m[1]) - _column_number(m[1]) + 1) * (int(m[4] or m[2]) - int(m[2]) + 1)
+                       for m in _MERGE_XML.finditer(data))
+            if area > MAX_MERGED:
+                return found, (title, f"merged cells cover {area:,} cells: unmerge whole rows or columns in "
+                                      "Excel and save it")
+        if normalise(title) not in wanted or not _HAS_FORMULA.search(data):
+            continue
+        for m in _CELL_XML.finditer(data):
+            inner = m[2] or b""
+            formula = _FORMULA_XML.search(inner)
+            if formula is None or _VALUE_XML.search(inner) or _STR_TYPE.search(m[1]):
+                continue  # no formula, or a saved result (t="str" with an empty <v> is a saved "")
+            if r := _R_ATTR.search(m[1]):
+                text = xml_unescape((formula[1] or b"").decode("utf-8", "replace"), _XML_QUOTES)
+                found.setdefault(title, {})[r[1].decode()] = f"={text}" if text else ""
+    return found, None
+
+
+def _open(path: Path, problems: Problems) -> tuple[Any, dict[str, dict[str, str]]] | None:
+    """Open with openpyxl for cached values only (formulas are never evaluated, macros never run).
+
+    The file is read once into memory and never opened for writing. Returns the openpyxl workbook and
+    the formula cells that have no saved value, or None after recording why the file cannot be used.
+    """
     import openpyxl
 
     name = path.name
@@ -586,33 +815,54 @@ def _open(path: Path, problems: Problems) -> Any:
     if path.is_dir():
         problems.error(name, "is a folder, not a workbook")
         return None
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        problems.error(name, "is an old Excel 97-2003 (.xls) file: open it in Excel and save as .xlsx")
-        return None
-    if suffix == ".csv":
-        problems.error(name, "is a CSV file, not a workbook: cqcdocs needs the .xlsx with all its sheets")
-        return None
-    if not zipfile.is_zipfile(path):
-        problems.error(name, "is not an Excel workbook (.xlsx): the file is empty, damaged or another format")
+    if name.startswith("~$"):
+        problems.error(name, f"is the lock file Excel keeps while a workbook is open, not the workbook: "
+                             f"use {name[2:]!r}")
         return None
     try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(name, f"cannot be opened ({exc.strerror or exc})")
+        return None
+    if why := _not_a_package(data, path.suffix.lower()):
+        problems.error(name, why)
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+            if unpacked > MAX_UNPACKED:
+                problems.error(name, f"is too large to be a source workbook ({unpacked // 2**20:,} MB unpacked)")
+                return None
+            part, why = _workbook_part(name, z)
+            if why:
+                problems.error(name, why)
+                return None
+            if any(n.lower().endswith("vbaproject.bin") for n in z.namelist()):
+                problems.warn(name, "contains macros: cqcdocs reads the values only and never runs them")
+            uncached, too_merged = _scan_sheets(z, part)
+            if too_merged:
+                problems.error(*too_merged)
+                return None
         with warnings.catch_warnings():
             # openpyxl warns about Excel features it drops (data bars, slicers…); they carry no data we read.
             warnings.simplefilter("ignore", UserWarning)
-            return openpyxl.load_workbook(path, data_only=True, keep_vba=False, keep_links=False)
+            # A file object, not the path: openpyxl would refuse a name not ending .xlsx/.xlsm.
+            wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_vba=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for damaged packages; all mean the same to an officer
-        problems.error(name, f"cannot be read as an Excel workbook ({type(exc).__name__}: {exc})")
+        problems.error(name, f"is damaged and cannot be read as an Excel workbook ({type(exc).__name__}: "
+                             f"{str(exc)[:200]})")
         return None
+    return wb, uncached
 
 
 def read(path: str | Path) -> tuple[Workbook | None, list[Message]]:
     """Read a workbook: the model (None if any error) and every message, errors and warnings."""
     path = Path(path)
     problems = Problems()
-    wb = _open(path, problems)
-    if wb is None:
+    opened = _open(path, problems)
+    if opened is None:
         return None, problems.messages
+    wb, problems.formulas = opened
     sheets = {normalise(n): n for n in wb.sheetnames}
     parts: dict[str, Any] = {}
     for sheet_name, reader in _READERS.items():

@@ -1,0 +1,118 @@
+"""Many workbooks in one run: each council's documents made in a worker process, reported in order.
+
+Workers share nothing: each gets a path and returns a picklable `Outcome`. They are forked from a
+server that has already imported python-docx, XlsxWriter and matplotlib, so a fresh worker costs
+milliseconds, not the ~0.5 s of imports; that makes it cheap to retire each worker after
+`MAX_TASKS_PER_CHILD` workbooks, which keeps memory flat however long the batch (benchmarks/results.md).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import UserError
+
+# A worker's memory settles after a few workbooks (font and style caches); retiring it every 20 bounds
+# anything a renderer might accumulate, at the cost of one fork and a few cold caches.
+MAX_TASKS_PER_CHILD = 20
+_PRELOAD = ["cqcdocs.jobs", "cqcdocs.render_docx", "cqcdocs.render_xlsx", "cqcdocs.charts", "cqcdocs.check"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one worker did with one workbook: `made` (a `jobs.Made`) or the `error` to show."""
+
+    path: Path
+    made: Any = None
+    error: str | None = None
+    pid: int = 0
+    seconds: float = 0.0
+    rss_mb: float = 0.0  # resident memory of the worker after this workbook
+    peak_mb: float = 0.0  # the worker's peak so far
+
+
+def _memory_mb() -> tuple[float, float]:
+    """(current, peak) resident memory of this process in MB, from /proc; zeros where there is none."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            fields = dict(line.split(":", 1) for line in f if ":" in line)
+        return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+    except (OSError, KeyError, ValueError):
+        return 0.0, 0.0
+
+
+def make_one(path: Path, out: Path, options: dict[str, Any]) -> Outcome:
+    """Make one workbook's documents; never raises, so one bad workbook cannot stop the batch."""
+    from .jobs import make_documents
+
+    start = time.perf_counter()
+    made, error = None, None
+    try:
+        made = make_documents(Path(path), Path(out), **options)
+    except UserError as exc:
+        error = str(exc)
+    except Exception as exc:  # a bug, not the officer's mistake: say so, keep going with the others
+        error = f"unexpected {type(exc).__name__} (please report it): {exc}"
+    rss, peak = _memory_mb()
+    return Outcome(Path(path), made, error, os.getpid(), time.perf_counter() - start, rss, peak)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork workers from a server with the renderers preloaded (POSIX); spawn them where there is none."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(_PRELOAD)
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def run_batch(paths: list[Path], out: Path, *, jobs: int | None, report: Callable[[Any], None],
+              fail: Callable[[Path, str], None], on_outcome: Callable[[Outcome], None] | None = None,
+              **options: Any) -> int:
+    """Make documents for every workbook in PATHS with JOBS workers (default: all cores); return failures.
+
+    REPORT gets each success's `jobs.Made` and FAIL each failure's path and message, in the order of
+    PATHS. Two workbooks that would write the same file name (the same council twice) fail loudly
+    rather than silently replace each other's documents.
+    """
+    paths = [Path(p) for p in paths]
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
+    if workers == 1:
+        outcomes = (make_one(p, out, options) for p in paths)
+        return _collect(outcomes, report, fail, on_outcome)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
+                             max_tasks_per_child=MAX_TASKS_PER_CHILD) as pool:
+        futures = [pool.submit(make_one, p, out, options) for p in paths]
+        try:
+            return _collect((f.result() for f in futures), report, fail, on_outcome)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # Ctrl+C: stop cleanly, temporary files removed
+            raise
+
+
+def _collect(outcomes: Any, report: Callable[[Any], None], fail: Callable[[Path, str], None],
+             on_outcome: Callable[[Outcome], None] | None) -> int:
+    failures = 0
+    written_by: dict[Path, Path] = {}
+    for outcome in outcomes:
+        if on_outcome is not None:
+            on_outcome(outcome)
+        if outcome.error is not None:
+            failures += 1
+            fail(outcome.path, outcome.error)
+            continue
+        clashes = [p for p in outcome.made.written if p.resolve() in written_by]
+        for p in outcome.made.written:
+            written_by.setdefault(p.resolve(), outcome.path)
+        report(outcome.made)
+        if clashes:
+            failures += 1
+            fail(outcome.path, f"wrote {clashes[0]}, as {written_by[clashes[0].resolve()]} did: one replaced "
+                               "the other (give each council its own Short name, or use a separate --out)")
+    return failures
