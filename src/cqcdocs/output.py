@@ -15,45 +15,95 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 1
                      *(f"lpt{i}" for i in range(1, 10))}
 
 
+# Latin letters that Unicode does not decompose into a base letter plus accent.
+_LATIN_EXTRA = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
+                              "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ı": "i"})
+
+
 class OutputError(UserError):
     """An output file or folder cannot be written; the message says which and why."""
 
 
 def slug(text: str, fallback: str = "council") -> str:
     """ASCII, lower case, hyphens: safe as a file name on Windows, macOS and Linux ("../x" → "x")."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = unicodedata.normalize("NFKD", text.translate(_LATIN_EXTRA)).encode("ascii", "ignore").decode()
     result = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
     if not result or result in _WINDOWS_RESERVED:
         result = f"{fallback}-{result}" if result else fallback
     return result
 
 
-def write_all(targets: list[tuple[Path, Callable[[Path], None]]]) -> list[Path]:
-    """Write each file to a temporary name beside its target, then rename all into place.
+def _prepare_folder(folder: Path) -> None:
+    """Create FOLDER (and its parents) or say, in words, why it cannot be used."""
+    for parent in [folder, *folder.parents]:
+        if parent.exists() and not parent.is_dir():
+            where = "is a file, not a folder" if parent == folder else f"cannot be created: {parent} is a file"
+            raise OutputError(f"{folder}: {where}; choose another --out")
+        if parent.exists():
+            break
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot create this folder ({exc.strerror or exc})") from exc
 
-    If any writer fails, every temporary file is removed and no target is touched, so yesterday's
-    good files survive an interrupted or failed run.
+
+def _file_mode() -> int:
+    """The mode a new file gets under the process umask (mkstemp's 0600 would hide papers from colleagues)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_all(targets: list[tuple[Path, Callable[[Path], None]]]) -> list[Path]:
+    """Write each file to a temporary name beside its target, then move them all into place together.
+
+    Nothing is replaced until every file is complete. Existing files are first moved aside (a file open
+    in Word or Excel on Windows fails here, before anything changed) and put back if any step fails, so
+    an interrupted or failed run leaves yesterday's good files exactly as they were, as a set.
     """
     temps: list[tuple[Path, Path]] = []
+    aside: list[tuple[Path, Path]] = []  # (target, where its previous version waits)
+    placed: list[Path] = []
+    done = False
     try:
         for target, writer in targets:
-            folder = target.parent
+            if target.is_dir():
+                raise OutputError(f"{target}: is a folder; remove or rename it, or choose another --out")
+            _prepare_folder(target.parent)
             try:
-                folder.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=folder)
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp",
+                                           dir=target.parent)
                 os.close(fd)
             except OSError as exc:
-                raise OutputError(f"{folder}: cannot write to this folder ({exc.strerror or exc})") from exc
+                raise OutputError(f"{target.parent}: cannot write to this folder ({exc.strerror or exc})") from exc
             temps.append((Path(tmp), target))
             writer(Path(tmp))
+            os.chmod(tmp, _file_mode())
+        for _, target in temps:
+            if target.exists():
+                backup = target.with_name(f".{target.name}.{os.getpid()}.old")
+                try:
+                    os.replace(target, backup)
+                except OSError as exc:
+                    raise OutputError(f"{target}: cannot replace the file; is it open in Word or Excel? "
+                                      f"({exc.strerror or exc})") from exc
+                aside.append((target, backup))
         for tmp, target in temps:
             try:
                 os.replace(tmp, target)
             except OSError as exc:
-                raise OutputError(f"{target}: cannot replace the file; is it open in Word or Excel? "
-                                  f"({exc.strerror or exc})") from exc
+                raise OutputError(f"{target}: cannot write the file ({exc.strerror or exc})") from exc
+            placed.append(target)
+        done = True
     finally:
+        if not done:
+            for target in placed:
+                target.unlink(missing_ok=True)
+            for target, backup in aside:
+                os.replace(backup, target)
         for tmp, _ in temps:
-            if tmp.exists():
-                tmp.unlink()
+            tmp.unlink(missing_ok=True)
+        if done:
+            for _, backup in aside:
+                backup.unlink(missing_ok=True)
     return [target for target, _ in targets]
