@@ -127,7 +127,7 @@ def test_duplicate_statement(filled):
 
 def test_missing_file_is_a_message_not_a_traceback(tmp_path):
     result = run("score", tmp_path / "nope.xlsx")
-    assert (result.exit_code, result.output) == (1, "Error: nope.xlsx: file not found\n")
+    assert (result.exit_code, result.output) == (1, "nope.xlsx: file not found\nError: nope.xlsx: not valid (1 error)\n")
     result = run("validate", tmp_path / "nope.xlsx")
     assert (result.exit_code, result.output) == (1, "nope.xlsx: file not found\nnope.xlsx: not valid (1 error)\n")
 
@@ -149,3 +149,19 @@ def test_init_has_drop_downs_and_the_nine_statements(tmp_path):
     assert ("whole", "1") in validations
     assert any(dv.type == "list" and dv.formula1.startswith("Lists!$C$")
                for dv in wb["Actions"].data_validations.dataValidation)
+
+
+def test_brief_on_a_bad_workbook_lists_every_problem_and_writes_nothing(filled, tmp_path):
+    wb = openpyxl.load_workbook(filled)
+    wb["Scores"]["D3"] = "three"
+    wb["Governance"]["B2"] = "31/02/2026"
+    wb.save(filled)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["brief", str(filled), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Scores!D3: score must be a whole number 1–4, got 'three'",
+        "Governance!B2: '31/02/2026' is not a real date",
+        "Error: council.xlsx: not valid (2 errors); nothing written",
+    ]
+    assert not out.exists()

@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .errors import UserError
+from .model import tally
 from .paths import EXAMPLE_WORKBOOK
 
 WORKBOOK = click.argument("workbook", required=False, type=click.Path(path_type=Path))
@@ -24,21 +25,30 @@ def _workbook(path: Path | None) -> Path:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    """Print MESSAGE and exit 1; of a list of workbook problems, the last line (the verdict) says Error."""
+    *details, verdict = message.splitlines() or [""]
+    for line in details:
+        click.echo(line, err=True)
+    click.echo(f"Error: {verdict}", err=True)
     sys.exit(1)
 
 
-def _message_line(m) -> str:
-    return str(m) if m.level == "error" else f"{m.place}: warning: {m.text}" if m.place else f"warning: {m.text}"
+def _nothing_written(exc: UserError) -> str:
+    """A workbook's problems end with the verdict; say that no document was made."""
+    from .load import InvalidWorkbook
+
+    return f"{exc}; nothing written" if isinstance(exc, InvalidWorkbook) else str(exc)
 
 
-def _counts(messages) -> str:
-    errors = sum(1 for m in messages if m.level == "error")
-    warnings = len(messages) - errors
-    parts = [f"{errors} error{'s' * (errors != 1)}"] if errors else []
-    if warnings:
-        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
-    return ", ".join(parts) or "no problems"
+def _fail_one(path: Path, message: str) -> None:
+    """One workbook of a batch failed: name it, and indent its problems under it."""
+    lines = message.splitlines()
+    if len(lines) == 1:
+        click.echo(f"Error: {path}: {message}", err=True)
+    else:
+        click.echo(f"Error: {path}:", err=True)
+        for line in lines:
+            click.echo(f"  {line}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -79,8 +89,8 @@ def validate(workbook: Path | None, as_json: bool) -> None:
                                             for m in messages]}, indent=2))
     else:
         for m in messages:
-            click.echo(_message_line(m))
-        click.echo(f"{path.name}: {'valid' if ok else 'not valid'} ({_counts(messages)})")
+            click.echo(m.line())
+        click.echo(f"{path.name}: {'valid' if ok else 'not valid'} ({tally(messages)})")
     sys.exit(0 if ok else 1)
 
 
@@ -101,7 +111,7 @@ def score(workbook: Path | None, as_json: bool) -> None:
     except UserError as exc:
         _fail(str(exc))
     for m in warnings:
-        click.echo(_message_line(m), err=True)
+        click.echo(m.line(), err=True)
     if as_json:
         click.echo(json.dumps(_score_json(result), indent=2))
         return
@@ -157,7 +167,7 @@ def init(path: Path, force: bool) -> None:
 
 def _report(made) -> None:
     for m in made.warnings:
-        click.echo(_message_line(m))
+        click.echo(m.line())
     for p in made.written:
         click.echo(f"Wrote {p}")
     if made.checks is not None:
@@ -195,12 +205,11 @@ def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, templat
         try:
             _report(make_documents(paths[0], out, **options))
         except UserError as exc:
-            _fail(str(exc))
+            _fail(_nothing_written(exc))
         return
     from .batch import run_batch
 
-    failed = run_batch(paths, out, jobs=jobs, report=_report, fail=lambda p, e: click.echo(
-        f"Error: {p}: {e}", err=True), **options)
+    failed = run_batch(paths, out, jobs=jobs, report=_report, fail=_fail_one, **options)
     click.echo(f"{len(paths) - failed} of {len(paths)} workbooks done")
     sys.exit(1 if failed else 0)
 
@@ -221,7 +230,7 @@ def annex(workbook: Path | None, out: Path) -> None:
     try:
         _report(make_documents(_workbook(workbook), out, briefing=False))
     except UserError as exc:
-        _fail(str(exc))
+        _fail(_nothing_written(exc))
 
 
 @main.command()

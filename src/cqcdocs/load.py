@@ -26,7 +26,7 @@ from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, FINDING_SECTIONS, QUA
                        SHEETS_BY_NAME, QualityStatement, Sheet, Theme, find_quality_statement, find_theme,
                        normalise)
 from .model import (Action, Assessment, Benchmark, Finding, Meeting, Message, Metric, Milestone, MonthDate,
-                    NextStep, ScoreRow, SurveyResult, Workbook)
+                    NextStep, ScoreRow, SurveyResult, Workbook, tally)
 
 _EVIDENCE_COLUMNS = ("People's experience", "Feedback from staff and leaders", "Processes",
                      "Feedback from partners", "Outcomes")
@@ -45,9 +45,9 @@ MAX_TEXT = 32_000  # Excel's own cell limit is 32,767; longer text can only come
 class InvalidWorkbook(UserError):
     """The workbook cannot be used; `messages` lists every error (and any warnings) found."""
 
-    def __init__(self, messages: list[Message]):
+    def __init__(self, messages: list[Message], name: str = "the workbook"):
         self.messages = messages
-        super().__init__("\n".join(str(m) for m in messages))
+        super().__init__("\n".join([*(m.line() for m in messages), f"{name}: not valid ({tally(messages)})"]))
 
     @property
     def errors(self) -> list[Message]:
@@ -889,5 +889,5 @@ def load_workbook(path: str | Path) -> tuple[Workbook, list[Message]]:
     """The model and its warnings; raises `InvalidWorkbook` with every message if there is any error."""
     workbook, messages = read(path)
     if workbook is None:
-        raise InvalidWorkbook(messages)
+        raise InvalidWorkbook(messages, Path(path).name)
     return workbook, [m for m in messages if m.level == "warning"]

@@ -187,3 +187,19 @@ class Message:
 
     def __str__(self) -> str:
         return f"{self.place}: {self.text}" if self.place else self.text
+
+    def line(self) -> str:
+        """One line for the terminal: errors as "place: text", warnings marked "place: warning: text"."""
+        if self.level == "error":
+            return str(self)
+        return f"{self.place}: warning: {self.text}" if self.place else f"warning: {self.text}"
+
+
+def tally(messages: list[Message]) -> str:
+    """"2 errors, 1 warning", "1 error" or "no problems"."""
+    errors = sum(1 for m in messages if m.level == "error")
+    warnings = len(messages) - errors
+    parts = [f"{errors} error{'s' * (errors != 1)}"] if errors else []
+    if warnings:
+        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+    return ", ".join(parts) or "no problems"
