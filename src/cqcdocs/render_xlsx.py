@@ -272,23 +272,24 @@ class Annex:
             ("Action", 44, self.wrap), ("Owner", 22, self.wrap), ("Due", 12, self.date), ("Status", 13, self.text),
             ("Update", 30, self.wrap)], rows, fmts)
         start = last + 3
-        ws.write_string(start - 1, 0, "Actions by theme and status", self.bold)
+        # Under the wide Theme column (B), not the narrow Ref column, so theme names are not cut off.
+        ws.write_string(start - 1, 1, "Actions by theme and status", self.bold)
         counts = self.result.action_counts
         count_rows = [[t.name, *[counts[(t.number, s)] for s in ACTION_STATUSES],
                        sum(counts[(t.number, s)] for s in ACTION_STATUSES)] for t in THEMES]
-        ws.add_table(start, 0, start + len(count_rows), len(ACTION_STATUSES) + 1, {
+        ws.add_table(start, 1, start + len(count_rows), len(ACTION_STATUSES) + 2, {
             "name": "tblActionCounts", "style": TABLE_STYLE, "autofilter": False,
             "columns": [{"header": h, "header_format": self.header}
                         for h in ("Theme", *ACTION_STATUSES, "Total")]})
         for r, row in enumerate(count_rows, start=start + 1):
-            self.put(ws, r, 0, row[0], self.text)
-            for c, value in enumerate(row[1:], start=1):
+            self.put(ws, r, 1, row[0], self.text)
+            for c, value in enumerate(row[1:], start=2):
                 self.put(ws, r, c, value, self.num)
 
     # --- charts ---------------------------------------------------------------------------------
 
     def charts(self) -> None:
-        ws = self.sheet("Charts", "Charts", wide=True)
+        ws = self.sheet("Charts", "Charts")
         ws.write_string(1, 0, "Native Excel charts of the figures in this workbook; each has alt text. The band "
                               "thresholds the first chart draws are in columns U to W.", self.italic)
         name = self.a.short_name
@@ -299,7 +300,7 @@ class Annex:
         helper_col = 20
         ws.write_string(2, helper_col, "Band thresholds for the chart", self.bold)
         for i, edge in enumerate((39, 63, 88)):
-            ws.write_string(3, helper_col + i, f"{RATINGS[i + 1].label} from {edge}%")
+            ws.write_string(3, helper_col + i, f"{RATINGS[i + 1].label} from {edge}%", self.wrap)
             for r in range(n):
                 ws.write_number(4 + r, helper_col + i, edge / 100)
         ws.set_column(helper_col, helper_col + 2, 24)
@@ -347,7 +348,9 @@ class Annex:
         ws.insert_chart(28, 0, profile, {"description": f"Clustered bar chart of evidence category scores: {rows}.",
                                          "object_position": 3})
         at = 62
+        breaks = []  # each tall chart starts a printed page, so none is cut in two
         if self.result.metrics:
+            breaks.append(at)
             m_first, m_last = self.metrics_range
             metrics = self.wb.add_chart({"type": "bar"})
             metrics.add_series({"name": name, "categories": ["Metrics", m_first, 0, m_last, 0],
@@ -366,6 +369,7 @@ class Annex:
             at += max(22, 2 * len(self.result.metrics) + 4)
         b_first, b_last = self.bench_range
         if b_last >= b_first:
+            breaks.append(at)
             bench = self.wb.add_chart({"type": "bar"})
             scored = [c for c in self.result.benchmarks if c.pct is not None]
             points = [{"fill": {"color": "#" + (SUBJECT if c.is_subject else OTHERS)}} for c in scored]
@@ -380,6 +384,10 @@ class Annex:
             parts = "; ".join(f"{c.council} {c.pct}%" + (" (this council)" if c.is_subject else "") for c in scored)
             ws.insert_chart(at, 0, bench, {"description": f"Bar chart ranking councils in {self.a.region} by overall "
                                                           f"score: {parts}.", "object_position": 3})
+            at += max(16, 2 * len(scored) + 2)
+        # Print the charts, not the helper columns; one page wide, and the breaks keep each chart whole.
+        ws.print_area(0, 0, at, 14)
+        ws.set_h_pagebreaks(breaks)
 
     def write(self) -> None:
         o = self.result.overall
