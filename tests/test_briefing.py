@@ -173,21 +173,21 @@ def test_ranking_sentence(briefing, example):
     sentences = [p.text for p in document.paragraphs if p.text.startswith("With an overall score of 73%")]
     assert sentences and sentences[0].startswith(
         "With an overall score of 73%, Rotherham is the highest scoring of the ")
-    assert "second of 6 councils in Yorkshire and the Humber with a published score (4 more have a published " \
+    assert "second of 6 councils in Yorkshire and the Humber with an overall score (4 more have a published " \
            "rating only)" in sentences[0]
 
 
 @pytest.mark.parametrize("ranking, rating_only, expected", [
     (Ranking("Yorkshire and the Humber", 2, True, 13, 4), 4,
-     "joint second of 13 councils in Yorkshire and the Humber with a published score (4 more have a published "
+     "joint second of 13 councils in Yorkshire and the Humber with an overall score (4 more have a published "
      "rating only)"),
     (Ranking("South Yorkshire", 1, False, 4, 0), 0,
-     "the highest scoring of the 4 councils in South Yorkshire with a published score"),
+     "the highest scoring of the 4 councils in South Yorkshire with an overall score"),
     (Ranking("North East", 1, True, 3, 1), 0,
-     "the joint highest scoring of the 3 councils in North East with a published score (1 more has no "
+     "the joint highest scoring of the 3 councils in North East with an overall score (1 more has no "
      "published result)"),
     (Ranking("East", 1, False, 1, 2), 1,
-     "the only council in East with a published score (1 more has a published rating only; 1 more has no "
+     "the only council in East with an overall score (1 more has a published rating only; 1 more has no "
      "published result)"),
 ])
 def test_ranking_clause_is_honest_about_councils_without_a_score(ranking, rating_only, expected):

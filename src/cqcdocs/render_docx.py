@@ -134,14 +134,14 @@ def theme_heading(theme: Theme) -> str:
 
 
 def ranking_clause(ranking: Ranking, rating_only: int) -> str:
-    """Where the council stands in one group, honest about councils with no published score."""
+    """Where the council stands in one group, honest about councils with no overall score."""
     if ranking.out_of == 1:
-        text = f"the only council in {ranking.group} with a published score"
+        text = f"the only council in {ranking.group} with an overall score"
     elif ranking.position == 1:
         text = (f"the {'joint ' if ranking.joint else ''}highest scoring of the {ranking.out_of} councils in "
-                f"{ranking.group} with a published score")
+                f"{ranking.group} with an overall score")
     else:
-        text = f"{ranking.phrase} councils in {ranking.group} with a published score"
+        text = f"{ranking.phrase} councils in {ranking.group} with an overall score"
     notes = []
     if rating_only:
         notes.append(f"{rating_only} more {'has' if rating_only == 1 else 'have'} a published rating only")

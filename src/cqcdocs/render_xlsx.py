@@ -255,7 +255,7 @@ class Annex:
         for label, ranking in (("Region", self.result.region_ranking), ("Sub-region", self.result.sub_region_ranking)):
             if ranking:
                 ws.write_string(note, 0, label, self.bold)
-                ws.write_string(note, 1, f"{ranking.group}: {ranking.phrase} councils with a published score"
+                ws.write_string(note, 1, f"{ranking.group}: {ranking.phrase} councils with an overall score"
                                          + (f"; {ranking.without_score} more without one" if ranking.without_score
                                             else ""), self.text)
                 note += 1
