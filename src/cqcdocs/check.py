@@ -204,10 +204,24 @@ def _heading_levels(styles) -> dict[str, int]:
     return {sid: lvl for sid in by_id if (lvl := level(sid)) is not None}
 
 
-def _cell_where(tc, tables: dict) -> str:
+def _cell_where(tc, tables: dict, places: dict | None = None) -> str:
+    """"table T row R cell C" for a w:tc; PLACES (from `_cell_places`) answers it without a table walk."""
+    if places is not None and (where := places.get(tc)) is not None:
+        return where
     tr = next(tc.iterancestors(W + "tr"))
     tbl = next(tr.iterancestors(W + "tbl"))
     return f"table {tables[tbl]} row {_own(tbl, 'tr').index(tr) + 1} cell {_own(tr, 'tc', 'tr').index(tc) + 1}"
+
+
+def _cell_places(tables: dict) -> dict:
+    """Every table cell's `_cell_where`, worked out in one pass over each table (not a pass per cell,
+    which made checking a briefing with thousands of table rows quadratic)."""
+    places = {}
+    for tbl, t in tables.items():
+        for r, tr in enumerate(_own(tbl, "tr"), start=1):
+            for c, tc in enumerate(_own(tr, "tc", "tr"), start=1):
+                places[tc] = f"table {t} row {r} cell {c}"
+    return places
 
 
 def _has_picture(element) -> bool:
@@ -306,16 +320,17 @@ def _docx_tables(tables):
 
 
 def _docx_colour(paras, number, tables):
+    places = _cell_places(tables)
     for tbl in tables:
         for tc in _own(tbl, "tc"):
             fill = _fill(tc.find("w:tcPr", NS))
             if fill and fill != "FFFFFF" and not _text(tc).strip() and not _has_picture(tc):
-                yield "docx-colour-only", _cell_where(tc, tables), f"shaded cell (#{fill}) with no text: colour " \
-                                                                   "alone carries meaning"
+                yield "docx-colour-only", _cell_where(tc, tables, places), f"shaded cell (#{fill}) with no " \
+                                                                           "text: colour alone carries meaning"
     reported = set()
     for p in paras:
         tc = next(p.iterancestors(W + "tc"), None)
-        where = _cell_where(tc, tables) if tc is not None else f"paragraph {number[p]}"
+        where = _cell_where(tc, tables, places) if tc is not None else f"paragraph {number[p]}"
         behind = _fill(p.find("w:pPr", NS))
         if behind is None and tc is not None:
             tbl = next(tc.iterancestors(W + "tbl"))
