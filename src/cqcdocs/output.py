@@ -38,7 +38,7 @@ def _prepare_folder(folder: Path) -> None:
     for parent in [folder, *folder.parents]:
         if parent.exists() and not parent.is_dir():
             where = "is a file, not a folder" if parent == folder else f"cannot be created: {parent} is a file"
-            raise OutputError(f"{folder}: {where}; choose another --out")
+            raise OutputError(f"{folder}: {where}")
         if parent.exists():
             break
     try:
@@ -68,7 +68,7 @@ def write_all(targets: list[tuple[Path, Callable[[Path], None]]]) -> list[Path]:
     try:
         for target, writer in targets:
             if target.is_dir():
-                raise OutputError(f"{target}: is a folder; remove or rename it, or choose another --out")
+                raise OutputError(f"{target}: is a folder; remove or rename it")
             _prepare_folder(target.parent)
             try:
                 fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp",
