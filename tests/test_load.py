@@ -22,7 +22,8 @@ def test_score_accepted_forms(value):
 
 
 @pytest.mark.parametrize("value, shown", [("three", "'three'"), (5, "'5'"), (0, "'0'"), (2.5, "'2.5'"),
-                                          (True, "'True'"), (datetime(2026, 1, 1), "'2026-01-01 00:00:00'")])
+                                          (True, "'TRUE'"), (datetime(2026, 1, 1), "the date 01/01/2026"),
+                                          (datetime(2026, 4, 1, 9, 30), "the date 01/04/2026 09:30")])
 def test_score_rejected_with_the_cell(value, shown):
     assert parse(parse_score, value) == (None, [f"Sheet!C7: score must be a whole number 1–4, got {shown}"])
 
@@ -89,7 +90,8 @@ def test_yes_no(value, expected):
 
 
 def test_yes_no_rejected():
-    assert parse(parse_yes_no, "maybe") == (None, ["Sheet!C7: must be Y or N, got 'maybe'"])
+    assert parse(parse_yes_no, "maybe", "General", "higher is better") == (
+        None, ["Sheet!C7: higher is better must be Y or N, got 'maybe'"])
 
 
 def test_text_is_cleaned_of_characters_word_cannot_hold():

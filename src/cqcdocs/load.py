@@ -26,7 +26,7 @@ from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, FINDING_SECTIONS, QUA
                        SHEETS_BY_NAME, QualityStatement, Sheet, Theme, find_quality_statement, find_theme,
                        normalise)
 from .model import (Action, Assessment, Benchmark, Finding, Meeting, Message, Metric, Milestone, MonthDate,
-                    NextStep, ScoreRow, SurveyResult, Workbook, tally)
+                    NextStep, ScoreRow, SurveyResult, Workbook, format_short_date, tally)
 
 _EVIDENCE_COLUMNS = ("People's experience", "Feedback from staff and leaders", "Processes",
                      "Feedback from partners", "Outcomes")
@@ -39,7 +39,7 @@ _MONTHS["sept"] = 9
 # Characters XML 1.0 (and so Word) cannot hold: C0 controls other than tab/newline/CR, lone surrogates,
 # and the two non-characters.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-MAX_TEXT = 32_000  # Excel's own cell limit is 32,767; longer text can only come from a broken file.
+MAX_TEXT = 32_767  # Excel's own cell limit; longer text can only come from a broken or hand-made file.
 
 
 class InvalidWorkbook(UserError):
@@ -91,6 +91,17 @@ class Problems:
 # --- cell parsers: each returns the value, or None after recording an error -------------------------
 
 def _show(value: Any) -> str:
+    """VALUE as the officer sees it in Excel: quoted text, TRUE/FALSE, and dates said to be dates.
+
+    A date where a number belongs is usually Excel's doing ("1/4" typed into a score becomes 1 April),
+    so it is named as a date rather than shown as Python's '2026-04-01 00:00:00'.
+    """
+    if isinstance(value, bool):
+        return repr("TRUE" if value else "FALSE")
+    if isinstance(value, datetime):
+        return f"the date {value:%d/%m/%Y}" + (f" {value:%H:%M}" if value.time() != datetime.min.time() else "")
+    if isinstance(value, date):
+        return f"the date {value:%d/%m/%Y}"
     text = str(value)
     return repr(text[:40] + "…" if len(text) > 40 else text)
 
@@ -123,7 +134,8 @@ def parse_text(cell: Cell, problems: Problems) -> str:
                                   "that Word cannot hold")
         cleaned = cleaned.strip()
     if len(cleaned) > MAX_TEXT:
-        problems.warn(cell.place, f"text cut to {MAX_TEXT:,} characters (it had {len(cleaned):,})")
+        problems.warn(cell.place, f"text cut to {MAX_TEXT:,} characters, Excel's limit for a cell "
+                                  f"(it had {len(cleaned):,})")
         cleaned = cleaned[:MAX_TEXT]
     return cleaned
 
@@ -232,7 +244,7 @@ def parse_date(cell: Cell, problems: Problems) -> date | None:
     return None
 
 
-def parse_yes_no(cell: Cell, problems: Problems) -> bool | None:
+def parse_yes_no(cell: Cell, problems: Problems, what: str = "value") -> bool | None:
     if isinstance(cell.value, bool):
         return cell.value
     text = normalise(str(cell.value))
@@ -240,7 +252,7 @@ def parse_yes_no(cell: Cell, problems: Problems) -> bool | None:
         return True
     if text in ("n", "no", "false", "0"):
         return False
-    problems.error(cell.place, f"must be Y or N, got {_show(cell.value)}")
+    problems.error(cell.place, f"{what} must be Y or N, got {_show(cell.value)}")
     return None
 
 
@@ -483,7 +495,7 @@ def read_assessment(ws: Any, problems: Problems) -> Assessment | None:
         directorate=get("Directorate") or "",
         report_author=get("Report author") or "",
         approving_director=get("Approving director") or "",
-        key_decision=bool(get("Key decision", parse_yes_no)),
+        key_decision=bool(get("Key decision", parse_yes_no, "key decision")),
         wards_affected=get("Wards affected") or "All wards",
         protective_marking=get("Protective marking") or "OFFICIAL",
         published_rating=rating,
@@ -496,6 +508,10 @@ def read_assessment(ws: Any, problems: Problems) -> Assessment | None:
 def read_scores(ws: Any, problems: Problems) -> tuple[ScoreRow, ...]:
     table = _read_table(ws, SHEETS_BY_NAME["Scores"], problems)
     if table is None:
+        return ()
+    if not table.rows:  # headers only: nine "not listed" warnings would bury the point
+        problems.error("Scores", "no quality statement is listed: add a row for each of CQC's nine and score "
+                                 "at least one")
         return ()
     seen: dict[str, str] = {}
     rows: dict[str, ScoreRow] = {}
@@ -580,7 +596,8 @@ def read_governance(ws: Any, problems: Problems) -> tuple[Meeting, ...]:
         when = _req(row, "Date", parse_date, problems)
         deadline = _opt(row, "Paper deadline", parse_date, problems)
         if when and deadline and deadline > when:
-            problems.warn(row["Paper deadline"].place, "paper deadline is after the meeting date")
+            problems.warn(row["Paper deadline"].place, f"paper deadline {format_short_date(deadline)} is after the "
+                                                        f"meeting date {format_short_date(when)} ({row['Date'].place})")
         meetings.append(Meeting(_text(row, "Meeting", problems), when, deadline,
                                 _text(row, "Purpose", problems, False), row["_row"].place))
     return tuple(meetings)
@@ -593,7 +610,8 @@ def read_key_dates(ws: Any, problems: Problems) -> tuple[Milestone, ...]:
         start = _req(row, "Date", parse_date, problems)
         end = _opt(row, "End date", parse_date, problems)
         if start and end and end < start:
-            problems.error(row["End date"].place, "end date is before the date")
+            problems.error(row["End date"].place, f"end date {format_short_date(end)} is before the start "
+                                                  f"date {format_short_date(start)} ({row['Date'].place})")
         milestones.append(Milestone(_text(row, "Milestone", problems), start, end))
     return tuple(milestones)
 
@@ -639,7 +657,7 @@ def read_metrics(ws: Any, problems: Problems) -> tuple[Metric, ...]:
             council_value=_req(row, "Council value", parse_number, problems, "council value"),
             england_average=_req(row, "England average", parse_number, problems, "England average"),
             unit=_text(row, "Unit", problems, False) or "%",
-            higher_is_better=_opt(row, "Higher is better", parse_yes_no, problems),
+            higher_is_better=_opt(row, "Higher is better", parse_yes_no, problems, "higher is better"),
             cqc_comparison=_text(row, "CQC comparison", problems, False),
             quality_statement=_opt(row, "Quality statement", parse_quality_statement, problems),
             place=row["_row"].place))
@@ -857,6 +875,8 @@ def _open(path: Path, problems: Problems) -> tuple[Any, dict[str, dict[str, str]
 
 def read(path: str | Path) -> tuple[Workbook | None, list[Message]]:
     """Read a workbook: the model (None if any error) and every message, errors and warnings."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
     path = Path(path)
     problems = Problems()
     opened = _open(path, problems)
@@ -871,6 +891,14 @@ def read(path: str | Path) -> tuple[Workbook | None, list[Message]]:
             if SHEETS_BY_NAME[sheet_name].required:
                 problems.error(sheet_name, f"sheet {sheet_name!r} is missing (the workbook has "
                                            f"{', '.join(repr(n) for n in wb.sheetnames)})")
+            parts[sheet_name] = None if sheet_name == "Assessment" else ()
+            continue
+        if not isinstance(wb[actual], Worksheet):  # a chart sheet: no cells to read
+            if SHEETS_BY_NAME[sheet_name].required:
+                problems.error(sheet_name, f"sheet {actual!r} is a chart, not a table: put the {sheet_name} "
+                                           "table on an ordinary sheet of that name")
+            else:
+                problems.warn(sheet_name, f"sheet {actual!r} is a chart, not a table; it is ignored")
             parts[sheet_name] = None if sheet_name == "Assessment" else ()
             continue
         parts[sheet_name] = reader(wb[actual], problems)
