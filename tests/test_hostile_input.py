@@ -376,6 +376,18 @@ def test_a_theme_merged_down_a_block_of_findings_applies_to_every_row(tmp_path):
         "'Providing support'"])
 
 
+def test_a_column_name_typed_twice_is_read_from_the_first(tmp_path):
+    wb = build(cells={"Findings!H1": "finding", "Findings!H2": "a note the officer meant as the finding"})
+    model, messages = read(save(wb, tmp_path / "twice.xlsx"))
+    assert [m.line() for m in messages] == [
+        "Findings!H1: warning: a second 'Finding' column: only the first, column E, is read"]
+    assert model.findings[0].text.startswith("Finding 1: ")
+    wb = build()
+    wb["Findings"].merge_cells("E1:F1")  # one header over two columns is not a second column
+    model, messages = read(save(wb, tmp_path / "merged.xlsx"))
+    assert messages == [] and model.findings[0].text.startswith("Finding 1: ")
+
+
 def test_hidden_rows_are_read_with_a_warning(tmp_path):
     wb = build()
     wb["Findings"].row_dimensions[3].hidden = True
@@ -469,6 +481,8 @@ WRONG = [
     ("Scores!J4", "lots", ["Scores!J4: published % must be a number, got 'lots'"]),
     ("Scores!J5", "150%", ["Scores!J5: published % must be between 0% and 100%, got '150%'"]),
     ("Scores!J6", "72.5%", ["Scores!J6: published % must be a whole per cent (CQC rounds up), got '72.5%'"]),
+    ("Scores!J7", 0.725, ["Scores!J7: published % must be a whole per cent (CQC rounds up), got '0.725' (read as "
+                          "72.5%)"]),
     ("Scores!A8", "Ensuring quality", [f"Scores!A8: unknown theme 'Ensuring quality': {THEME_LIST}"]),
     ("Scores!A10", "Working with people", ["Scores!A10: 'Learning, improvement and innovation' belongs to theme 4 "
                                            "(Leadership), not 'Working with people'"]),
@@ -505,6 +519,10 @@ WRONG = [
     ("Survey!B3", -5, ["Survey!B3: % positive must be between 0% and 100%, got '-5'"]),
     ("Benchmarks!D2", "72.5%", ["Benchmarks!D2: overall score % must be a whole per cent (CQC rounds up), got "
                                 "'72.5%'"]),
+    # Benchmarks!D is formatted as a percentage: Excel shows 0.725 as 73% (rounded) and 1.5 as 150%.
+    ("Benchmarks!D3", 0.725, ["Benchmarks!D3: overall score % must be a whole per cent (CQC rounds up), got "
+                              "'72.5%'"]),
+    ("Benchmarks!D4", 1.5, ["Benchmarks!D4: overall score % must be between 0% and 100%, got '150%'"]),
     ("Benchmarks!E3", "Great", ["Benchmarks!E3: rating must be one of Inadequate, Requires improvement, Good, "
                                 "Outstanding; got 'Great'"]),
     ("Benchmarks!F4", "yesterday", [f"Benchmarks!F4: {DATE_FORMS}, got 'yesterday'"]),
@@ -520,6 +538,7 @@ WRONG = [
                             "got 'Done'"]),
     # Assessment fields
     (A("Council"), None, ["Assessment!B2: field 'Council' is required"]),
+    ("Assessment!A3", "council", ["Assessment!A3: field 'Council' is given twice (also Assessment!A2)"]),
     (A("Assessment published"), "2026-13-01", ["Assessment!B6: '2026-13-01' is not a real date"]),
     (A("Report date"), "tomorrow", [f"Assessment!B8: {DATE_FORMS}, got 'tomorrow'"]),
     (A("Published overall rating"), "Excellent", [

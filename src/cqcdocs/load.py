@@ -183,6 +183,18 @@ def parse_number(cell: Cell, problems: Problems, what: str = "value") -> float |
     return number
 
 
+def _show_pct(cell: Cell, number: float) -> str:
+    """A percentage cell as the officer sees it: 0.725 formatted as a percentage is '72.5%' (Excel may
+    show it rounded, as 73%); a plain fraction says what it was read as: '0.725' (read as 72.5%)."""
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "%" in cell.number_format:
+            return repr(f"{round(value * 100, 6):f}".rstrip("0").rstrip(".") + "%")
+        if number != value:
+            return f"{_show(value)} (read as {f'{number:f}'.rstrip('0').rstrip('.')}%)"
+    return _show(value)
+
+
 def parse_pct(cell: Cell, problems: Problems, what: str = "percentage") -> float | None:
     """A percentage 0–100: "70.57%", 70.57, or the fraction 0.7057 (any number from 0 to 1)."""
     is_text_pct = isinstance(cell.value, str) and cell.value.strip().endswith("%")
@@ -193,7 +205,7 @@ def parse_pct(cell: Cell, problems: Problems, what: str = "percentage") -> float
         number *= 100
     number = round(number, 6)  # fractions such as 0.57 * 100 come back as 56.99999999999999
     if not 0 <= number <= 100:
-        problems.error(cell.place, f"{what} must be between 0% and 100%, got {_show(cell.value)}")
+        problems.error(cell.place, f"{what} must be between 0% and 100%, got {_show_pct(cell, number)}")
         return None
     return number
 
@@ -203,7 +215,8 @@ def parse_whole_pct(cell: Cell, problems: Problems, what: str) -> int | None:
     if number is None:
         return None
     if not float(number).is_integer():
-        problems.error(cell.place, f"{what} must be a whole per cent (CQC rounds up), got {_show(cell.value)}")
+        problems.error(cell.place, f"{what} must be a whole per cent (CQC rounds up), got "
+                                   f"{_show_pct(cell, number)}")
         return None
     return int(number)
 
@@ -356,21 +369,29 @@ def _read_table(ws: Any, sheet: Sheet, problems: Problems) -> Table | None:
     head_rows = range(1, min(ws.max_row, 10) + 1)
     head = _present_cells(ws, 1, head_rows.stop - 1, range(1, last_col + 1))
     head_merged = _merged_origins(ws, head_rows, range(1, last_col + 1))
-    best: tuple[int, dict[str, int]] | None = None
+    best: tuple[int, dict[str, int], list[tuple[int, str]]] | None = None
     for r in head_rows:
         found: dict[str, int] = {}
+        again: list[tuple[int, str]] = []  # a contract name typed a second time (not spilled from a merge)
         for c in range(1, last_col + 1):
-            cell = head_merged.get((r, c)) or head.get(r, {}).get(c)
+            spilled = head_merged.get((r, c))
+            cell = spilled or head.get(r, {}).get(c)
             value = getattr(cell, "value", None)
             if isinstance(value, str) and normalise(value) in wanted:
-                found.setdefault(wanted[normalise(value)], c)
+                name = wanted[normalise(value)]
+                if name in found and spilled is None:
+                    again.append((c, name))
+                found.setdefault(name, c)
         if found and (best is None or len(found) > len(best[1])):
-            best = (r, found)
+            best = (r, found, again)
     required = [c.name for c in sheet.columns if c.required]
     if best is None:
         problems.error(sheet.name, f"no header row found; expected columns {', '.join(required)}")
         return None
-    header_row, columns = best
+    header_row, columns, again = best
+    for c, name in again:
+        problems.warn(f"{sheet.name}!{_col_letter(c)}{header_row}", f"a second {name!r} column: only the first, "
+                                                                     f"column {_col_letter(columns[name])}, is read")
     missing = [name for name in required if name not in columns]
     if missing:
         problems.error(f"{sheet.name}!{header_row}:{header_row}",
@@ -457,15 +478,17 @@ def read_assessment(ws: Any, problems: Problems) -> Assessment | None:
         return None
     known = {normalise(f): f for f, _ in ASSESSMENT_FIELDS}
     values: dict[str, Cell] = {}
+    field_places: dict[str, str] = {}
     for row in table.rows:
         field_name = known.get(normalise(str(row["Field"].value)))
         if field_name is None:
             continue  # extra fields are the officer's own notes
         if field_name in values:
             problems.error(row["Field"].place, f"field {field_name!r} is given twice (also "
-                                               f"{values[field_name].place})")
+                                               f"{field_places[field_name]})")
             continue
         values[field_name] = row["Value"]
+        field_places[field_name] = row["Field"].place
     for field_name, required in ASSESSMENT_FIELDS:
         if required and (field_name not in values or values[field_name].blank):
             place = values[field_name].place if field_name in values else "Assessment"
