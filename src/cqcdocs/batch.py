@@ -2,14 +2,19 @@
 
 Workers share nothing: each gets a path and returns a picklable `Outcome`. They are forked from a
 server that has already imported python-docx, XlsxWriter and matplotlib, so a fresh worker costs
-milliseconds, not the ~0.5 s of imports; that makes it cheap to retire each worker after
+milliseconds, not the ~0.5 s of imports; that makes it cheap to retire each worker after about
 `MAX_TASKS_PER_CHILD` workbooks, which keeps memory flat however long the batch (benchmarks/results.md).
+Workers are retired by running the batch in rounds, each with a fresh pool, not with the pool's own
+`max_tasks_per_child`: up to Python 3.13 that option deadlocks as soon as a worker retires while
+workbooks are still queued (CPython gh-115634), so any batch of more than 40 workbooks at --jobs 2 hung.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -22,6 +27,9 @@ from .errors import UserError
 # anything a renderer might accumulate, at the cost of one fork and a few cold caches.
 MAX_TASKS_PER_CHILD = 20
 _PRELOAD = ["cqcdocs.jobs", "cqcdocs.render_docx", "cqcdocs.render_xlsx", "cqcdocs.charts", "cqcdocs.check"]
+# Set (to anything) to have each workbook's worker, time and memory printed to stderr as one JSON line
+# starting "cqcdocs-batch-stats: " (benchmarks/run.py reads them); not part of the documented CLI.
+STATS_ENV = "CQCDOCS_BATCH_STATS"
 
 
 @dataclass(frozen=True)
@@ -82,18 +90,39 @@ def run_batch(paths: list[Path], out: Path, *, jobs: int | None, report: Callabl
     rather than silently replace each other's documents.
     """
     paths = [Path(p) for p in paths]
+    if on_outcome is None and os.environ.get(STATS_ENV):
+        on_outcome = _print_stats
     workers = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
     if workers == 1:
         outcomes = (make_one(p, out, options) for p in paths)
         return _collect(outcomes, report, fail, on_outcome)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
-                             max_tasks_per_child=MAX_TASKS_PER_CHILD) as pool:
-        futures = [pool.submit(make_one, p, out, options) for p in paths]
-        try:
-            return _collect((f.result() for f in futures), report, fail, on_outcome)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)  # Ctrl+C: stop cleanly, temporary files removed
-            raise
+    outcomes = _in_rounds(paths, out, options, workers)
+    try:
+        return _collect(outcomes, report, fail, on_outcome)
+    finally:
+        outcomes.close()  # Ctrl+C or a failed report: the round's pool stops cleanly, temporary files removed
+
+
+def _in_rounds(paths: list[Path], out: Path, options: dict[str, Any], workers: int):
+    """Each workbook's Outcome, in the order of PATHS, from rounds of WORKERS × MAX_TASKS_PER_CHILD
+    workbooks, each round in a fresh pool, so no worker outlives about MAX_TASKS_PER_CHILD workbooks."""
+    ctx = _context()
+    size = workers * MAX_TASKS_PER_CHILD
+    for start in range(0, len(paths), size):
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = [pool.submit(make_one, p, out, options) for p in paths[start:start + size]]
+            try:
+                for future in futures:
+                    yield future.result()
+            except BaseException:  # including GeneratorExit, when the caller stops early
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+
+
+def _print_stats(outcome: Outcome) -> None:
+    stats = {"path": str(outcome.path), "pid": outcome.pid, "seconds": round(outcome.seconds, 3),
+             "rss_mb": round(outcome.rss_mb, 1), "peak_mb": round(outcome.peak_mb, 1), "ok": outcome.error is None}
+    print("cqcdocs-batch-stats: " + json.dumps(stats), file=sys.stderr, flush=True)
 
 
 def _collect(outcomes: Any, report: Callable[[Any], None], fail: Callable[[Path, str], None],
