@@ -7,6 +7,8 @@ template (templates/reference.docx by default) whose body is cleared; the docume
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
 import re
 import zipfile
@@ -17,12 +19,14 @@ from typing import Iterable, Sequence
 
 import docx
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from .contract import ACTION_STATUSES, FINDING_SECTIONS, THEMES, Theme
 from .errors import TemplateError
@@ -273,6 +277,56 @@ def _run_colour(run, colour: str) -> None:
     run.font.color.rgb = RGBColor.from_string(colour)
 
 
+# A long briefing has tens of thousands of runs and table cells. python-docx makes each one character by
+# character and each property by searching its parent for where the element goes; these helpers give
+# the same XML by copying properties made once by python-docx itself.
+_SPECIAL_CHARS = re.compile("[\t\r\n]")
+
+
+def add_run(paragraph: Paragraph, text: str, bold: bool = False) -> Run:
+    """paragraph.add_run(text) (then .bold = True if BOLD), with the same XML as python-docx gives."""
+    if not text or _SPECIAL_CHARS.search(text):  # tabs and line breaks: python-docx's own translation
+        run = paragraph.add_run(text)
+        if bold:
+            run.bold = True
+        return run
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(qn("xml:space"), "preserve")
+    r.append(t)
+    paragraph._p.append(r)
+    if bold:
+        r.insert(0, copy.deepcopy(_run_properties(None, True, None)))
+    return Run(r, paragraph)
+
+
+@functools.lru_cache(maxsize=None)
+def _run_properties(size_pt: float | None, bold: bool, colour: str | None):
+    """A w:rPr as python-docx makes it for a run of this size, weight and colour (copy before use)."""
+    run = Run(OxmlElement("w:r"), None)
+    if size_pt is not None:
+        run.font.size = Pt(size_pt)
+    if bold:
+        run.bold = True
+    if colour:
+        _run_colour(run, colour)
+    return run._r.rPr
+
+
+@functools.lru_cache(maxsize=None)
+def _cell_paragraph_properties(alignment, keep_with_next: bool):
+    """A table cell paragraph's w:pPr as python-docx makes it in Briefing.table (copy before use)."""
+    paragraph = Paragraph(OxmlElement("w:p"), None)
+    paragraph.alignment = alignment
+    fmt = paragraph.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), 1.0
+    if keep_with_next:
+        fmt.keep_with_next = True
+    return paragraph._p.pPr
+
+
 def add_field(paragraph, instruction: str, placeholder: str, dirty: bool = False) -> None:
     """A complex field (begin, instruction, separate, cached result, end) that Word and LibreOffice update."""
     def fld_char(kind: str):
@@ -331,12 +385,51 @@ def score_cell(score: int | None) -> Cell:
     return Cell(str(score), SCORE_FILL[score], SCORE_TEXT[score], align="center")
 
 
+class _Body:
+    """The python-docx Document, with the paragraph calls that the briefing makes thousands of times (a
+    long findings list, one bullet per finding) made cheap. Each gives exactly python-docx's XML, but
+    python-docx finds the body's closing w:sectPr by searching the whole body for every new paragraph,
+    and looks up a style by name (and the default style) by searching all styles, every time; together
+    they made a 10,000-finding briefing quadratic. Everything else is the Document's own."""
+
+    def __init__(self, document):
+        self._document = document
+        self._style_ids: dict[str, str | None] = {}
+        self._end = None  # the body's w:sectPr, found once
+
+    def __getattr__(self, name: str):
+        return getattr(self._document, name)
+
+    def add_paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
+        body = self._document.element.body
+        if self._end is None or self._end.getparent() is not body:
+            self._end = body.find(qn("w:sectPr"))
+        p = OxmlElement("w:p")
+        if self._end is not None:
+            self._end.addprevious(p)
+        else:
+            body.append(p)
+        paragraph = Paragraph(p, self._document._body)
+        if text:
+            paragraph.add_run(text)
+        if style is not None:
+            if style not in self._style_ids:  # the style id, None for the default paragraph style
+                self._style_ids[style] = self._document.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+            p.style = self._style_ids[style]
+        return paragraph
+
+    def add_heading(self, text: str = "", level: int = 1) -> Paragraph:
+        if not 0 <= level <= 9:
+            raise ValueError("level must be in range 0-9, got %d" % level)
+        return self.add_paragraph(text, "Title" if level == 0 else "Heading %d" % level)
+
+
 class Briefing:
     """Builds the document section by section; counters number the tables and figures."""
 
     def __init__(self, document, result: Result, charts: dict, committee: Meeting | None, final: bool,
                  warnings: Sequence[Message], annex_name: str | None):
-        self.doc = document
+        self.doc = _Body(document)
         self.result = result
         self.workbook = result.workbook
         self.a = result.workbook.assessment
@@ -370,19 +463,15 @@ class Briefing:
     def para(self, text: str = "", style: str | None = None):
         paragraph = self.doc.add_paragraph(style=style)
         for span, bold in bold_spans(text):
-            run = paragraph.add_run(span)
-            if bold:
-                run.bold = True
+            add_run(paragraph, span, bold)
         return paragraph
 
     def label(self, label: str, value: str):
         """"Label: value" with the label bold: key facts without a layout table."""
         paragraph = self.doc.add_paragraph()
-        paragraph.add_run(f"{label}: ").bold = True
+        add_run(paragraph, f"{label}: ", True)
         for span, bold in bold_spans(value):
-            run = paragraph.add_run(span)
-            if bold:
-                run.bold = True
+            add_run(paragraph, span, bold)
         return paragraph
 
     def bullets(self, items: Iterable[str]) -> None:
@@ -488,21 +577,16 @@ class Briefing:
             for cell, spec, width in zip(row.cells, cells, widths_cm):
                 cell.width = Cm(width)
                 paragraph = cell.paragraphs[0]
-                paragraph.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER,
-                                       "right": WD_ALIGN_PARAGRAPH.RIGHT}.get(spec.align, WD_ALIGN_PARAGRAPH.LEFT)
-                fmt = paragraph.paragraph_format
-                fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), 1.0
-                # Keep a short table on one page; a long one may break, its header row repeating.
-                if r == 0 or (len(all_rows) <= KEEP_TOGETHER_ROWS and r < len(all_rows) - 1):
-                    fmt.keep_with_next = True
+                alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER,
+                             "right": WD_ALIGN_PARAGRAPH.RIGHT}.get(spec.align, WD_ALIGN_PARAGRAPH.LEFT)
+                # No space around the text, single line spacing. Keep a short table on one page; a long
+                # one may break, its header row repeating.
+                keep = r == 0 or (len(all_rows) <= KEEP_TOGETHER_ROWS and r < len(all_rows) - 1)
+                paragraph._p.insert(0, copy.deepcopy(_cell_paragraph_properties(alignment, keep)))
                 # An empty cell reads as nothing at all to a screen reader; a dash says "none".
                 for span, bold in bold_spans(spec.text) if spec.text.strip() else [("\u2013", False)]:
-                    run = paragraph.add_run(span)
-                    run.font.size = Pt(font_pt)
-                    if bold or spec.bold:
-                        run.bold = True
-                    if spec.colour:
-                        _run_colour(run, spec.colour)
+                    run = add_run(paragraph, span)
+                    run._r.insert(0, copy.deepcopy(_run_properties(font_pt, bold or spec.bold, spec.colour)))
                 if spec.fill:
                     _shade(cell, spec.fill)
         return table
