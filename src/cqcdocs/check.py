@@ -176,9 +176,16 @@ def _own(element, tag: str, container: str = "tbl") -> list:
     return [e for e in element.iter(W + tag) if next(e.iterancestors(W + container), None) is element]
 
 
+# Clark-notation paths for the lookups made for every paragraph and run: a prefixed path with a namespace
+# map costs lxml a sort of the map on every call.
+_SHD, _PPR, _RPR, _TCPR, _TBLPR = W + "shd", W + "pPr", W + "rPr", W + "tcPr", W + "tblPr"
+_RPR_COLOR, _PPR_STYLE, _PPR_OUTLINE = _RPR + "/" + W + "color", _PPR + "/" + W + "pStyle", _PPR + "/" + W + "outlineLvl"
+_TCPR_SPAN, _TCPR_VMERGE, _TCPR_HMERGE = (_TCPR + "/" + W + tag for tag in ("gridSpan", "vMerge", "hMerge"))
+
+
 def _fill(props) -> str | None:
     """The shading fill of a tcPr / pPr / rPr / tblPr, upper-case hex, or None for none / auto."""
-    fill = _val(props.find("w:shd", NS) if props is not None else None, W + "fill").upper()
+    fill = _val(props.find(_SHD) if props is not None else None, W + "fill").upper()
     return fill if _HEX.fullmatch(fill) else None
 
 
@@ -277,8 +284,8 @@ def _docx_headings(paras, number, styles):
     levels = _heading_levels(styles)
     previous, seen = 0, False
     for p in paras:
-        level = levels.get(_val(p.find("w:pPr/w:pStyle", NS)))
-        outline = _val(p.find("w:pPr/w:outlineLvl", NS))
+        level = levels.get(_val(p.find(_PPR_STYLE)))
+        outline = _val(p.find(_PPR_OUTLINE))
         if outline.isdigit():  # direct formatting overrides the style
             level = int(outline) + 1 if int(outline) < 9 else None
         if level is None:
@@ -311,39 +318,55 @@ def _docx_tables(tables):
                                                       "(Table Properties > Row > Repeat as header row)")
         for r, row in enumerate(rows, start=1):
             merged = [c for c, tc in enumerate(_own(row, "tc", "tr"), start=1)
-                      if _val(tc.find("w:tcPr/w:gridSpan", NS)) not in ("", "0", "1")
-                      or tc.find("w:tcPr/w:vMerge", NS) is not None or tc.find("w:tcPr/w:hMerge", NS) is not None]
+                      if _val(tc.find(_TCPR_SPAN)) not in ("", "0", "1")
+                      or tc.find(_TCPR_VMERGE) is not None or tc.find(_TCPR_HMERGE) is not None]
             if merged:
                 yield "docx-merged-cells", f"table {t}", f"merged cells in a data table (first at row {r} cell " \
                                                          f"{merged[0]})"
                 break
 
 
-def _docx_colour(paras, number, tables):
+def _docx_colour(body, paras, number, tables):
+    # Only text that is coloured, or on a shaded run, paragraph, cell or table, can fail: find those
+    # elements with one XPath each, and look closely at the paragraphs they are in (or that are in them).
+    coloured = body.xpath(".//w:r[w:rPr/w:color or w:rPr/w:shd]", namespaces=NS)
+    shaded = set(body.xpath(".//w:p[w:pPr/w:shd] | .//w:tc[w:tcPr/w:shd] | .//w:tbl[w:tblPr/w:shd]",
+                            namespaces=NS))
+    candidates = {next(r.iterancestors(W + "p"), None) for r in coloured}
+    for element in shaded:
+        candidates.update(element.iter(W + "p"))
     places = _cell_places(tables)
     for tbl in tables:
         for tc in _own(tbl, "tc"):
-            fill = _fill(tc.find("w:tcPr", NS))
+            if tc not in shaded:
+                continue  # no w:shd in its w:tcPr, so no fill
+            fill = _fill(tc.find(_TCPR))
             if fill and fill != "FFFFFF" and not _text(tc).strip() and not _has_picture(tc):
                 yield "docx-colour-only", _cell_where(tc, tables, places), f"shaded cell (#{fill}) with no " \
                                                                            "text: colour alone carries meaning"
     reported = set()
     for p in paras:
+        if p not in candidates:
+            continue
         tc = next(p.iterancestors(W + "tc"), None)
         where = _cell_where(tc, tables, places) if tc is not None else f"paragraph {number[p]}"
-        behind = _fill(p.find("w:pPr", NS))
+        if where in reported:
+            continue
+        behind = _fill(p.find(_PPR))
         if behind is None and tc is not None:
             tbl = next(tc.iterancestors(W + "tbl"))
-            behind = _fill(tc.find("w:tcPr", NS)) or _fill(tbl.find("w:tblPr", NS))
+            behind = _fill(tc.find(_TCPR)) or _fill(tbl.find(_TBLPR))
         for run in _own(p, "r", "p"):
-            if where in reported or not "".join(t.text or "" for t in run.findall("w:t", NS)).strip():
+            if where in reported:
                 continue
-            bg = _fill(run.find("w:rPr", NS)) or behind or "FFFFFF"
-            colour = _val(run.find("w:rPr/w:color", NS)).upper()
+            bg = _fill(run.find(_RPR)) or behind or "FFFFFF"
+            colour = _val(run.find(_RPR_COLOR)).upper()
             if not _HEX.fullmatch(colour):  # "auto" (or nothing): black, which only matters on a fill
                 if bg == "FFFFFF":
                     continue
                 colour = "000000"
+            if not "".join(t.text or "" for t in run.iterchildren(W + "t")).strip():
+                continue  # no visible text in this run
             ratio = contrast(colour, bg)
             if ratio < 4.5:
                 reported.add(where)
@@ -391,6 +414,8 @@ def _links_in(p, external: dict):
         address = external.get(el.get(R_ID)) if el.tag == W + "hyperlink" else _hyperlink_field(_val(el, W + "instr"))
         if address is not None:
             yield _text(el).strip(), address
+    if next(p.iter(W + "fldChar"), None) is None:
+        return  # no complex field begins here
     fields: list[list] = []  # [instruction, result text, in result?] for each open field
     for el in p.iter(W + "fldChar", W + "instrText", W + "t"):
         if next(el.iterancestors(W + "p"), None) is not p:
@@ -445,7 +470,7 @@ def _check_docx(name: str, pkg: _Package, lang: str) -> list[Problem]:
     found += _docx_pictures(body)
     found += _docx_headings(paras, number, styles)
     found += _docx_tables(tables)
-    found += _docx_colour(paras, number, tables)
+    found += _docx_colour(body, paras, number, tables)
     found += _docx_spacing(body, number)
     found += _docx_links(paras, pkg.rels("word/document.xml", external=True))
     return _problems(name, found)
