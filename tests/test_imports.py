@@ -1,0 +1,63 @@
+"""`validate`, `score` and `--help` never import the renderers' libraries (matplotlib, python-docx, XlsxWriter).
+
+Those cost about half a second to import; a command that only reads a workbook, or prints help, must not
+pay for them (benchmarks/results.md). Each command runs in a fresh interpreter, through Click as the
+console script runs it, and reports which of the libraries ended up in `sys.modules`.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from cqcdocs.paths import EXAMPLE_WORKBOOK
+
+RENDERERS = ("matplotlib", "docx", "xlsxwriter")
+
+PROBE = """
+import json, sys
+from cqcdocs.cli import main
+try:
+    main(sys.argv[1:], standalone_mode=False)
+except SystemExit:
+    pass
+loaded = sorted({name.split(".")[0] for name in sys.modules} & {"matplotlib", "docx", "xlsxwriter", "openpyxl"})
+print("\\nIMPORTED " + json.dumps(loaded))
+"""
+
+
+def imported(*args: str) -> set[str]:
+    run = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=120)
+    line = [line for line in run.stdout.splitlines() if line.startswith("IMPORTED ")]
+    assert line, run.stdout + run.stderr
+    return set(json.loads(line[-1].split(" ", 1)[1]))
+
+
+@pytest.mark.parametrize("args", [
+    ["validate"],
+    ["validate", str(EXAMPLE_WORKBOOK), "--json"],
+    ["validate", "no-such-workbook.xlsx"],
+    ["score"],
+    ["score", str(EXAMPLE_WORKBOOK), "--json"],
+    ["score", "no-such-workbook.xlsx"],
+], ids=lambda args: " ".join(a if not a.endswith(".xlsx") else a.rsplit("/", 1)[-1] for a in args))
+def test_reading_a_workbook_imports_no_renderer(args):
+    loaded = imported(*args)
+    assert not loaded & set(RENDERERS), f"cqcdocs {' '.join(args)} imported {sorted(loaded & set(RENDERERS))}"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["validate", "--help"], ["score", "--help"],
+                                  ["brief", "--help"], ["annex", "--help"], ["check", "--help"], ["init", "--help"]],
+                         ids=" ".join)
+def test_help_imports_no_renderer_and_no_workbook_reader(args):
+    loaded = imported(*args)
+    assert not loaded, f"cqcdocs {' '.join(args)} imported {sorted(loaded)}"
+
+
+def test_the_probe_sees_renderers_when_they_are_imported(tmp_path):
+    # The check above would pass vacuously if the probe could not see imports: brief must show all three.
+    assert set(RENDERERS) <= imported("brief", "--out", str(tmp_path), "--no-annex") | imported(
+        "annex", "--out", str(tmp_path / "annex"))
