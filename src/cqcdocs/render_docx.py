@@ -970,14 +970,21 @@ class Briefing:
         return name if name in {s.name for s in self.doc.styles} else None
 
 
+def _fit_property(text: str, limit: int = 255) -> str:
+    """Word's core properties hold at most 255 characters (python-docx refuses more): cut at a word."""
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
 def set_properties(document, result: Result, committee: Meeting | None, final: bool, title: str) -> None:
     a = result.workbook.assessment
     props = document.core_properties
-    props.title = title
-    props.subject = f"CQC assessment of adult social care: {a.council}"
-    props.author = props.last_modified_by = a.report_author or a.directorate or a.council
-    props.keywords = f"CQC; adult social care; local authority assessment; {a.short_name or a.council}"
-    props.category = f"Committee report: {committee.name}" if committee else "Briefing"
+    props.title = _fit_property(title)
+    props.subject = _fit_property(f"CQC assessment of adult social care: {a.council}")
+    props.author = props.last_modified_by = _fit_property(a.report_author or a.directorate or a.council)
+    props.keywords = _fit_property(f"CQC; adult social care; local authority assessment; {a.short_name or a.council}")
+    props.category = _fit_property(f"Committee report: {committee.name}" if committee else "Briefing")
     props.content_status = "Final" if final else "Draft"
     props.comments = ""
     props.language = LANG

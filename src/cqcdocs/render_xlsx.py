@@ -28,6 +28,10 @@ def plain(text: str) -> str:
     return _BOLD.sub(r"\1", text)
 
 
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
 class Annex:
     def __init__(self, result: Result, path: Path, source_name: str):
         self.result = result
@@ -64,8 +68,10 @@ class Annex:
         ws.set_paper(9)
         ws.set_landscape() if wide else ws.set_portrait()
         ws.fit_to_pages(1, 0)
-        marking = self.a.protective_marking.replace("&", "&&")
-        ws.set_footer(f"&L{marking}&C{self.a.short_name} CQC annex: {name}&RPage &P of &N")
+        # Excel drops a header or footer over 255 characters; cut long names rather than lose the marking.
+        marking = _short(self.a.protective_marking, 60).replace("&", "&&")
+        ws.set_footer(f"&L{marking}&C{_short(self.a.short_name, 80).replace('&', '&&')} CQC annex: {name}"
+                      "&RPage &P of &N")
         ws.set_header(f"&C{marking}")
         return ws
 
