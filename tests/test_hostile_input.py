@@ -399,6 +399,21 @@ def test_hidden_rows_are_read_with_a_warning(tmp_path):
     assert len(model.findings) == 12 and len(model.actions) == 5
 
 
+def test_hidden_sheets_and_columns_are_read_with_a_warning(tmp_path):
+    wb = build()
+    wb["Findings"].column_dimensions["F"].hidden = True
+    wb["Metrics"].column_dimensions.group("B", "C", hidden=True)
+    wb["Survey"].sheet_state = "hidden"
+    wb.create_sheet("Workings").sheet_state = "veryHidden"  # not a contract sheet: nothing to say
+    model, messages = read(save(wb, tmp_path / "w.xlsx"))
+    assert [m.line() for m in messages] == [
+        "Findings!F:F: warning: column 'Service area' is hidden in Excel; it is read like any other column",
+        "Survey: warning: sheet is hidden in Excel; it is read like any other sheet",
+        "Metrics!B:B: warning: column 'Source' is hidden in Excel; it is read like any other column",
+        "Metrics!C:C: warning: column 'Council value' is hidden in Excel; it is read like any other column"]
+    assert model.findings[0].service_area == "Front door" and len(model.survey) == 2
+
+
 def test_extra_sheets_columns_and_fields_are_ignored(tmp_path):
     wb = build()
     notes = wb.create_sheet("Notes", 0)

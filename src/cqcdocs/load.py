@@ -403,6 +403,16 @@ def _read_table(ws: Any, sheet: Sheet, problems: Problems) -> Table | None:
     merged_rows = {r for r, _ in merged}
     formulas = problems.formulas.get(ws.title, {})
     hidden = {r for r, dim in ws.row_dimensions.items() if dim.hidden}
+    # Hidden things are easy to forget when a workbook is handed on: say they are read, never skip them.
+    if ws.sheet_state != "visible":
+        problems.warn(sheet.name, "sheet is hidden in Excel; it is read like any other sheet")
+    hidden_cols = {c for dim in ws.column_dimensions.values() if dim.hidden and dim.min
+                   for c in range(dim.min, (dim.max or dim.min) + 1)}
+    for name, col in columns.items():
+        if col in hidden_cols:
+            letter = _col_letter(col)
+            problems.warn(f"{sheet.name}!{letter}:{letter}",
+                          f"column {name!r} is hidden in Excel; it is read like any other column")
     hidden_read: list[int] = []
     table_rows = []
     for r in sorted(set(present) | merged_rows):
