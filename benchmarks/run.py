@@ -114,12 +114,12 @@ def run(argv: list[str], env: dict[str, str], cwd: Path, limit: float = 600) -> 
     return result
 
 
-def timed(argv_for, env: dict[str, str], runs: int, floor: str | None = None,
-          limit: float = 600, warm: bool = True) -> tuple[list[Run], list[Run]]:
+def timed(argv_for, env: dict[str, str], runs: int, floor: str | None = None, limit: float = 600,
+          warm: bool = True, also: dict[str, str] | None = None) -> tuple[list[Run], list[Run], list[Run]]:
     """RUNS cold runs of the command ARGV_FOR(folder) (each writing into a fresh folder), alternating with
-    the floor `python -c FLOOR`; one untimed run of each first (unless not WARM). A run that hits LIMIT
-    ends the series."""
-    results, floors = [], []
+    the floor `python -c FLOOR` and, given ALSO (a baseline's environment), the same command there; one
+    untimed run of each first (unless not WARM). A run that hits LIMIT ends the series."""
+    results, floors, others = [], [], []
     with tempfile.TemporaryDirectory(prefix="cqcdocs-bench-") as tmp:
         tmp = Path(tmp)
         for i in range(0 if warm else 1, runs + 1):
@@ -127,13 +127,16 @@ def timed(argv_for, env: dict[str, str], runs: int, floor: str | None = None,
                 r = run([sys.executable, "-c", floor], env, tmp)
                 if i:
                     floors.append(r)
-            folder = tmp / f"out{i}"
-            r = run(argv_for(folder), env, tmp, limit)
+            r = run(argv_for(tmp / f"out{i}"), env, tmp, limit)
             if i or r.seconds == math.inf:
                 results.append(r)
+            if also is not None:
+                b = run(argv_for(tmp / f"baseline{i}"), also, tmp, limit)
+                if i:
+                    others.append(b)
             if r.seconds == math.inf:
                 break
-    return results, floors
+    return results, floors, others
 
 
 def median(runs: list[Run]) -> float:
@@ -151,6 +154,7 @@ class Row:
     met: bool | None = None
     value: str = ""       # the figure the target is about, when it is not the time itself
     note: str = ""
+    baseline: Row | None = None  # the same measurement on a baseline commit, taken in alternation
 
     @property
     def median(self) -> float:
@@ -165,17 +169,18 @@ class Row:
         return self.median / self.floor_median if self.floor else None
 
 
-def against_floor(name: str, argv_for, floor: str, limit: float | None, env, runs: int) -> Row:
-    results, floors = timed(argv_for, env, runs, floor)
+def against_floor(name: str, argv_for, floor: str, limit: float | None, env, runs: int,
+                  base_env: dict[str, str] | None = None) -> Row:
+    results, floors, before = timed(argv_for, env, runs, floor, also=base_env)
     row = Row(name, [r.seconds for r in results], [r.seconds for r in floors])
     row.note = f"peak RSS {statistics.median(r.max_rss_mb for r in results):.0f} MB"
+    row.target = f"≤ {limit:.1f} × floor" if limit is not None else "reported"
+    row.value = f"{row.ratio:.2f} × floor"
     if limit is not None:
-        row.target = f"≤ {limit:.1f} × floor"
         row.met = row.ratio <= limit
-        row.value = f"{row.ratio:.2f} × floor"
-    else:
-        row.value = f"{row.ratio:.2f} × floor"
-        row.target = "reported"
+    if before:
+        row.baseline = Row(name, [r.seconds for r in before], row.floor, row.target)
+        row.baseline.value = f"{row.baseline.ratio:.2f} × floor"
     return row
 
 
@@ -200,12 +205,12 @@ def batch(env, runs: int, folder: Path, jobs: int = 2) -> Batch:
     def argv(out: Path) -> list[str]:
         return [*cqcdocs(), "brief", *map(str, workbooks), "--jobs", str(jobs), "--out", str(out)]
 
-    results, _ = timed(argv, env, runs, limit=BATCH_LIMIT)
+    results, _, _ = timed(argv, env, runs, limit=BATCH_LIMIT)
     stats = [[json.loads(line[len(STATS):]) for line in r.stderr.splitlines() if line.startswith(STATS)]
              for r in results if r.seconds != math.inf]
     row = Row(f"batch: {BATCH_SIZE} councils, --jobs {jobs}", [r.seconds for r in results])
     per_minute = BATCH_SIZE / row.median * 60
-    row.value = f"{per_minute:.0f} councils/min" if per_minute else f"never finished (stopped after {BATCH_LIMIT} s)"
+    row.value = f"{per_minute:.0f} councils/min" if per_minute else f"never finished: stopped after {BATCH_LIMIT} s"
     row.target = "≥ 200 councils/min"
     row.met = per_minute >= 200
     if stats and all(stats):
@@ -226,7 +231,7 @@ def flatness(stats: list[dict]) -> tuple[str, bool]:
 def big(env, runs: int, folder: Path, warm: bool = True) -> Row:
     workbook = make(folder / "big.xlsx", council="Bigshire Council", short_name="Bigshire", findings=10_000,
                     actions=500)
-    results, _ = timed(lambda out: [*cqcdocs(), "brief", str(workbook), "--out", str(out)], env, runs,
+    results, _, _ = timed(lambda out: [*cqcdocs(), "brief", str(workbook), "--out", str(out)], env, runs,
                        limit=900, warm=warm)
     row = Row("brief: 10,000 findings + 500 actions", [r.seconds for r in results])
     row.value = f"{row.median:.2f} s" if row.median != math.inf else "never finished"
@@ -236,11 +241,12 @@ def big(env, runs: int, folder: Path, warm: bool = True) -> Row:
     return row
 
 
-def measure(env, runs: int, only: set[str], folder: Path, big_runs: int | None = None) -> tuple[list[Row], Batch | None]:
+def measure(env, runs: int, only: set[str], folder: Path, big_runs: int | None = None,
+            base_env: dict[str, str] | None = None) -> tuple[list[Row], Batch | None]:
     rows, batched = [], None
     if "brief" in only:
         rows.append(against_floor("brief (example)", lambda out: [*cqcdocs(), "brief", str(EXAMPLE), "--out",
-                                                                  str(out)], FLOOR_BRIEF, 2.0, env, runs))
+                                                                  str(out)], FLOOR_BRIEF, 2.0, env, runs, base_env))
     if "validate" in only:
         rows.append(against_floor("validate (example)", lambda out: [*cqcdocs(), "validate", str(EXAMPLE)],
                                   FLOOR_READ, 1.5, env, runs))
@@ -372,7 +378,8 @@ def write_results(rows: list[Row], batched: Batch | None, runs: int, kept: dict[
 def before_after(baseline: str, base_rows: list[Row], rows: list[Row]) -> str:
     now = {r.name: r for r in rows}
     lines = [f"Baseline: commit `{baseline}` (the package from `git archive`, first on PYTHONPATH), measured in "
-             "the same run as the results above.", "",
+             "the same run as the results above; the example's brief before and after in alternation, against "
+             "the same floor runs.", "",
              "| Measurement | Before (median) | After (median) | Change | Before: all runs (s) |",
              "|---|---:|---:|---:|---|"]
     for b in base_rows:
@@ -380,7 +387,11 @@ def before_after(baseline: str, base_rows: list[Row], rows: list[Row]) -> str:
         if a is None:
             continue
         change = f"{a.median / b.median:.2f} ×" if b.median != math.inf else "hung before; finishes now"
-        lines.append(f"| {b.name} | {fmt_s(b.median)} ({b.value}) | {fmt_s(a.median)} ({a.value}) | {change} | "
+
+        def shown(r: Row) -> str:
+            return fmt_s(r.median) + (f" ({r.value})" if r.value != fmt_s(r.median) else "")
+
+        lines.append(f"| {b.name} | {shown(b)} | {shown(a)} | {change} | "
                      f"{fmt_runs(b.seconds)} |")
     return "\n".join(lines)
 
@@ -410,14 +421,16 @@ def main() -> None:
     only = set(args.only)
     with tempfile.TemporaryDirectory(prefix="cqcdocs-bench-data-") as tmp:
         tmp = Path(tmp)
-        rows, batched = measure(environment(), args.runs, only, tmp)
+        src = baseline_tree(args.baseline, tmp) / "src" if args.baseline else None
+        rows, batched = measure(environment(), args.runs, only, tmp, base_env=environment(src) if src else None)
         print(plain(rows))
         for line in memory_lines(batched)[2:3]:
             print(line)
         kept = kept_sections(RESULTS.read_text()) if RESULTS.exists() else {}
-        if args.baseline:
-            src = baseline_tree(args.baseline, tmp) / "src"
-            base_rows, _ = measure(environment(src), args.runs, only & {"brief", "batch"}, tmp)
+        if src is not None:
+            base_rows = [r.baseline for r in rows if r.baseline is not None]
+            if "batch" in only:
+                base_rows += measure(environment(src), args.runs, {"batch"}, tmp)[0]
             if "big" in only:
                 base_rows += measure(environment(src), args.runs, {"big"}, tmp, args.baseline_big_runs)[0]
             print(f"\nBaseline {args.baseline}:\n" + plain(base_rows))
