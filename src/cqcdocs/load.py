@@ -19,7 +19,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 from xml.etree import ElementTree
-from xml.sax.saxutils import unescape as xml_unescape
 
 from .errors import UserError
 from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, FINDING_SECTIONS, QUALITY_STATEMENTS,
@@ -785,7 +784,14 @@ def _workbook_part(name: str, z: zipfile.ZipFile) -> tuple[str | None, str | Non
     return target, None
 
 
-_XML_QUOTES = {"&quot;": '"', "&apos;": "'"}
+_XML_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
+
+
+def xml_unescape(text: str) -> str:
+    """The five XML entities (&amp; last). Not xml.sax.saxutils: it imports urllib, ssl and http (~20 ms)."""
+    for entity, char in _XML_ENTITIES:
+        text = text.replace(entity, char)
+    return text
 _HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL_XML = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _R_ATTR = re.compile(rb"\br=\"([A-Z]+[0-9]+)\"")
@@ -846,7 +852,7 @@ def _scan_sheets(z: zipfile.ZipFile, workbook_part: str) -> tuple[dict[str, dict
             if formula is None or _VALUE_XML.search(inner) or _STR_TYPE.search(m[1]):
                 continue  # no formula, or a saved result (t="str" with an empty <v> is a saved "")
             if r := _R_ATTR.search(m[1]):
-                text = xml_unescape((formula[1] or b"").decode("utf-8", "replace"), _XML_QUOTES)
+                text = xml_unescape((formula[1] or b"").decode("utf-8", "replace"))
                 found.setdefault(title, {})[r[1].decode()] = f"={text}" if text else ""
     return found, None
 
