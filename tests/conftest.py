@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cqcdocs.jobs import load_and_score
+from cqcdocs.documents import load_and_score
 from cqcdocs.paths import EXAMPLE_WORKBOOK, ROOT
 
 NORTHMOOR_SOURCE = ROOT / "tests" / "fixtures" / "northmoor"

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from cqcdocs.check import check_file
-from cqcdocs.jobs import load_and_score
+from cqcdocs.documents import load_and_score
 from cqcdocs.render_xlsx import write_annex
 
 SHEETS = ["Contents", "Scores", "Themes", "Findings", "Metrics", "Benchmarks", "Actions", "Charts"]

@@ -50,6 +50,6 @@ def test_two_workbooks_for_the_same_council_fail_loudly(councils, tmp_path):
     result = run("brief", councils[0], councils[0], "--out", out, "--jobs", "2", "--no-annex")
     assert result.exit_code == 1
     assert (f"Error: {councils[0]}: wrote {out / 'ashby-cqc-briefing.docx'}, as {councils[0]} did: one "
-            "replaced the other (give each council its own Short name, or use a separate --out)"
+            "replaced the other (give each council its own Short name, or write them to separate folders)"
             in result.output.splitlines())
     assert result.output.splitlines()[-1] == "1 of 2 workbooks done"

@@ -16,7 +16,8 @@ from docx.oxml.ns import qn
 
 from cqcdocs import charts
 from cqcdocs.errors import TemplateError
-from cqcdocs.jobs import UnknownCommittee, find_meeting
+from cqcdocs.documents import find_meeting
+from cqcdocs.errors import UnknownMeeting
 from cqcdocs.model import Message
 from cqcdocs.palette import ACCENT, RATING_FILL, RATING_TEXT, contrast
 from cqcdocs.paths import REFERENCE_DOCX, ROOT
@@ -460,7 +461,7 @@ def test_default_recommendation_when_the_workbook_has_none(example, tmp_path):
 
 def test_unknown_committee_names_the_meetings(example):
     result, _ = example
-    with pytest.raises(UnknownCommittee, match=r"'Scrutiny Board' is not in the Governance sheet; its meetings "
+    with pytest.raises(UnknownMeeting, match=r"'Scrutiny Board' is not in the Governance sheet; its meetings "
                                                r"are: .*Health Select Commission.*Cabinet"):
         find_meeting(result.workbook, "Scrutiny Board")
 

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 import cqcdocs.render_xlsx
 import cqcdocs.output
 from cqcdocs.cli import main
-from cqcdocs.output import OutputError, slug, write_all
+from cqcdocs.errors import OutputError
+from cqcdocs.output import slug, write_all
 from cqcdocs.paths import EXAMPLE_WORKBOOK
 
 BRIEFING = "rotherham-cqc-briefing.docx"

@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from .documents import Options
 from .errors import UserError
 
 # A worker's memory settles after a few workbooks (font and style caches); retiring it every 20 bounds
 # anything a renderer might accumulate, at the cost of one fork and a few cold caches.
 MAX_TASKS_PER_CHILD = 20
-_PRELOAD = ["cqcdocs.jobs", "cqcdocs.render_docx", "cqcdocs.render_xlsx", "cqcdocs.charts", "cqcdocs.check"]
+_PRELOAD = ["cqcdocs.documents", "cqcdocs.render_docx", "cqcdocs.render_xlsx", "cqcdocs.charts", "cqcdocs.check"]
 # Set (to anything) to have each workbook's worker, time and memory printed to stderr as one JSON line
 # starting "cqcdocs-batch-stats: " (benchmarks/run.py reads them); not part of the documented CLI.
 STATS_ENV = "CQCDOCS_BATCH_STATS"
@@ -35,11 +36,11 @@ STATS_ENV = "CQCDOCS_BATCH_STATS"
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one worker did with one workbook: `made` (a `jobs.Made`) or the `error` to show."""
+    """What one worker did with one workbook: `made` (a `documents.Made`) or the `error` lines to show."""
 
     path: Path
     made: Any = None
-    error: str | None = None
+    error: list[str] | None = None
     pid: int = 0
     seconds: float = 0.0
     rss_mb: float = 0.0  # resident memory of the worker after this workbook
@@ -56,18 +57,18 @@ def _memory_mb() -> tuple[float, float]:
         return 0.0, 0.0
 
 
-def make_one(path: Path, out: Path, options: dict[str, Any]) -> Outcome:
+def make_one(path: Path, out: Path, options: Options) -> Outcome:
     """Make one workbook's documents; never raises, so one bad workbook cannot stop the batch."""
-    from .jobs import make_documents
+    from .documents import make_documents
 
     start = time.perf_counter()
     made, error = None, None
     try:
-        made = make_documents(Path(path), Path(out), **options)
+        made = make_documents(Path(path), Path(out), options)
     except UserError as exc:
-        error = str(exc)
+        error = exc.lines
     except Exception as exc:  # a bug, not the officer's mistake: say so, keep going with the others
-        error = f"unexpected {type(exc).__name__} (please report it): {exc}"
+        error = [f"unexpected {type(exc).__name__} (please report it): {exc}"]
     rss, peak = _memory_mb()
     return Outcome(Path(path), made, error, os.getpid(), time.perf_counter() - start, rss, peak)
 
@@ -89,11 +90,11 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def run_batch(paths: list[Path], out: Path, *, jobs: int | None, report: Callable[[Any], None],
-              fail: Callable[[Path, str], None], on_outcome: Callable[[Outcome], None] | None = None,
-              **options: Any) -> int:
+              fail: Callable[[Path, list[str]], None], on_outcome: Callable[[Outcome], None] | None = None,
+              options: Options = Options()) -> int:
     """Make documents for every workbook in PATHS with JOBS workers (default: all cores); return failures.
 
-    REPORT gets each success's `jobs.Made` and FAIL each failure's path and message, in the order of
+    REPORT gets each success's `documents.Made` and FAIL each failure's path and message lines, in the order of
     PATHS. Two workbooks that would write the same file name (the same council twice) fail loudly
     rather than silently replace each other's documents.
     """
@@ -111,7 +112,7 @@ def run_batch(paths: list[Path], out: Path, *, jobs: int | None, report: Callabl
         outcomes.close()  # Ctrl+C or a failed report: the round's pool stops cleanly, temporary files removed
 
 
-def _in_rounds(paths: list[Path], out: Path, options: dict[str, Any], workers: int):
+def _in_rounds(paths: list[Path], out: Path, options: Options, workers: int):
     """Each workbook's Outcome, in the order of PATHS, from rounds of WORKERS × MAX_TASKS_PER_CHILD
     workbooks, each round in a fresh pool, so no worker outlives about MAX_TASKS_PER_CHILD workbooks."""
     ctx = _context()
@@ -133,7 +134,7 @@ def _print_stats(outcome: Outcome) -> None:
     print("cqcdocs-batch-stats: " + json.dumps(stats), file=sys.stderr, flush=True)
 
 
-def _collect(outcomes: Any, report: Callable[[Any], None], fail: Callable[[Path, str], None],
+def _collect(outcomes: Any, report: Callable[[Any], None], fail: Callable[[Path, list[str]], None],
              on_outcome: Callable[[Outcome], None] | None) -> int:
     failures = 0
     written_by: dict[Path, Path] = {}
@@ -150,6 +151,7 @@ def _collect(outcomes: Any, report: Callable[[Any], None], fail: Callable[[Path,
         report(outcome.made)
         if clashes:
             failures += 1
-            fail(outcome.path, f"wrote {clashes[0]}, as {written_by[clashes[0].resolve()]} did: one replaced "
-                               "the other (give each council its own Short name, or use a separate --out)")
+            fail(outcome.path, [f"wrote {clashes[0]}, as {written_by[clashes[0].resolve()]} did: one replaced "
+                                "the other (give each council its own Short name, or write them to separate "
+                                "folders)"])
     return failures

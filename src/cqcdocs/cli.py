@@ -1,4 +1,4 @@
-"""The `cqcdocs` command: a thin Click layer over `jobs`, `load`, `scoring` and `check`.
+"""The `cqcdocs` command: a thin Click layer over `documents`, `load`, `scoring` and `check`.
 
 Every user mistake ends as a message and exit 1, never a traceback. Heavy libraries are imported only
 by the commands that need them.
@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import UserError
+from .errors import InvalidWorkbook, UserError
 from .model import tally
 from .paths import EXAMPLE_WORKBOOK
 
@@ -24,27 +24,23 @@ def _workbook(path: Path | None) -> Path:
     return path if path is not None else EXAMPLE_WORKBOOK
 
 
-def _fail(message: str) -> None:
-    """Print MESSAGE and exit 1; of a list of workbook problems, the last line (the verdict) says Error."""
-    *details, verdict = message.splitlines() or [""]
+def _fail(error: UserError | str, *, writing: bool = False) -> None:
+    """Print the error's lines and exit 1: the details as they are, the verdict (the last line) after
+    "Error:". WRITING: the command makes documents, so a workbook's verdict adds that none was written."""
+    lines = error.lines if isinstance(error, UserError) else [error]
+    *details, verdict = lines
+    if writing and isinstance(error, InvalidWorkbook):
+        verdict += "; nothing written"
     for line in details:
         click.echo(line, err=True)
     click.echo(f"Error: {verdict}", err=True)
     sys.exit(1)
 
 
-def _nothing_written(exc: UserError) -> str:
-    """A workbook's problems end with the verdict; say that no document was made."""
-    from .load import InvalidWorkbook
-
-    return f"{exc}; nothing written" if isinstance(exc, InvalidWorkbook) else str(exc)
-
-
-def _fail_one(path: Path, message: str) -> None:
+def _fail_one(path: Path, lines: list[str]) -> None:
     """One workbook of a batch failed: name it, and indent its problems under it."""
-    lines = message.splitlines()
     if len(lines) == 1:
-        click.echo(f"Error: {path}: {message}", err=True)
+        click.echo(f"Error: {path}: {lines[0]}", err=True)
     else:
         click.echo(f"Error: {path}:", err=True)
         for line in lines:
@@ -104,12 +100,12 @@ def score(workbook: Path | None, as_json: bool) -> None:
     Example:
       cqcdocs score data/rotherham-2026.xlsx --json
     """
-    from .jobs import load_and_score
+    from .documents import load_and_score
 
     try:
         result, warnings = load_and_score(_workbook(workbook))
     except UserError as exc:
-        _fail(str(exc))
+        _fail(exc)
     for m in warnings:
         click.echo(m.line(), err=True)
     if as_json:
@@ -161,7 +157,7 @@ def init(path: Path, force: bool) -> None:
     try:
         write_blank_workbook(path)
     except UserError as exc:
-        _fail(str(exc))
+        _fail(exc)
     click.echo(f"Wrote {path}")
 
 
@@ -197,19 +193,19 @@ def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, templat
       cqcdocs brief council.xlsx --out papers --committee "Health Select" --final
       cqcdocs brief a.xlsx b.xlsx c.xlsx --jobs 2
     """
-    from .jobs import make_documents
+    from .documents import Options, make_documents
 
     paths = list(workbooks) or [EXAMPLE_WORKBOOK]
-    options = dict(annex=not no_annex, committee=committee, template=template, final=final)
+    options = Options(annex=not no_annex, committee=committee, template=template, final=final)
     if len(paths) == 1:
         try:
-            _report(make_documents(paths[0], out, **options))
+            _report(make_documents(paths[0], out, options))
         except UserError as exc:
-            _fail(_nothing_written(exc))
+            _fail(exc, writing=True)
         return
     from .batch import run_batch
 
-    failed = run_batch(paths, out, jobs=jobs, report=_report, fail=_fail_one, **options)
+    failed = run_batch(paths, out, jobs=jobs, report=_report, fail=_fail_one, options=options)
     click.echo(f"{len(paths) - failed} of {len(paths)} workbooks done")
     sys.exit(1 if failed else 0)
 
@@ -225,12 +221,12 @@ def annex(workbook: Path | None, out: Path) -> None:
     Example:
       cqcdocs annex data/rotherham-2026.xlsx --out papers
     """
-    from .jobs import make_documents
+    from .documents import Options, make_documents
 
     try:
-        _report(make_documents(_workbook(workbook), out, briefing=False))
+        _report(make_documents(_workbook(workbook), out, Options(briefing=False)))
     except UserError as exc:
-        _fail(_nothing_written(exc))
+        _fail(exc, writing=True)
 
 
 @main.command()

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 from xml.etree import ElementTree
 
-from .errors import UserError
+from .errors import InvalidWorkbook
 from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, FINDING_SECTIONS, QUALITY_STATEMENTS,
                        SHEETS_BY_NAME, QualityStatement, Sheet, Theme, find_quality_statement, find_theme,
                        normalise)
@@ -39,18 +39,6 @@ _MONTHS["sept"] = 9
 # and the two non-characters.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_TEXT = 32_767  # Excel's own cell limit; longer text can only come from a broken or hand-made file.
-
-
-class InvalidWorkbook(UserError):
-    """The workbook cannot be used; `messages` lists every error (and any warnings) found."""
-
-    def __init__(self, messages: list[Message], name: str = "the workbook"):
-        self.messages = messages
-        super().__init__("\n".join([*(m.line() for m in messages), f"{name}: not valid ({tally(messages)})"]))
-
-    @property
-    def errors(self) -> list[Message]:
-        return [m for m in self.messages if m.level == "error"]
 
 
 @dataclass

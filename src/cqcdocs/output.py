@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 from typing import Callable
 
-from .errors import UserError
+from .errors import OutputError
 
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                      *(f"lpt{i}" for i in range(1, 10))}
@@ -18,10 +18,6 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 1
 # Latin letters that Unicode does not decompose into a base letter plus accent.
 _LATIN_EXTRA = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
                               "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ı": "i"})
-
-
-class OutputError(UserError):
-    """An output file or folder cannot be written; the message says which and why."""
 
 
 def slug(text: str, fallback: str = "council") -> str:

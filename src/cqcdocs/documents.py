@@ -1,4 +1,4 @@
-"""The jobs behind the commands, as plain functions: load → score → render → write safely.
+"""The documents behind the commands, as plain functions: load → score → render → write safely.
 
 The Click layer only parses options and prints; batch runs call `make_documents` in worker processes.
 Renderers are imported inside the functions that use them, so `validate`, `score` and `--help` never
@@ -11,15 +11,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .contract import normalise
-from .errors import UserError
+from .errors import UnknownMeeting
 from .load import load_workbook
 from .model import Meeting, Message, Workbook
 from .output import slug, write_all
 from .scoring import Result, score_workbook
 
 
-class UnknownCommittee(UserError):
-    """--committee matched no meeting, or more than one."""
+@dataclass(frozen=True)
+class Options:
+    """What to make for each workbook: the choices `brief` and `annex` offer, as one picklable value."""
+
+    briefing: bool = True
+    annex: bool = True
+    committee: str | None = None  # a Governance meeting's name (or a unique start of it)
+    template: Path | None = None
+    final: bool = False
+    check: bool = True
 
 
 def find_meeting(workbook: Workbook, name: str) -> Meeting:
@@ -34,18 +42,18 @@ def find_meeting(workbook: Workbook, name: str) -> Meeting:
         return matches[0]
     listed = "; ".join(m.name for m in meetings) or "none"
     if matches:
-        raise UnknownCommittee(f"--committee {name!r} matches more than one meeting: "
-                               f"{'; '.join(m.name for m in matches)}")
-    raise UnknownCommittee(f"--committee {name!r} is not in the Governance sheet; its meetings are: {listed}")
+        raise UnknownMeeting(f"committee {name!r} matches more than one meeting in the Governance sheet: "
+                             f"{'; '.join(m.name for m in matches)}")
+    raise UnknownMeeting(f"committee {name!r} is not in the Governance sheet; its meetings are: {listed}")
 
 
 def briefing_name(workbook: Workbook, committee: Meeting | None = None) -> str:
-    base = f"{slug(workbook.assessment.short_name or workbook.assessment.council)}-cqc-briefing"
+    base = f"{slug(workbook.assessment.short_name)}-cqc-briefing"
     return f"{base}-{slug(committee.name, 'committee')}.docx" if committee else f"{base}.docx"
 
 
 def annex_name(workbook: Workbook) -> str:
-    return f"{slug(workbook.assessment.short_name or workbook.assessment.council)}-cqc-annex.xlsx"
+    return f"{slug(workbook.assessment.short_name)}-cqc-annex.xlsx"
 
 
 @dataclass
@@ -64,16 +72,15 @@ def load_and_score(path: Path) -> tuple[Result, list[Message]]:
     return result, warnings + list(result.warnings)
 
 
-def make_documents(path: Path, out: Path, *, briefing: bool = True, annex: bool = True,
-                   committee: str | None = None, template: Path | None = None, final: bool = False,
-                   check: bool = True) -> Made:
+def make_documents(path: Path, out: Path, options: Options = Options()) -> Made:
     """Write the briefing and/or annex for one workbook into OUT; raises on invalid input, writing nothing."""
     result, warnings = load_and_score(path)
     workbook = result.workbook
-    meeting = find_meeting(workbook, committee) if committee else None
+    meeting = find_meeting(workbook, options.committee) if options.committee else None
+    template, final, annex = options.template, options.final, options.annex
     targets = []
     annex_path = out / annex_name(workbook)
-    if briefing:
+    if options.briefing:
         from .render_docx import write_briefing
 
         def write_docx(tmp: Path) -> None:
@@ -89,7 +96,7 @@ def make_documents(path: Path, out: Path, *, briefing: bool = True, annex: bool 
 
         targets.append((annex_path, write_xlsx))
     made = Made(Path(path), write_all(targets), warnings)
-    if check:
+    if options.check:
         from .check import check_files
 
         made.checks = check_files([str(p) for p in made.written])
