@@ -1,6 +1,6 @@
 """Build a source workbook from one CSV per sheet, so the example's data is reviewable as text.
 
-    python data/build_example.py [SRC_DIR] [OUT.xlsx]     (default: data/rotherham-2026 → data/rotherham-2026.xlsx)
+    python data/build_example.py [SRC_DIR] [OUT.xlsx]     (default: data/rotherham-2026 → the package's example)
 
 CSV conventions: ISO dates (2026-04-01) become real Excel dates; other date text ("May 2026") stays text;
 "63%" becomes the fraction 0.63 formatted as a percentage, as an officer's workbook holds it; whole
@@ -72,7 +72,7 @@ def build(src: Path, out: Path) -> None:
 
 def main(argv: list[str]) -> None:
     src = Path(argv[1]) if len(argv) > 1 else HERE / "rotherham-2026"
-    out = Path(argv[2]) if len(argv) > 2 else HERE / "rotherham-2026.xlsx"
+    out = Path(argv[2]) if len(argv) > 2 else HERE.parent / "src" / "cqcdocs" / "resources" / "rotherham-2026.xlsx"
     build(src, out)
     print(f"Wrote {out}")
 

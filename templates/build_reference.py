@@ -1,7 +1,9 @@
-"""Build templates/reference.docx, the briefing's default styles, from python-docx's own default template.
+"""Build the reference template (src/cqcdocs/resources/reference.docx), the briefing's default styles, from
+python-docx's own default template.
 
-The styles live here as code so they can be reviewed; the .docx is a build product kept in the repo so a
-council can open it in Word, restyle it and pass it back with --template. Run from the repository root:
+The styles live here as code so they can be reviewed; the .docx is a build product kept in the repo (and
+shipped in the wheel) so a council can open it in Word, restyle it and pass it back with --template. Run
+from the repository root:
 
     python templates/build_reference.py [OUT.docx]
 
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import io
 import sys
-import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,14 +23,17 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
+ROOT = Path(__file__).resolve().parent.parent
 try:
-    from cqcdocs.palette import ACCENT, INK, MUTED
+    import cqcdocs  # noqa: F401
 except ImportError:  # run from a checkout without the package installed
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-    from cqcdocs.palette import ACCENT, INK, MUTED
+    sys.path.insert(0, str(ROOT / "src"))
+from cqcdocs.palette import ACCENT, INK, MUTED
+from cqcdocs.render.page import MARGIN_CM, PAGE_HEIGHT_CM, PAGE_WIDTH_CM
+from cqcdocs.render.word.package import deterministic_zip
+from cqcdocs.render.word.template import LANG
 
 FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans
-LANG = "en-GB"
 FIXED_TIME = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 # name: (size pt, bold, colour, space before pt, space after pt, keep with next)
@@ -46,7 +50,7 @@ PARAGRAPH_STYLES = {
     "Header": (9, False, MUTED, 0, 0, False),
     "Footer": (9, False, MUTED, 0, 0, False),
 }
-A4_WIDTH, A4_HEIGHT, MARGIN = Cm(21.0), Cm(29.7), Cm(2.0)
+A4_WIDTH, A4_HEIGHT, MARGIN = Cm(PAGE_WIDTH_CM), Cm(PAGE_HEIGHT_CM), Cm(MARGIN_CM)
 
 
 def _set(parent, tag: str, **attrs: str):
@@ -205,17 +209,6 @@ def clean_package(document) -> None:
     props.revision = 1
 
 
-def deterministic_zip(data: bytes) -> bytes:
-    """Rewrite a package with fixed entry dates so the same styles give the same bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
-
-
 def build() -> bytes:
     document = docx.Document()
     body = document.element.body
@@ -235,7 +228,7 @@ def build() -> bytes:
 
 
 def main(argv: list[str]) -> None:
-    out = Path(argv[1]) if len(argv) > 1 else Path(__file__).with_name("reference.docx")
+    out = Path(argv[1]) if len(argv) > 1 else ROOT / "src" / "cqcdocs" / "resources" / "reference.docx"
     out.write_bytes(build())
     print(f"wrote {out}")
 

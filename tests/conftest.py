@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from cqcdocs.documents import load_and_score
-from cqcdocs.paths import EXAMPLE_WORKBOOK, ROOT
+from cqcdocs.resources import EXAMPLE_WORKBOOK
+
+ROOT = Path(__file__).resolve().parents[1]
 
 NORTHMOOR_SOURCE = ROOT / "tests" / "fixtures" / "northmoor"
 

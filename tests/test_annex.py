@@ -9,7 +9,7 @@ import pytest
 
 from cqcdocs.check import check_file
 from cqcdocs.documents import load_and_score
-from cqcdocs.render_xlsx import write_annex
+from cqcdocs.render.annex import write_annex
 
 SHEETS = ["Contents", "Scores", "Themes", "Findings", "Metrics", "Benchmarks", "Actions", "Charts"]
 PACK_GRID = [(2, 3, 3, 2), (3, 3, 3, 3), (2, 2, 3, 2), (2, 3, 3, 2), (3, 3, 3, 3), (3, 3, 3, 3), (3, 3, 3, 2),
@@ -18,7 +18,7 @@ PACK_GRID = [(2, 3, 3, 2), (3, 3, 3, 3), (2, 2, 3, 2), (2, 3, 3, 2), (3, 3, 3, 3
 
 @pytest.fixture(scope="module")
 def annex(tmp_path_factory):
-    from cqcdocs.paths import EXAMPLE_WORKBOOK
+    from cqcdocs.resources import EXAMPLE_WORKBOOK
 
     result, _ = load_and_score(EXAMPLE_WORKBOOK)
     path = tmp_path_factory.mktemp("annex") / "annex.xlsx"
@@ -107,7 +107,7 @@ def test_annex_passes_the_accessibility_check(annex):
 
 
 def test_formula_like_text_lands_as_text(tmp_path):
-    from cqcdocs.paths import EXAMPLE_WORKBOOK
+    from cqcdocs.resources import EXAMPLE_WORKBOOK
 
     source = tmp_path / "source.xlsx"
     shutil.copy(EXAMPLE_WORKBOOK, source)
@@ -129,7 +129,7 @@ def test_formula_like_text_lands_as_text(tmp_path):
 
 
 def test_same_workbook_same_annex(tmp_path, annex):
-    from cqcdocs.paths import EXAMPLE_WORKBOOK
+    from cqcdocs.resources import EXAMPLE_WORKBOOK
 
     result, _ = load_and_score(EXAMPLE_WORKBOOK)
     again = tmp_path / "again.xlsx"

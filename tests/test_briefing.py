@@ -14,14 +14,18 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from cqcdocs import charts
+from cqcdocs.render import charts
 from cqcdocs.errors import TemplateError
 from cqcdocs.documents import find_meeting
 from cqcdocs.errors import UnknownMeeting
 from cqcdocs.model import Message
 from cqcdocs.palette import ACCENT, RATING_FILL, RATING_TEXT, contrast
-from cqcdocs.paths import REFERENCE_DOCX, ROOT
-from cqcdocs.render_docx import bold_spans, clean, ranking_clause, write_briefing
+from cqcdocs.resources import REFERENCE_DOCX
+from cqcdocs.render.briefing import write_briefing
+from cqcdocs.render.sentences import ranking_clause
+from cqcdocs.wording import bold_spans, clean
+
+ROOT = Path(__file__).resolve().parents[1]
 from cqcdocs.scoring import Ranking
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -37,7 +41,7 @@ PACK_ORDER = ["Executive summary", "Governance relating to the CQC outcome", "Ba
               "Overall scores", "Summary of people's experiences", "Summary of strengths and areas for development",
               "Staff survey highlights", "Key strengths", "Areas for development", "Next steps"]
 
-assert hasattr(charts, "briefing_charts"), "cqcdocs.charts.briefing_charts is the briefing's chart API"
+assert hasattr(charts, "briefing_charts"), "cqcdocs.render.charts.briefing_charts is the briefing's chart API"
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -178,21 +182,21 @@ def test_ranking_sentence(briefing, example):
            "rating only)" in sentences[0]
 
 
-@pytest.mark.parametrize("ranking, rating_only, expected", [
-    (Ranking("Yorkshire and the Humber", 2, True, 13, 4), 4,
+@pytest.mark.parametrize("ranking, expected", [
+    (Ranking("Yorkshire and the Humber", 2, True, 13, 4, 4),
      "joint second of 13 councils in Yorkshire and the Humber with an overall score (4 more have a published "
      "rating only)"),
-    (Ranking("South Yorkshire", 1, False, 4, 0), 0,
+    (Ranking("South Yorkshire", 1, False, 4, 0, 0),
      "the highest scoring of the 4 councils in South Yorkshire with an overall score"),
-    (Ranking("North East", 1, True, 3, 1), 0,
+    (Ranking("North East", 1, True, 3, 1, 0),
      "the joint highest scoring of the 3 councils in North East with an overall score (1 more has no "
      "published result)"),
-    (Ranking("East", 1, False, 1, 2), 1,
+    (Ranking("East", 1, False, 1, 2, 1),
      "the only council in East with an overall score (1 more has a published rating only; 1 more has no "
      "published result)"),
 ])
-def test_ranking_clause_is_honest_about_councils_without_a_score(ranking, rating_only, expected):
-    assert ranking_clause(ranking, rating_only) == expected
+def test_ranking_clause_is_honest_about_councils_without_a_score(ranking, expected):
+    assert ranking_clause(ranking) == expected
 
 
 def test_people_strengths_and_areas_come_from_the_cqc_findings(briefing, example):
@@ -387,7 +391,7 @@ def test_headings_and_body_are_accessible_colours():
 
 
 def test_reference_template_is_built_from_its_script(tmp_path):
-    """templates/reference.docx is exactly what templates/build_reference.py makes (part by part)."""
+    """The shipped reference.docx is exactly what templates/build_reference.py makes (part by part)."""
     import subprocess
     import sys
 

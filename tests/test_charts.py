@@ -13,9 +13,9 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.text import Text
 
-from cqcdocs.charts import DPI, briefing_charts, draw_charts
+from cqcdocs.render.charts import DPI, briefing_charts, draw_charts
 from cqcdocs.palette import contrast
-from cqcdocs.paths import EXAMPLE_WORKBOOK
+from cqcdocs.resources import EXAMPLE_WORKBOOK
 
 KEYS = ["statements", "evidence_grid", "themes", "benchmarks", "metrics"]
 
@@ -86,7 +86,7 @@ def test_same_input_gives_the_same_bytes_whatever_the_callers_matplotlib_setting
 
 
 def test_a_fresh_process_gives_the_same_bytes(example_charts):
-    code = ("import hashlib; from cqcdocs.documents import load_and_score; from cqcdocs.charts import briefing_charts; "
+    code = ("import hashlib; from cqcdocs.documents import load_and_score; from cqcdocs.render.charts import briefing_charts; "
             f"from pathlib import Path; r, _ = load_and_score(Path({str(EXAMPLE_WORKBOOK)!r})); "
             "print(' '.join(hashlib.sha256(c.png).hexdigest() for c in briefing_charts(r)))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from cqcdocs.paths import EXAMPLE_WORKBOOK
+from cqcdocs.resources import EXAMPLE_WORKBOOK
 
 RENDERERS = ("matplotlib", "docx", "xlsxwriter")
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import cqcdocs.render_xlsx
+import cqcdocs.render.annex
 import cqcdocs.output
 from cqcdocs.cli import main
 from cqcdocs.errors import OutputError
 from cqcdocs.output import slug, write_all
-from cqcdocs.paths import EXAMPLE_WORKBOOK
+from cqcdocs.resources import EXAMPLE_WORKBOOK
 
 BRIEFING = "rotherham-cqc-briefing.docx"
 ANNEX = "rotherham-cqc-annex.xlsx"
@@ -47,7 +47,7 @@ def test_a_failing_renderer_leaves_the_previous_files_intact(previous, monkeypat
         Path(path).write_bytes(b"PK\x03\x04 half an annex")
         raise OutputError(f"{path.name}: disk full")
 
-    monkeypatch.setattr(cqcdocs.render_xlsx, "write_annex", half_written)
+    monkeypatch.setattr(cqcdocs.render.annex, "write_annex", half_written)
     result = run("brief", "--out", previous)
     assert result.exit_code == 1
     assert "Traceback" not in result.output

@@ -144,7 +144,7 @@ def test_benchmarks_rank_region_and_sub_region_with_computed_percentages():
                   bench("Leeds City Council", 70), bench("North Yorkshire Council", 81, "North Yorkshire"),
                   bench("Calderdale Council", None, rating="Good"), bench("Lancashire", 73, "", "North West")]
     result = score_workbook(workbook(benchmarks=benchmarks))
-    assert result.region_ranking == Ranking("Yorkshire and the Humber", 2, False, 4, 1)
+    assert result.region_ranking == Ranking("Yorkshire and the Humber", 2, False, 4, 1, 1)
     assert result.sub_region_ranking.phrase == "highest of 2"
     table = {c.council: (c.pct, c.pct_basis, c.position) for c in result.benchmarks}
     assert table["City of Doncaster Council"] == (64, "computed from quality statement scores", 4)

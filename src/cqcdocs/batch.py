@@ -28,7 +28,8 @@ from .errors import UserError
 # A worker's memory settles after a few workbooks (font and style caches); retiring it every 20 bounds
 # anything a renderer might accumulate, at the cost of one fork and a few cold caches.
 MAX_TASKS_PER_CHILD = 20
-_PRELOAD = ["cqcdocs.documents", "cqcdocs.render_docx", "cqcdocs.render_xlsx", "cqcdocs.charts", "cqcdocs.check"]
+_PRELOAD = ["cqcdocs.documents", "cqcdocs.render.briefing", "cqcdocs.render.annex", "cqcdocs.render.charts",
+            "cqcdocs.check"]
 # Set (to anything) to have each workbook's worker, time and memory printed to stderr as one JSON line
 # starting "cqcdocs-batch-stats: " (benchmarks/run.py reads them); not part of the documented CLI.
 STATS_ENV = "CQCDOCS_BATCH_STATS"

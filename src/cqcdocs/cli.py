@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .errors import InvalidWorkbook, UserError
 from .model import tally
-from .paths import EXAMPLE_WORKBOOK
+from .resources import EXAMPLE_WORKBOOK
 
 WORKBOOK = click.argument("workbook", required=False, type=click.Path(path_type=Path))
 
@@ -54,7 +54,7 @@ def main() -> None:
 
     \b
     Example:
-      cqcdocs validate data/rotherham-2026.xlsx
+      cqcdocs validate council.xlsx
       cqcdocs brief                      # the bundled example, into out/
     """
 
@@ -69,7 +69,7 @@ def validate(workbook: Path | None, as_json: bool) -> None:
 
     \b
     Example:
-      cqcdocs validate data/rotherham-2026.xlsx
+      cqcdocs validate council.xlsx
     """
     from .load import read
     from .scoring import score_workbook
@@ -98,7 +98,7 @@ def score(workbook: Path | None, as_json: bool) -> None:
 
     \b
     Example:
-      cqcdocs score data/rotherham-2026.xlsx --json
+      cqcdocs score council.xlsx --json
     """
     from .documents import load_and_score
 
@@ -219,7 +219,7 @@ def annex(workbook: Path | None, out: Path) -> None:
 
     \b
     Example:
-      cqcdocs annex data/rotherham-2026.xlsx --out papers
+      cqcdocs annex council.xlsx --out papers
     """
     from .documents import Options, make_documents
 

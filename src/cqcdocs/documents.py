@@ -81,7 +81,7 @@ def make_documents(path: Path, out: Path, options: Options = Options()) -> Made:
     targets = []
     annex_path = out / annex_name(workbook)
     if options.briefing:
-        from .render_docx import write_briefing
+        from .render.briefing import write_briefing
 
         def write_docx(tmp: Path) -> None:
             write_briefing(result, tmp, committee=meeting, template=template, final=final,
@@ -89,7 +89,7 @@ def make_documents(path: Path, out: Path, options: Options = Options()) -> Made:
 
         targets.append((out / briefing_name(workbook, meeting), write_docx))
     if annex:
-        from .render_xlsx import write_annex
+        from .render.annex import write_annex
 
         def write_xlsx(tmp: Path) -> None:
             write_annex(result, tmp, source_name=Path(path).name)

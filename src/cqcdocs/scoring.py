@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .contract import ACTION_STATUSES, QUALITY_STATEMENTS, THEMES, QualityStatement, Theme
 from .model import Benchmark, Message, Metric, ScoreRow, Workbook
+from .wording import ordinal
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class Ranking:
     joint: bool
     out_of: int
     without_score: int
+    rating_only: int = 0  # of those without a score, how many have a published rating
 
     @property
     def highest(self) -> bool:
@@ -186,18 +188,6 @@ class Result:
 
         used = {c for s in self.statements for c in s.categories}
         return tuple(c for c in EVIDENCE_CATEGORIES if c in used or c != "Outcomes")
-
-
-_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-             "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
-             "eighteenth", "nineteenth", "twentieth")
-
-
-def ordinal(n: int) -> str:
-    if 1 <= n <= len(_ORDINALS):
-        return _ORDINALS[n - 1]
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def score_statement(row: ScoreRow) -> StatementResult:
@@ -280,7 +270,9 @@ def rank_benchmarks(workbook: Workbook, overall: Overall | None) -> tuple[
             return None
         others = [m[1] for m in members if not m[3] and m[1] is not None]
         position, joint = rank(overall.pct, others)
-        return Ranking(group, position, joint, len(others) + 1, sum(1 for m in members if m[1] is None))
+        unscored = [m[0] for m in members if m[1] is None]
+        return Ranking(group, position, joint, len(others) + 1, len(unscored),
+                       sum(1 for bench in unscored if bench.rating))
 
     in_region = [r for r in rows if _same_council(r[0].region, a.region)]
     in_sub = [r for r in in_region if a.sub_region and _same_council(r[0].sub_region, a.sub_region)]

@@ -13,11 +13,11 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from .contract import ACTION_STATUSES, EVIDENCE_CATEGORIES, THEMES
-from .model import format_date
-from .palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISON_FILL, HEADER_TEXT, OTHERS,
+from ..contract import ACTION_STATUSES, EVIDENCE_CATEGORIES, THEMES
+from ..model import format_date
+from ..palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISON_FILL, HEADER_TEXT, OTHERS,
                       RATING_FILL, RATING_TEXT, SUBJECT)
-from .scoring import RATINGS, Result
+from ..scoring import RATINGS, Result
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 TABLE_STYLE = "Table Style Medium 2"

@@ -22,8 +22,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from .palette import INK, MUTED, OTHERS, RATING_FILL, SCORE_FILL, SCORE_TEXT, SUBJECT
-from .scoring import RATINGS, Result
+from ..palette import INK, MUTED, OTHERS, RATING_FILL, SCORE_FILL, SCORE_TEXT, SUBJECT
+from ..scoring import RATINGS, Result
 
 DPI = 200
 TEXT_WIDTH_CM = 16.0  # portrait A4 text width in the briefing

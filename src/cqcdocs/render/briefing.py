@@ -1,0 +1,468 @@
+"""The Word briefing: the governance summary pack, section by section, as an accessible .docx.
+
+Every figure comes from `scoring.Result`; this module only arranges and words it, one function per
+section. `SECTIONS`, at the end, lists them in the pack's order and reads as the briefing's table of
+contents: a new section is a function here and a line there. Word mechanics are in `render.word`;
+sentences other documents share are in `render.sentences`. The document is deterministic (fixed
+timestamps and zip entry dates), so the same workbook always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from ..contract import ACTION_STATUSES, FINDING_SECTIONS, THEMES
+from ..model import Finding, Meeting, Message, Workbook, format_date, format_short_date
+from ..palette import COMPARISON_FILL, INK
+from ..scoring import RATINGS, Result
+from ..wording import clean, format_pct, format_value, join_words, number_word
+from .page import TEXT_WIDTH_CM
+from .sentences import benchmark_sentence, draft_change_sentences, summary_points, theme_heading
+from .word.package import deterministic_zip, set_properties
+from .word.tables import TableCell, rating_cell, score_cell
+from .word.template import open_template, prepare
+from .word.writer import Writer
+
+DEFAULT_MARKING = "OFFICIAL"  # the baseline UK public-sector classification when the workbook gives none
+
+# Section headings in the governance pack's order (those after the pack's own are cqcdocs additions).
+EXECUTIVE_SUMMARY = "Executive summary"
+GOVERNANCE = "Governance relating to the CQC outcome"
+BACKGROUND = "Background"
+KEY_DATES = "Key assessment dates"
+OVERALL_SCORES = "Overall scores"
+DRAFT_CHANGES = "Changes from the draft report"
+GRID = "Scores by quality statement"
+OVERALL = "Overall score and rating"
+COMPARISON = "Comparison with other councils"
+PEOPLE = "Summary of people's experiences"
+SUMMARY = "Summary of strengths and areas for development"
+SURVEY = "Staff survey highlights"
+STRENGTHS = "Key strengths"
+AREAS = "Areas for development"
+PEER_REVIEWS = "Findings from peer reviews"
+PERFORMANCE = "Performance against the England average"
+ACTIONS = "Improvement plan actions"
+NEXT_STEPS = "Next steps"
+AUTHOR_NOTES = "Appendix: notes for the author"
+
+_SHORT_CATEGORY = {"People's experience": "People's experience", "Feedback from staff and leaders":
+                   "Staff and leaders", "Processes": "Processes", "Feedback from partners": "Partners",
+                   "Outcomes": "Outcomes"}
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """What one briefing is about: the scored result and the choices made for this version."""
+
+    result: Result
+    charts: dict = field(default_factory=dict)  # chart key → charts.Chart
+    committee: Meeting | None = None
+    final: bool = False
+    warnings: Sequence[Message] = ()
+    annex_name: str | None = None
+
+    @property
+    def workbook(self) -> Workbook:
+        return self.result.workbook
+
+    @property
+    def a(self):
+        return self.result.workbook.assessment
+
+    @property
+    def name(self) -> str:
+        return self.a.short_name
+
+    @property
+    def marking(self) -> str:
+        return clean(self.a.protective_marking).strip() or DEFAULT_MARKING
+
+    @property
+    def title(self) -> str:
+        return clean(self.a.report_title).strip() or \
+            f"Care Quality Commission (CQC) assessment of {self.name} adult social care"
+
+
+def is_cqc_review(review: str) -> bool:
+    """The CQC assessment's findings are those whose review name starts with "CQC"."""
+    return review.strip().lower().startswith(("cqc", "care quality commission"))
+
+
+def finding_text(finding: Finding) -> str:
+    text = finding.text
+    if finding.service_area:
+        text += f" (service area: {finding.service_area})"
+    return text
+
+
+def figure(w: Writer, b: Briefing, key: str) -> None:
+    """The chart KEY, if the workbook has the data for it, with its alt text and a numbered caption."""
+    chart = b.charts.get(key)
+    if chart is not None:
+        w.picture(chart.png, chart.width_cm, chart.title, chart.alt_text)
+
+
+# --- sections, in the pack's order -----------------------------------------------------------------
+
+def title_block(w: Writer, b: Briefing) -> None:
+    w.doc.add_paragraph(b.title, style="Title")
+    w.label("Council", b.a.council)
+    if b.committee is None:  # a committee report gives its meeting date in the report details
+        w.label("Date", format_date(b.a.report_date or b.a.published))
+    if b.a.directorate:
+        w.label("Directorate", b.a.directorate)
+    w.label("Protective marking", b.marking)
+
+
+def committee_front_matter(w: Writer, b: Briefing) -> None:
+    committee = b.committee
+    if committee is None:
+        return
+    w.heading("Report details", 1)
+    w.label("Committee", committee.name)
+    w.label("Date of meeting", format_date(committee.date))
+    w.label("Report title", b.title)
+    if b.a.report_author:
+        w.label("Report author", b.a.report_author)
+    if b.a.approving_director:
+        w.label("Approving director", b.a.approving_director)
+    w.label("Key decision", "Yes" if b.a.key_decision else "No")
+    w.label("Wards affected", b.a.wards_affected or "All wards")
+    w.heading("Recommendations", 1)
+    recommendations = [r for r in b.workbook.recommendations if r.strip()] or [
+        "notes the outcome of the CQC assessment of adult social care, the strengths it found and the "
+        "areas for development the improvement plan will address."]
+    w.numbered(r if r.strip().lower().startswith("that ") else f"That {committee.name} {r.strip()}"
+               for r in recommendations)
+    w.heading("List of appendices", 1)
+    if b.annex_name:
+        w.para(f"Appendix 1 \u2013 {b.annex_name}: the Excel annex with the scores, findings, "
+               "benchmarks and performance figures behind this report.")
+    else:
+        w.para("None.")
+
+
+def contents(w: Writer, b: Briefing) -> None:
+    w.contents()
+
+
+def executive_summary(w: Writer, b: Briefing) -> None:
+    r = b.result
+    w.heading(EXECUTIVE_SUMMARY, 1)
+    if r.overall is None:
+        w.para("No quality statement has been scored yet, so there is no overall rating.")
+        return
+    w.para(f"The CQC rated {b.a.council}'s adult social care **{r.overall.rating.label}**, "
+           f"with an overall score of **{r.overall.pct}%**. The assessment was published on "
+           f"{format_date(b.a.published)}.")
+    points = summary_points(r)
+    w.bullets(points)
+
+
+def governance(w: Writer, b: Briefing) -> None:
+    w.heading(GOVERNANCE, 1)
+    meetings = b.workbook.governance
+    if not meetings:
+        w.para("The workbook lists no meetings for this report.")
+        return
+    w.para("The report goes to these meetings:")
+    deadlines = any(m.paper_deadline for m in meetings)
+    purposes = any(m.purpose for m in meetings)
+    header = ["Meeting", "Date"] + (["Paper deadline"] if deadlines else []) + (["Purpose"] if purposes else [])
+    rows = []
+    for m in meetings:
+        row = [TableCell(m.name), TableCell(format_short_date(m.date))]
+        if deadlines:
+            row.append(TableCell(format_short_date(m.paper_deadline) or "\u2013"))
+        if purposes:
+            row.append(TableCell(m.purpose))
+        rows.append(row)
+    widths = {2: [12.0, 5.0], 3: [9.0, 4.0, 4.0], 4: [6.0, 2.6, 2.8, 5.6]}[len(header)]
+    if len(header) == 3 and purposes:
+        widths = [6.0, 3.0, 8.0]
+    w.table("Governance route", "The meetings that consider this report, in date order, with their "
+            "dates" + (" and paper deadlines" if deadlines else ""), header, rows, widths, first_column=True)
+
+
+def background(w: Writer, b: Briefing) -> None:
+    w.heading(BACKGROUND, 1)
+    w.para("From April 2023, the Health and Care Act 2022 gave the Care Quality Commission (CQC) new "
+           "regulatory powers to assess independently how local authorities deliver their adult social "
+           "care functions under Part 1 of the Care Act 2014. Local authorities are assessed against "
+           "four themes:")
+    w.numbered(t.name for t in THEMES)
+    categories = [c[0].lower() + c[1:] if c != "People's experience" else "people's experience"
+                  for c in b.result.categories_used]
+    w.para("Each theme has two or three of nine quality statements. CQC scores each quality statement "
+           f"from 1 to 4 on the evidence it gathered ({join_words(categories)}), and the scores give "
+           "the overall rating.")
+    reviews = peer_review_names(b.workbook)
+    if reviews:
+        w.para(f"To prepare for the assessment, {b.name}'s adult social care took part in "
+               f"{number_word(len(reviews))} peer review{'s' if len(reviews) > 1 else ''}: "
+               f"{join_words(reviews)}. Their findings are set out in \u2018{PEER_REVIEWS}\u2019 below.")
+
+
+def peer_review_names(workbook: Workbook) -> list[str]:
+    """The peer reviews named in Findings, in the order they first appear."""
+    names: list[str] = []
+    for f in workbook.findings:
+        if not is_cqc_review(f.review) and f.review and f.review not in names:
+            names.append(f.review)
+    return names
+
+
+def key_dates(w: Writer, b: Briefing) -> None:
+    w.heading(KEY_DATES, 1)
+    if not b.workbook.key_dates:
+        w.para("The workbook lists no key dates.")
+        return
+    w.bullets(f"{m.name} \u2013 {format_date(m.date, m.end_date)}" for m in b.workbook.key_dates)
+
+
+def overall_scores(w: Writer, b: Briefing) -> None:
+    r = b.result
+    w.heading(OVERALL_SCORES, 1)
+    if r.draft_changes:
+        w.heading(DRAFT_CHANGES, 2)
+        w.para("Our challenge during the factual-accuracy check changed these scores:")
+        w.bullets(draft_change_sentences(r.draft_changes))
+    w.heading(GRID, 2)
+    _grid(w, b)
+    figure(w, b, "statements")
+    figure(w, b, "evidence_grid")
+    w.heading(OVERALL, 2)
+    if r.overall is None:
+        w.para("No quality statement has been scored yet.")
+    else:
+        w.label("Overall score", f"{r.overall.pct}%").paragraph_format.keep_with_next = True
+        w.label("Overall rating", r.overall.rating.label).paragraph_format.keep_with_next = True
+        w.para(f"The overall score is the total of the quality statement scores ({r.overall.total}) as a "
+               f"percentage of the most the {number_word(r.overall.assessed)} statements assessed could "
+               "score, rounded up to a whole per cent. CQC's rating bands are:")
+    w.table("CQC rating bands", "The percentage range for each CQC rating",
+            ["Rating", "Score", "Percentage"],
+            [[rating_cell(band.label), TableCell(str(band.score), align="center"), TableCell(band.band)] for band in RATINGS],
+            [6.0, 2.0, 4.0], first_column=True)
+    if "themes" in b.charts:
+        w.para("CQC does not publish a score for each theme; the theme percentages below are worked out "
+               "from the quality statement scores in the same way as the overall score.")
+        figure(w, b, "themes")
+    sentence = benchmark_sentence(r)
+    if sentence or "benchmarks" in b.charts:
+        w.heading(COMPARISON, 2)
+        if sentence:
+            w.para(sentence)
+        _benchmark_table(w, b)
+        figure(w, b, "benchmarks")
+
+
+def _grid(w: Writer, b: Briefing) -> None:
+    """Statements as rows (the pack has them as columns): long names read across a wide column, a screen
+    reader meets one statement per row, and the grid fits portrait A4 with no landscape section."""
+    r = b.result
+    categories = r.categories_used
+    w.para("Each quality statement is scored from 1 to 4 on each evidence category; its percentage is "
+           "the total of those scores as a share of the most they could be, rounded up.")
+    # Widths fit the longest header word in bold Arial (Liberation Sans) at the table's font size.
+    font_pt = 9.5 if len(categories) <= 4 else 9
+    cat_widths = {"People's experience": 2.1, "Feedback from staff and leaders": 1.7, "Processes": 2.0,
+                  "Feedback from partners": 1.7, "Outcomes": 2.0}
+    if font_pt < 9.5:
+        cat_widths = {k: v - 0.1 for k, v in cat_widths.items()}
+    tail = [1.3, 2.3, 1.3]
+    widths = [cat_widths.get(c, 2.0) for c in categories]
+    widths = [round(TEXT_WIDTH_CM - sum(widths) - sum(tail), 2), *widths, *tail]
+    header = ["Quality statement", *(_SHORT_CATEGORY.get(c, c) for c in categories), "Score", "Rating", "%"]
+    rows = []
+    for s in r.statements:
+        rows.append([TableCell(s.quality_statement.name, bold=True),
+                     *(score_cell(s.categories.get(c)) for c in categories),
+                     TableCell(str(s.score) if s.score else "\u2013", align="center"),
+                     rating_cell(s.rating.label if s.rating else None),
+                     TableCell(f"{s.pct}%" if s.pct is not None else "\u2013", align="center")])
+    w.table("Scores by quality statement and evidence category",
+            "Each quality statement's score (1 to 4) for each evidence category, its overall score, rating "
+            "and percentage; a dash means not scored", header, rows, widths, first_column=True,
+            font_pt=font_pt)
+
+
+def _benchmark_table(w: Writer, b: Briefing) -> None:
+    r = b.result
+    if not r.benchmarks:
+        return
+    positions = [c.position for c in r.benchmarks if c.position]
+    rows = []
+    for c in r.benchmarks:
+        position = "\u2013"
+        if c.position:
+            position = f"{c.position} (joint)" if positions.count(c.position) > 1 else str(c.position)
+        if c.pct is None:
+            score = "No published score"
+        else:
+            score = f"{c.pct}%" + (" (computed)" if c.pct_basis.startswith("computed") else "")
+        name = f"**{c.council}**" if c.is_subject else c.council
+        rows.append([TableCell(position, align="center"), TableCell(name),
+                     TableCell(c.sub_region or "\u2013"), TableCell(score), rating_cell(c.rating, c.rating or "Not published")])
+    w.table(f"Councils in {b.a.region}", f"Published CQC results for councils in {b.a.region}, "
+            "highest score first", ["Position", "Council", "Sub-region", "Overall score", "Rating"], rows,
+            [1.8, 6.0, 3.2, 2.9, 3.1])
+
+
+def cqc_findings(workbook: Workbook, section: str) -> list[Finding]:
+    return [f for f in workbook.findings if f.section == section and is_cqc_review(f.review)]
+
+
+def _findings_section(w: Writer, b: Briefing, title: str, section: str, by_theme: bool = True) -> None:
+    w.heading(title, 1)
+    findings = cqc_findings(b.workbook, section)
+    if not findings:
+        w.para("The workbook lists none for the CQC assessment.")
+        return
+    if not by_theme:
+        w.bullets(finding_text(f) for f in findings)
+        return
+    for theme in THEMES:
+        own = [f for f in findings if f.theme == theme]
+        if own:
+            w.heading(theme_heading(theme), 2)
+            w.bullets(finding_text(f) for f in own)
+
+
+def survey(w: Writer, b: Briefing) -> None:
+    results = b.workbook.survey
+    if not results:
+        return
+    w.heading(SURVEY, 1)
+    groups: dict[str, list] = {}
+    for s in results:
+        groups.setdefault(s.group, []).append(s)
+    for group, items in groups.items():
+        caption = f"Staff survey: {group}" if group else "Staff survey"
+        w.table(caption, f"Staff survey questions and the percentage of staff answering positively"
+                + (f" ({group})" if group else ""), ["Question", "% positive"],
+                [[TableCell(s.question), TableCell(format_pct(s.pct_positive), align="right")] for s in items],
+                [14.0, 3.0], first_column=True)
+
+
+def peer_reviews(w: Writer, b: Briefing) -> None:
+    reviews = peer_review_names(b.workbook)
+    if not reviews:
+        return
+    w.heading(PEER_REVIEWS, 1)
+    w.para("Members asked to see the peer reviews' findings alongside CQC's, with the part of the service "
+           "each concerns. The CQC's own findings are in the sections above.")
+    order = {s: i for i, s in enumerate(FINDING_SECTIONS)}
+    for review in reviews:
+        w.heading(review, 2)
+        findings = sorted((f for f in b.workbook.findings if f.review == review),
+                          key=lambda f: (f.theme.number, order.get(f.section, 9)))
+        rows = [[TableCell(f"{f.theme.number}. {f.theme.name}"), TableCell(f.text), TableCell(f.section),
+                 TableCell(f.service_area or "\u2013")] for f in findings]
+        w.table(f"{review}: findings by theme", f"Each finding of the {review} with its CQC theme, "
+                "type and the service area it concerns", ["Theme", "Finding", "Type", "Service area"], rows,
+                [3.0, 8.6, 2.6, 2.8])
+
+
+def performance(w: Writer, b: Briefing) -> None:
+    metrics = b.result.metrics
+    if not metrics:
+        return
+    w.heading(PERFORMANCE, 1)
+    w.para("How the council compares with the England average on the measures CQC cites. The comparison "
+           "is CQC's own where the report gives one; otherwise it is worked out (within 5% of the England "
+           "average counts as similar) and marked \u2018computed\u2019.")
+    rows = []
+    for m in metrics:
+        word = m.comparison.capitalize() + (" (computed)" if m.basis == "computed" else "")
+        rows.append([TableCell(m.metric.indicator), TableCell(format_value(m.metric.council_value, m.metric.unit),
+                                                     align="right"),
+                     TableCell(format_value(m.metric.england_average, m.metric.unit), align="right"),
+                     TableCell(word, COMPARISON_FILL.get(m.comparison), INK)])
+    w.table("Performance against the England average", f"Each indicator's value for {b.name}, the "
+            "England average and how they compare", ["Indicator", b.name, "England", "Comparison"], rows,
+            [8.6, 2.5, 2.5, 3.4], first_column=True)
+    figure(w, b, "metrics")
+
+
+def actions(w: Writer, b: Briefing) -> None:
+    counts = b.result.action_counts
+    if not b.workbook.actions or not counts:
+        return
+    w.heading(ACTIONS, 1)
+    w.para("The improvement plan's actions by theme and status:")
+    rows = [[TableCell(t.name)] + [TableCell(str(counts.get((t.number, s), 0)), align="center") for s in ACTION_STATUSES]
+            for t in THEMES]
+    w.table("Improvement plan actions by theme and status", "The number of improvement plan actions in "
+            "each theme at each status", ["Theme", *ACTION_STATUSES], rows,
+            [4.5] + [12.5 / len(ACTION_STATUSES)] * len(ACTION_STATUSES), first_column=True)
+
+
+def next_steps(w: Writer, b: Briefing) -> None:
+    w.heading(NEXT_STEPS, 1)
+    steps = b.workbook.next_steps
+    if not steps:
+        w.para("The workbook lists no next steps.")
+        return
+    w.bullets(f"{s.step} \u2013 {format_date(s.date)}" if s.date else s.step for s in steps)
+
+
+def author_notes(w: Writer, b: Briefing) -> None:
+    if b.final or not b.warnings:
+        return
+    w.heading(AUTHOR_NOTES, 1)
+    w.para("For the report's author: where the workbook's published figures differ from those computed "
+           "by the CQC method, or where its text was cleaned. This appendix is left out of the final "
+           "version (cqcdocs brief --final).")
+    w.bullets(str(m) for m in b.warnings)
+
+
+def people(w: Writer, b: Briefing) -> None:
+    _findings_section(w, b, PEOPLE, "People's experience", by_theme=False)
+
+
+def summary(w: Writer, b: Briefing) -> None:
+    _findings_section(w, b, SUMMARY, "Summary")
+
+
+def strengths(w: Writer, b: Briefing) -> None:
+    _findings_section(w, b, STRENGTHS, "Key strength")
+
+
+def areas(w: Writer, b: Briefing) -> None:
+    _findings_section(w, b, AREAS, "Area for development")
+
+
+# The briefing, in order. Each section decides for itself whether it has anything to say.
+SECTIONS = (title_block, committee_front_matter, contents, executive_summary, governance, background, key_dates,
+            overall_scores, people, summary, survey, strengths, areas, peer_reviews, performance, actions,
+            next_steps, author_notes)
+
+
+def write_briefing(result: Result, path: Path, *, committee: Meeting | None = None, template: Path | None = None,
+                   final: bool = False, warnings: Sequence[Message] = (), annex_name: str | None = None) -> None:
+    """Write the Word briefing for RESULT to PATH (the committee version when COMMITTEE is given)."""
+    from .charts import briefing_charts
+
+    document = open_template(template)
+    prepare(document)
+    charts = {chart.key: chart for chart in briefing_charts(result)}
+    b = Briefing(result, charts, committee, final, tuple(warnings), annex_name)
+    w = Writer(document)
+    for section in SECTIONS:
+        section(w, b)
+    w.headers_and_footers(b.marking)
+    w.space_after_tables()
+    a = result.workbook.assessment
+    set_properties(document, title=b.title, subject=f"CQC assessment of adult social care: {a.council}",
+                   author=a.report_author or a.directorate or a.council,
+                   keywords=f"CQC; adult social care; local authority assessment; {a.short_name}",
+                   category=f"Committee report: {committee.name}" if committee else "Briefing",
+                   status="Final" if final else "Draft", when=a.published)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    Path(path).write_bytes(deterministic_zip(buffer.getvalue()))

@@ -1,0 +1,130 @@
+"""Paragraphs, runs and fields, made fast: a long briefing has tens of thousands of them.
+
+python-docx makes each run character by character and each property by searching its parent for where
+the element goes; these helpers give the same XML by copying properties made once by python-docx itself.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+def _run_colour(run, colour: str) -> None:
+    run.font.color.rgb = RGBColor.from_string(colour)
+
+
+
+_SPECIAL_CHARS = re.compile("[\t\r\n]")
+
+
+def add_run(paragraph: Paragraph, text: str, bold: bool = False) -> Run:
+    """paragraph.add_run(text) (then .bold = True if BOLD), with the same XML as python-docx gives."""
+    if not text or _SPECIAL_CHARS.search(text):  # tabs and line breaks: python-docx's own translation
+        run = paragraph.add_run(text)
+        if bold:
+            run.bold = True
+        return run
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(qn("xml:space"), "preserve")
+    r.append(t)
+    paragraph._p.append(r)
+    if bold:
+        r.insert(0, copy.deepcopy(run_properties(None, True, None)))
+    return Run(r, paragraph)
+
+
+@functools.lru_cache(maxsize=None)
+def run_properties(size_pt: float | None, bold: bool, colour: str | None):
+    """A w:rPr as python-docx makes it for a run of this size, weight and colour (copy before use)."""
+    run = Run(OxmlElement("w:r"), None)
+    if size_pt is not None:
+        run.font.size = Pt(size_pt)
+    if bold:
+        run.bold = True
+    if colour:
+        _run_colour(run, colour)
+    return run._r.rPr
+
+
+@functools.lru_cache(maxsize=None)
+def cell_paragraph_properties(alignment, keep_with_next: bool):
+    """A table cell paragraph's w:pPr as python-docx makes it in a data table (copy before use)."""
+    paragraph = Paragraph(OxmlElement("w:p"), None)
+    paragraph.alignment = alignment
+    fmt = paragraph.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), 1.0
+    if keep_with_next:
+        fmt.keep_with_next = True
+    return paragraph._p.pPr
+
+
+def add_field(paragraph, instruction: str, placeholder: str, dirty: bool = False) -> None:
+    """A complex field (begin, instruction, separate, cached result, end) that Word and LibreOffice update."""
+    def fld_char(kind: str):
+        run = paragraph.add_run()
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        if dirty and kind == "begin":
+            char.set(qn("w:dirty"), "true")
+        run._r.append(char)
+
+    fld_char("begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    fld_char("separate")
+    paragraph.add_run(placeholder)
+    fld_char("end")
+
+
+
+class FastBody:
+    """The python-docx Document, with the paragraph calls that the briefing makes thousands of times (a
+    long findings list, one bullet per finding) made cheap. Each gives exactly python-docx's XML, but
+    python-docx finds the body's closing w:sectPr by searching the whole body for every new paragraph,
+    and looks up a style by name (and the default style) by searching all styles, every time; together
+    they made a 10,000-finding briefing quadratic. Everything else is the Document's own."""
+
+    def __init__(self, document):
+        self._document = document
+        self._style_ids: dict[str, str | None] = {}
+        self._end = None  # the body's w:sectPr, found once
+
+    def __getattr__(self, name: str):
+        return getattr(self._document, name)
+
+    def add_paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
+        body = self._document.element.body
+        if self._end is None or self._end.getparent() is not body:
+            self._end = body.find(qn("w:sectPr"))
+        p = OxmlElement("w:p")
+        if self._end is not None:
+            self._end.addprevious(p)
+        else:
+            body.append(p)
+        paragraph = Paragraph(p, self._document._body)
+        if text:
+            paragraph.add_run(text)
+        if style is not None:
+            if style not in self._style_ids:  # the style id, None for the default paragraph style
+                self._style_ids[style] = self._document.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+            p.style = self._style_ids[style]
+        return paragraph
+
+    def add_heading(self, text: str = "", level: int = 1) -> Paragraph:
+        if not 0 <= level <= 9:
+            raise ValueError("level must be in range 0-9, got %d" % level)
+        return self.add_paragraph(text, "Title" if level == 0 else "Heading %d" % level)
+

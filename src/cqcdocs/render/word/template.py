@@ -1,0 +1,115 @@
+"""The Word template: opened and checked for the styles the briefing needs, then emptied and set up as
+portrait A4 in UK English. The default is the reference template shipped inside the package."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm
+
+from ...errors import TemplateError
+from ...resources import REFERENCE_DOCX
+from ..page import MARGIN_CM, PAGE_HEIGHT_CM, PAGE_WIDTH_CM
+
+REQUIRED_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Number",
+                   "Caption", "Table Grid")
+LANG = "en-GB"
+
+# The w:settings children that the schema puts after w:updateFields (Word rejects out-of-order settings).
+_AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
+                        "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+                        "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+                        "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
+                        "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
+
+
+def open_template(template: Path | None) -> docx.document.Document:
+    """The template as a Document with the styles the briefing needs, or a TemplateError saying why not."""
+    path = Path(template) if template is not None else REFERENCE_DOCX
+    name = path.name
+    if not path.is_file():
+        raise TemplateError(f"{name}: template not found")
+    if path.suffix.lower() not in (".docx", ".dotx") or not zipfile.is_zipfile(path):
+        raise TemplateError(f"{name}: not a Word document; the template must be a .docx (or .dotx) file")
+    try:
+        data = path.read_bytes()
+        if path.suffix.lower() == ".dotx":
+            data = _dotx_as_docx(data)
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors for broken packages
+        raise TemplateError(f"{name}: cannot be read as a Word document ({type(exc).__name__}: {exc})") from exc
+    names = {s.name for s in document.styles}
+    missing = [s for s in REQUIRED_STYLES if s not in names]
+    if missing:
+        raise TemplateError(f"{name}: template lacks the styles {', '.join(missing)}; add them in Word "
+                            "(Styles pane) or start from templates/reference.docx")
+    return document
+
+
+def _dotx_as_docx(data: bytes) -> bytes:
+    """A Word template differs from a document only in its main part's content type."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            blob = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                blob = blob.replace(b"wordprocessingml.template.main+xml", b"wordprocessingml.document.main+xml")
+            dst.writestr(info, blob)
+    return out.getvalue()
+
+
+def _set_language(rpr) -> None:
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), LANG)
+
+
+def prepare(document) -> None:
+    """Empty the template's body, headers and footers; A4 portrait, 2 cm margins; UK English throughout."""
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    _set_language(rpr)
+    _set_language(document.styles["Normal"].element.get_or_add_rPr())
+    settings = document.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), LANG)
+    # Word refreshes the table of contents (and page counts) when the document is opened.
+    if settings.find(qn("w:updateFields")) is None:
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        settings.insert_element_before(update, *_AFTER_UPDATE_FIELDS)
+    for section in document.sections:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Cm(PAGE_WIDTH_CM), Cm(PAGE_HEIGHT_CM)
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(MARGIN_CM)
+        section.header_distance = section.footer_distance = Cm(1)
+        section.different_first_page_header_footer = False
+        for part in (section.header, section.footer):
+            part.is_linked_to_previous = False
+            for child in list(part._element):
+                part._element.remove(child)
+

@@ -1,0 +1,167 @@
+"""The writer the briefing's sections use: headings, paragraphs with `**bold**`, labelled facts, lists,
+numbered captions, data tables and figures, headers and footers. It knows Word, not CQC."""
+
+from __future__ import annotations
+
+import io
+from typing import Iterable, Sequence
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
+
+from ...wording import bold_spans, clean
+from ..page import TEXT_WIDTH_CM
+from .runs import FastBody, add_field, add_run
+from .tables import TABLE_PT, TableCell, add_table
+
+GAP_AFTER_TABLE = Pt(10)
+PLACEHOLDER_TOC = "Right-click to update the table of contents"
+
+
+class Writer:
+    """Writes at the end of a document's body; counters number the tables and figures."""
+
+    def __init__(self, document):
+        self.doc = FastBody(document)
+        self.tables = 0
+        self.figures = 0
+
+    def heading(self, text: str, level: int):
+        return self.doc.add_heading(clean(text), level)
+
+    def para(self, text: str = "", style: str | None = None):
+        paragraph = self.doc.add_paragraph(style=style)
+        for span, bold in bold_spans(text):
+            add_run(paragraph, span, bold)
+        return paragraph
+
+    def label(self, label: str, value: str):
+        """"Label: value" with the label bold: key facts without a layout table."""
+        paragraph = self.doc.add_paragraph()
+        add_run(paragraph, f"{label}: ", True)
+        for span, bold in bold_spans(value):
+            add_run(paragraph, span, bold)
+        return paragraph
+
+    def bullets(self, items: Iterable[str]) -> None:
+        paragraphs = [self.para(item, "List Bullet") for item in items]
+        # A short list (key dates, next steps) stays on one page rather than leaving one item behind.
+        if len(paragraphs) <= 6 and sum(len(p.text) for p in paragraphs) <= 600:
+            for paragraph in paragraphs[:-1]:
+                paragraph.paragraph_format.keep_with_next = True
+
+    def keep_intro_with_next(self) -> None:
+        """The sentence introducing a table or figure moves to the next page with it."""
+        body = self.doc.element.body
+        last = body[-2] if len(body) > 1 and body[-1].tag == qn("w:sectPr") else body[-1]
+        if last.tag == qn("w:p"):
+            paragraph = Paragraph(last, self.doc._body)
+            if paragraph.style.name == "Normal":
+                paragraph.paragraph_format.keep_with_next = True
+
+    def numbered(self, items: Iterable[str]) -> None:
+        """A List Number list that starts again at 1 (each list gets its own w:num)."""
+        paragraphs = [self.para(item, "List Number") for item in items]
+        num_id = self._restarted_num()
+        if num_id is None:
+            return
+        for paragraph in paragraphs:
+            num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_ilvl().val = 0
+            num_pr.get_or_add_numId().val = num_id
+
+    def _restarted_num(self) -> int | None:
+        ppr = self.doc.styles["List Number"].element.pPr
+        num_pr = ppr.numPr if ppr is not None else None
+        if num_pr is None or num_pr.numId is None:
+            return None  # a council template whose List Number has no numbering: keep the style as it is
+        numbering = self.doc.part.numbering_part.element
+        try:
+            num = numbering.num_having_numId(num_pr.numId.val)
+        except KeyError:
+            return None
+        new = numbering.add_num(num.abstractNumId.val)
+        new.add_lvlOverride(ilvl=0).add_startOverride(1)
+        return new.numId
+
+    def caption(self, kind: str, text: str) -> Paragraph:
+        """"Table 3: …" / "Figure 2: …" with a SEQ field, so Word can build a list of tables or figures."""
+        number = self.tables if kind == "Table" else self.figures
+        if kind == "Table":
+            self.keep_intro_with_next()
+        paragraph = self.doc.add_paragraph(style="Caption")
+        paragraph.add_run(f"{kind} ")
+        add_field(paragraph, f"SEQ {kind} \\* ARABIC", str(number))
+        paragraph.add_run(f": {clean(text)}")
+        # A table's caption sits above it and must stay with it.
+        paragraph.paragraph_format.keep_with_next = kind == "Table"
+        if kind == "Figure":
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        return paragraph
+
+    def table(self, caption: str, description: str, header: Sequence[str],
+              rows: Sequence[Sequence[TableCell | str]], widths_cm: Sequence[float], first_column: bool = False,
+              font_pt: float = TABLE_PT):
+        """A data table: captioned, named (tblCaption/tblDescription), header row repeated, no merged cells."""
+        self.tables += 1
+        self.caption("Table", caption)
+        return add_table(self.doc, self.doc.styles["Table Grid"], caption, description, header, rows, widths_cm,
+                         first_column, font_pt)
+
+    def picture(self, png: bytes, width_cm: float, title: str, alt_text: str) -> None:
+        """A picture with its alt text on wp:docPr (descr and title) and a numbered caption beneath."""
+        self.figures += 1
+        width = min(float(width_cm), TEXT_WIDTH_CM)
+        self.keep_intro_with_next()
+        paragraph = self.doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = True  # the caption follows the picture onto its page
+        shape = paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(width))
+        doc_pr = shape._inline.docPr
+        doc_pr.set("descr", clean(alt_text))
+        doc_pr.set("title", clean(title))
+        self.caption("Figure", title)
+
+    def contents(self) -> None:
+        """A table of contents field (headings 1 to 3) that Word fills in when the document opens."""
+        names = {s.name for s in self.doc.styles}
+        if "TOC Heading" in names:
+            self.doc.add_paragraph("Contents", style="TOC Heading")
+        paragraph = self.doc.add_paragraph()
+        add_field(paragraph, 'TOC \\o "1-3" \\h \\z \\u', PLACEHOLDER_TOC, dirty=True)
+
+    def space_after_tables(self) -> None:
+        """Room between a table and what follows, as paragraph spacing (never an empty paragraph)."""
+        for tbl in self.doc.element.body.iterchildren(qn("w:tbl")):
+            following = tbl.getnext()
+            if following is None or following.tag != qn("w:p"):
+                continue
+            paragraph = Paragraph(following, self.doc._body)
+            if paragraph.style.name.startswith("Heading"):
+                continue  # headings have more space above them already
+            fmt = paragraph.paragraph_format
+            if fmt.space_before is None or fmt.space_before < GAP_AFTER_TABLE:
+                fmt.space_before = GAP_AFTER_TABLE
+
+
+    def headers_and_footers(self, marking: str) -> None:
+        """The protective MARKING at the top and bottom of every page, and "Page X of Y"."""
+        for section in self.doc.sections:
+            header = section.header.add_paragraph(style=self._style_or_none("Header"))
+            header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            header.add_run(marking).bold = True
+            footer = section.footer.add_paragraph(style=self._style_or_none("Footer"))
+            footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            footer.add_run(marking).bold = True
+            pages = section.footer.add_paragraph(style=self._style_or_none("Footer"))
+            pages.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            pages.add_run("Page ")
+            add_field(pages, "PAGE", "1")
+            pages.add_run(" of ")
+            add_field(pages, "NUMPAGES", "1")
+
+    def _style_or_none(self, name: str) -> str | None:
+        return name if name in {s.name for s in self.doc.styles} else None
+

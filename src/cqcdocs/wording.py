@@ -1,0 +1,90 @@
+"""Shared wording, each piece defined once: counts and plurals, number words, ordinals, lists, month
+names, `**bold**` markup and the characters a Word or Excel file cannot hold.
+
+A leaf module: it imports nothing from cqcdocs, so the model, scoring, the renderers and `check` can all
+use it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+             "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+             "eighteenth", "nineteenth", "twentieth")
+# Characters XML 1.0 (and so Word and Excel) cannot hold: C0 controls other than tab, newline and carriage
+# return, lone surrogates, and the two non-characters.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """"1 error", "2 errors", "0 warnings"."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def number_word(n: int) -> str:
+    """"no", "one" … "ten", then digits, as prose writes small counts."""
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+
+
+def numeric_ordinal(n: int) -> str:
+    """"1st", "22nd", "13th"."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def ordinal(n: int) -> str:
+    """"first" … "twentieth", then "21st"."""
+    return _ORDINALS[n - 1] if 1 <= n <= len(_ORDINALS) else numeric_ordinal(n)
+
+
+def join_words(items: Sequence[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def clean(text: object) -> str:
+    """Text a document can hold: the loader already cleans, but a renderer must never write broken XML."""
+    return XML_ILLEGAL.sub("", str(text))
+
+
+def bold_spans(text: str) -> list[tuple[str, bool]]:
+    """Split `**bold**` markup into (text, bold) spans; an unmatched `**` stays literal."""
+    text = clean(text)
+    spans, pos = [], 0
+    for match in BOLD.finditer(text):
+        if match.start() > pos:
+            spans.append((text[pos:match.start()], False))
+        spans.append((match.group(1), True))
+        pos = match.end()
+    if pos < len(text):
+        spans.append((text[pos:], False))
+    return spans
+
+
+def plain(text: str) -> str:
+    """Text without the `**bold**` markers, for places that cannot show bold (Excel cells, alt text)."""
+    return BOLD.sub(r"\1", text)
+
+
+def format_value(value: float, unit: str) -> str:
+    """A metric value as given, without float noise: 70.57 → "70.57%", 3.0 → "3 weeks"."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    unit = clean(unit).strip()
+    if unit in ("%", ""):
+        return f"{text}{unit}"
+    return f"{text} {unit}"
+
+
+def format_pct(value: float) -> str:
+    """A percentage to at most one decimal place: 70.0 → "70%", 70.57 → "70.6%"."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{text}%"
