@@ -1,0 +1,71 @@
+"""A wheel install works anywhere: built from the checkout, installed into a fresh virtual environment,
+and run from a folder outside the checkout, the commands find the shipped template and example workbook."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("wheel")
+    # Built as pip builds it for an officer: in an isolated environment with the setuptools pyproject.toml
+    # asks for (fetched from the package index), from a copy of the checkout.
+    run = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(folder)],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    (built,) = folder.glob("cqcdocs-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def venv(wheel, tmp_path_factory) -> Path:
+    """A fresh environment with the wheel installed; the libraries it needs come from this interpreter's
+    site-packages (--system-site-packages), so no download is needed, but cqcdocs itself is the wheel's."""
+    env = tmp_path_factory.mktemp("venv") / "v"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(env)], check=True, timeout=300)
+    run = subprocess.run([str(env / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "--no-index",
+                          str(wheel)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    return env
+
+
+def test_the_wheel_carries_the_template_and_the_example(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "cqcdocs/resources/reference.docx" in names
+    assert "cqcdocs/resources/rotherham-2026.xlsx" in names
+
+
+def test_an_installed_wheel_runs_every_command_outside_the_checkout(venv, tmp_path):
+    def cqcdocs(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(venv / "bin" / "cqcdocs"), *args], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=300)
+
+    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import cqcdocs; print(cqcdocs.__file__)"],
+                           cwd=tmp_path, capture_output=True, text=True, check=True).stdout.strip()
+    assert Path(where).is_relative_to(venv), f"cqcdocs imported from {where}, not the wheel"
+
+    run = cqcdocs("brief")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["Wrote out/rotherham-cqc-briefing.docx", "Wrote out/rotherham-cqc-annex.xlsx",
+                                       "Accessibility check: 0 errors, 0 warnings"]
+    assert zipfile.ZipFile(tmp_path / "out" / "rotherham-cqc-briefing.docx").testzip() is None
+
+    run = cqcdocs("validate")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[-1].startswith("rotherham-2026.xlsx: valid")
+
+    run = cqcdocs("score", "--json")
+    assert run.returncode == 0, run.stderr
+    assert '"percentage": 73' in run.stdout
+
+    run = cqcdocs("init", "blank.xlsx")
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "blank.xlsx").is_file()
