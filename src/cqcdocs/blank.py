@@ -7,6 +7,7 @@ from pathlib import Path
 from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, EVIDENCE_CATEGORIES, FINDING_SECTIONS,
                        QUALITY_STATEMENTS, SHEETS, THEMES)
 from .output import write_all
+from .scoring import RATINGS
 
 _INSTRUCTIONS = (
     "How to fill in this workbook",
@@ -23,7 +24,7 @@ _INSTRUCTIONS = (
     "",
     "Method: a quality statement's % is its category scores over 4 x the categories scored, rounded up; "
     "the overall % is the quality statement scores over 4 x the statements assessed, rounded up. "
-    "Bands: 25-38% Inadequate, 39-62% Requires improvement, 63-87% Good, 88-100% Outstanding.",
+    "Bands: " + ", ".join(f"{r.low}-{r.high}% {r.label}" for r in RATINGS) + ".",
 )
 
 _WIDE = {"Finding", "Action", "Area for development", "Update", "Value", "Quality statement", "Question",

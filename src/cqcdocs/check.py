@@ -18,6 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from .palette import contrast
+from .wording import count, numeric_ordinal
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -164,11 +165,6 @@ def _problems(name: str, found) -> list[Problem]:
     return [Problem(name, f[0], f[3] if len(f) > 3 else "error", f[1], f[2]) for f in found]
 
 
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 # --- Word ------------------------------------------------------------------------------------------
 
 def _own(element, tag: str, container: str = "tbl") -> list:
@@ -277,7 +273,7 @@ def _docx_pictures(body):
             number = p is not None and (_caption_number(p) or
                                         _caption_number(p.getprevious() if above else p.getnext()))
             label = f"figure {number}" if number else f"uncaptioned {kind}"
-            yield "docx-alt-text", f"{label} (page-order {_ordinal(n)} image)", found[1], found[0]
+            yield "docx-alt-text", f"{label} (page-order {numeric_ordinal(n)} image)", found[1], found[0]
 
 
 def _docx_headings(paras, number, styles):
@@ -609,14 +605,15 @@ def check_files(paths, *, lang: str = "en-GB") -> list[Problem]:
     return [p for path in paths for p in check_file(path, lang=lang)]
 
 
-def summary(problems: list[Problem], files: int | None = None) -> str:
-    """'2 files checked: 3 errors, 1 warning' (without the count of files unless given)."""
+def summary(problems: list[Problem], files: int | None = None, zero_counts: bool = False) -> str:
+    """'2 files checked: 3 errors, 1 warning' (without the count of files unless given); with no problems,
+    'no problems', or '0 errors, 0 warnings' with ZERO_COUNTS."""
     errors = sum(1 for p in problems if p.level == "error")
     warnings = len(problems) - errors
-    counted = f"{files} file{'s' * (files != 1)} checked: " if files is not None else ""
-    if not problems:
+    counted = f"{count(files, 'file')} checked: " if files is not None else ""
+    if not problems and not zero_counts:
         return f"{counted}no problems"
-    return f"{counted}{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    return f"{counted}{count(errors, 'error')}, {count(warnings, 'warning')}"
 
 
 def to_json(problems: list[Problem]) -> str:

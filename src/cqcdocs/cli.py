@@ -167,11 +167,11 @@ def _report(made) -> None:
     for p in made.written:
         click.echo(f"Wrote {p}")
     if made.checks is not None:
-        errors = [p for p in made.checks if p.level == "error"]
+        from .check import summary
+
         for p in made.checks:
             click.echo(f"check: {p}")
-        click.echo(f"Accessibility check: {len(errors)} error{'s' * (len(errors) != 1)}, "
-                   f"{len(made.checks) - len(errors)} warning{'s' * (len(made.checks) - len(errors) != 1)}")
+        click.echo(f"Accessibility check: {summary(made.checks, zero_counts=True)}")
 
 
 @main.command()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .contract import QualityStatement, Theme
+from .wording import count
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
@@ -199,7 +200,7 @@ def tally(messages: list[Message]) -> str:
     """"2 errors, 1 warning", "1 error" or "no problems"."""
     errors = sum(1 for m in messages if m.level == "error")
     warnings = len(messages) - errors
-    parts = [f"{errors} error{'s' * (errors != 1)}"] if errors else []
+    parts = [count(errors, "error")] if errors else []
     if warnings:
-        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+        parts.append(count(warnings, "warning"))
     return ", ".join(parts) or "no problems"

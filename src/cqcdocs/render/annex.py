@@ -6,27 +6,41 @@ comes from `scoring.Result`; workbook text is always written as a string, never 
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from ..contract import ACTION_STATUSES, EVIDENCE_CATEGORIES, THEMES
+from ..contract import ACTION_STATUSES, THEMES
 from ..model import format_date
 from ..palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISON_FILL, HEADER_TEXT, OTHERS,
                       RATING_FILL, RATING_TEXT, SUBJECT)
 from ..scoring import RATINGS, Result
+from ..wording import join_words, plain
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
 TABLE_STYLE = "Table Style Medium 2"
 
 
-def plain(text: str) -> str:
-    """Workbook text without the **bold** markers."""
-    return _BOLD.sub(r"\1", text)
+@dataclass(frozen=True)
+class PlacedTable:
+    """Where an Excel table landed: its sheet, its data rows and its headers, so that charts address its
+    columns by header name rather than by column arithmetic."""
 
+    sheet: str
+    first: int  # the first data row (0-based); last < first when the table is empty
+    last: int
+    headers: tuple[str, ...]
+
+    def column(self, header: str, rows: int | None = None) -> list:
+        """XlsxWriter's [sheet, first row, col, last row, col] for HEADER's data (the first ROWS of them)."""
+        col = self.headers.index(header)
+        last = self.last if rows is None else self.first + rows - 1
+        return [self.sheet, self.first, col, last, col]
+
+    def header(self, header: str) -> list:
+        """XlsxWriter's [sheet, row, col] for HEADER's own cell (a series name that follows the header)."""
+        return [self.sheet, self.first - 1, self.headers.index(header)]
 
 
 def _short(text: str, limit: int) -> str:
@@ -59,6 +73,7 @@ class Annex:
                                  "valign": "top"}) for s in ACTION_STATUSES}
         self.subject = f({"bold": True, "bg_color": "#DEEBF7", "valign": "top"})
         self.subject_pct = f({"bold": True, "bg_color": "#DEEBF7", "num_format": "0%", "valign": "top"})
+        self.placed: dict[str, PlacedTable] = {}  # table name → where it landed
 
     # --- helpers --------------------------------------------------------------------------------
 
@@ -92,16 +107,17 @@ class Annex:
 
     def table(self, ws, first_row: int, name: str, columns: list[tuple[str, float, object]], rows: list[list],
               cell_formats: list[list] | None = None, header_repeat: bool = True,
-              set_widths: bool = True) -> tuple[int, int]:
-        """An Excel table at FIRST_ROW; columns are (header, width, format). Returns (first data row, last row)."""
+              set_widths: bool = True) -> PlacedTable:
+        """An Excel table at FIRST_ROW; columns are (header, width, format). Returns where it landed."""
+        placed = PlacedTable(ws.get_name(), first_row + 1, first_row + len(rows), tuple(h for h, _, _ in columns))
+        self.placed[name] = placed
         if not rows:
             ws.write_string(first_row, 0, "None in the source workbook.", self.note)
-            return first_row + 1, first_row
+            return placed
         if set_widths:
             for c, (_, width, fmt) in enumerate(columns):
                 ws.set_column(c, c, width)
-        last_row = first_row + len(rows)
-        ws.add_table(first_row, 0, last_row, len(columns) - 1, {
+        ws.add_table(first_row, 0, placed.last, len(columns) - 1, {
             "name": name, "style": TABLE_STYLE, "autofilter": True,
             "columns": [{"header": header, "header_format": self.header} for header, _, _ in columns]})
         longest = max(len(header) / max(width, 1) for header, width, _ in columns)
@@ -114,7 +130,7 @@ class Annex:
         if header_repeat:
             ws.repeat_rows(first_row)
         ws.freeze_panes(first_row + 1, 0)
-        return first_row + 1, last_row
+        return placed
 
     def _height(self, row: list, columns: list[tuple[str, float, object]]) -> float:
         """Row height for wrapped text: XlsxWriter cannot measure text and LibreOffice does not re-fit rows."""
@@ -186,7 +202,7 @@ class Annex:
             fmt = [None] * len(cols)
             fmt[2 + len(categories) + 2] = self.rating_fmt.get(rating)
             fmts.append(fmt)
-        first, last = self.table(ws, 2, "tblScores", cols, rows, fmts)
+        last = self.table(ws, 2, "tblScores", cols, rows, fmts).last
         o = self.result.overall
         if o:
             r = last + 2
@@ -198,7 +214,6 @@ class Annex:
             if self.a.published_overall_pct is not None:
                 self.put(ws, r, 6 + len(categories), self.a.published_overall_pct / 100, self.pct)
                 self.put(ws, r, 8 + len(categories), "Yes" if self.a.published_overall_pct == o.pct else "No")
-        self.scores_range = (first, last, categories)
 
     def themes(self) -> None:
         ws = self.sheet("Themes", "Theme scores (derived: CQC publishes no theme score)")
@@ -233,16 +248,16 @@ class Annex:
                          "CQC report" if m.basis == "CQC" else m.basis, x.cqc_comparison])
             fmts.append([None] * 7 + [self.wb.add_format({"bg_color": "#" + COMPARISON_FILL[m.comparison]})
                                       if m.comparison in COMPARISON_FILL else None, None, None])
-        first, last = self.table(ws, 2, "tblMetrics", [
+        placed = self.table(ws, 2, "tblMetrics", [
             ("Indicator", 48, self.wrap), ("Source", 16, self.wrap), ("Quality statement", 26, self.wrap),
             ("Unit", 7, self.text), (name, 11, self.pct2), ("England average", 11, self.pct2),
             ("Difference (points)", 12, self.pct2), ("Comparison", 12, self.text), ("Basis", 12, self.text),
             ("CQC's words", 22, self.wrap)], rows, fmts)
         if rows:
-            ws.conditional_format(first, 6, last, 6, {"type": "data_bar", "bar_color": "#" + SUBJECT,
+            _, first, col, last, _ = placed.column("Difference (points)")
+            ws.conditional_format(first, col, last, col, {"type": "data_bar", "bar_color": "#" + SUBJECT,
                                                       "bar_negative_color": "#" + RATING_FILL["Inadequate"],
                                                       "bar_solid": True})
-        self.metrics_range = (first, last)
 
     def benchmarks(self) -> None:
         ws = self.sheet("Benchmarks", f"Councils in {self.a.region} by overall score", wide=True)
@@ -253,10 +268,10 @@ class Annex:
             base = self.subject if c.is_subject else None
             fmts.append([base, base, base, self.subject_pct if c.is_subject else None, base,
                          self.rating_fmt.get(c.rating or "", base), base])
-        first, last = self.table(ws, 2, "tblBenchmarks", [
+        last = self.table(ws, 2, "tblBenchmarks", [
             ("Rank", 7, self.num), ("Council", 40, self.text), ("Sub-region", 20, self.text),
             ("Overall %", 10, self.pct), ("Basis", 32, self.text), ("Rating", 22, self.text),
-            ("This council", 10, self.text)], rows, fmts)
+            ("This council", 10, self.text)], rows, fmts).last
         note = last + 2
         for label, ranking in (("Region", self.result.region_ranking), ("Sub-region", self.result.sub_region_ranking)):
             if ranking:
@@ -265,7 +280,6 @@ class Annex:
                                          + (f"; {ranking.without_score} more without one" if ranking.without_score
                                             else ""), self.text)
                 note += 1
-        self.bench_range = (first, first - 1 + sum(1 for c in self.result.benchmarks if c.pct is not None))
 
     def actions(self) -> None:
         ws = self.sheet("Actions", "Improvement actions", wide=True)
@@ -273,10 +287,10 @@ class Annex:
         for x in self.result.workbook.actions:
             rows.append([x.ref, x.theme.name, x.area_for_development, x.action, x.owner, x.due, x.status, x.update])
             fmts.append([None] * 6 + [self.status_fmt[x.status], None])
-        first, last = self.table(ws, 2, "tblActions", [
+        last = self.table(ws, 2, "tblActions", [
             ("Ref", 8, self.text), ("Theme", 20, self.wrap), ("Area for development", 44, self.wrap),
             ("Action", 44, self.wrap), ("Owner", 22, self.wrap), ("Due", 12, self.date), ("Status", 13, self.text),
-            ("Update", 30, self.wrap)], rows, fmts)
+            ("Update", 30, self.wrap)], rows, fmts).last
         start = last + 3
         # Under the wide Theme column (B), not the narrow Ref column, so theme names are not cut off.
         ws.write_string(start - 1, 1, "Actions by theme and status", self.bold)
@@ -294,55 +308,74 @@ class Annex:
 
     # --- charts ---------------------------------------------------------------------------------
 
+    # Helper columns on the Charts sheet hold the band thresholds the first chart draws as lines.
+    BAND_COLUMN = 20  # U
+
     def charts(self) -> None:
+        """The Charts sheet: each chart a method, each starting a printed page so none is cut in two."""
         ws = self.sheet("Charts", "Charts")
         ws.write_string(1, 0, "Native Excel charts of the figures in this workbook; each has alt text. The band "
                               "thresholds the first chart draws are in columns U to W.", self.italic)
-        name = self.a.short_name
-        first, last, categories = self.scores_range
-        statements = self.result.statements
-        n = len(statements)
-        # Quality statement % with the band thresholds as line series (constants kept on this sheet).
-        helper_col = 20
-        ws.write_string(2, helper_col, "Band thresholds for the chart", self.bold)
-        for i, edge in enumerate((39, 63, 88)):
-            ws.write_string(3, helper_col + i, f"{RATINGS[i + 1].label} from {edge}%", self.wrap)
-            for r in range(n):
-                ws.write_number(4 + r, helper_col + i, edge / 100)
-        ws.set_column(helper_col, helper_col + 2, 24)
-        pct_col = 2 + len(categories)
+        self._band_thresholds(ws)
+        self._statements_chart(ws, 3)
+        self._evidence_chart(ws, 28)
+        at, breaks = 62, []
+        for chart in (self._metrics_chart, self._benchmarks_chart):
+            rows = chart(ws, at)
+            if rows:
+                breaks.append(at)
+                at += rows
+        # Print the charts, not the helper columns; one page wide, and the breaks keep each chart whole.
+        ws.print_area(0, 0, at, 14)
+        ws.set_h_pagebreaks(breaks)
+
+    def _band_thresholds(self, ws) -> None:
+        """One column per band threshold, a row per quality statement: line series for the first chart."""
+        col = self.BAND_COLUMN
+        ws.write_string(2, col, "Band thresholds for the chart", self.bold)
+        for i, band in enumerate(RATINGS[1:]):
+            ws.write_string(3, col + i, f"{band.label} from {band.low}%", self.wrap)
+            for r in range(len(self.result.statements)):
+                ws.write_number(4 + r, col + i, band.low / 100)
+        ws.set_column(col, col + 2, 24)
+
+    def _statements_chart(self, ws, row: int) -> None:
+        """Quality statement % as columns, with the band thresholds as dashed lines."""
+        scores, statements = self.placed["tblScores"], self.result.statements
+        names = scores.column("Quality statement")
         parts = "; ".join(f"{s.quality_statement.name} {s.pct}%" if s.assessed else
                           f"{s.quality_statement.name} not assessed" for s in statements)
         o = self.result.overall
         # Excel draws lines only over column charts, so the band thresholds need a column (not bar) chart.
         col = self.wb.add_chart({"type": "column"})
-        col.add_series({"name": "Computed %", "categories": ["Scores", first, 0, last, 0],
-                        "values": ["Scores", first, pct_col, last, pct_col], "fill": {"color": "#" + SUBJECT},
-                        "data_labels": {"value": True, "num_format": "0%"}})
+        col.add_series({"name": "Computed %", "categories": names, "values": scores.column("Computed %"),
+                        "fill": {"color": "#" + SUBJECT}, "data_labels": {"value": True, "num_format": "0%"}})
         bands = self.wb.add_chart({"type": "line"})
-        dashes = ("dash", "dash", "dash")
-        for i, colour in enumerate((RATING_FILL["Requires improvement"], RATING_FILL["Good"],
-                                    RATING_FILL["Outstanding"])):
-            bands.add_series({"name": ["Charts", 3, helper_col + i], "categories": ["Scores", first, 0, last, 0],
-                              "values": ["Charts", 4, helper_col + i, 3 + n, helper_col + i],
-                              "line": {"color": "#" + colour if i else "#C0504D", "dash_type": dashes[i],
-                                       "width": 2}, "marker": {"type": "none"}})
+        for i, band in enumerate(RATINGS[1:]):
+            colour = "#" + RATING_FILL[band.label] if i else "#C0504D"
+            c = self.BAND_COLUMN + i
+            bands.add_series({"name": ["Charts", 3, c], "categories": names,
+                              "values": ["Charts", 4, c, 3 + len(statements), c],
+                              "line": {"color": colour, "dash_type": "dash", "width": 2}, "marker": {"type": "none"}})
         col.combine(bands)
-        col.set_title({"name": "Quality statement % with the 39/63/88 band lines"})
+        edges = [band.low for band in RATINGS[1:]]
+        col.set_title({"name": f"Quality statement % with the {'/'.join(map(str, edges))} band lines"})
         col.set_x_axis({"name": "Quality statement"})
         col.set_y_axis({"name": "Score (%)", "min": 0, "max": 1, "num_format": "0%", "major_unit": 0.25})
         col.set_legend({"position": "bottom"})
         col.set_size({"width": 900, "height": 460})
-        ws.insert_chart(3, 0, col, {"description": "Column chart of quality statement percentages with lines at "
-                                                   f"the band thresholds 39%, 63% and 88%: {parts}."
-                                                   + (f" Overall {o.pct}%, {o.rating.label}." if o else ""),
-                                     "object_position": 3})
-        # Evidence-category profile: clustered bars, one series per category.
+        overall = f" Overall {o.pct}%, {o.rating.label}." if o else ""
+        ws.insert_chart(row, 0, col, {"description": "Column chart of quality statement percentages with lines at "
+                                                     f"the band thresholds {join_words([f'{e}%' for e in edges])}: "
+                                                     f"{parts}.{overall}", "object_position": 3})
+
+    def _evidence_chart(self, ws, row: int) -> None:
+        """Evidence-category profile: clustered bars, one series per category."""
+        scores, categories = self.placed["tblScores"], self.result.categories_used
         profile = self.wb.add_chart({"type": "bar"})
-        for c, category in enumerate(categories):
-            profile.add_series({"name": ["Scores", first - 1, 2 + c], "categories": ["Scores", first, 0, last, 0],
-                                "values": ["Scores", first, 2 + c, last, 2 + c],
-                                "data_labels": {"value": True}})
+        for category in categories:
+            profile.add_series({"name": scores.header(category), "categories": scores.column("Quality statement"),
+                                "values": scores.column(category), "data_labels": {"value": True}})
         profile.set_title({"name": "Evidence category scores by quality statement"})
         profile.set_x_axis({"name": "Score (1 to 4)", "min": 0, "max": 4, "major_unit": 1})
         profile.set_y_axis({"name": "Quality statement", "reverse": True})
@@ -350,50 +383,52 @@ class Annex:
         profile.set_size({"width": 900, "height": 640})
         rows = "; ".join(f"{s.quality_statement.name}: " + ", ".join(f"{c} {s.categories[c]}" for c in categories
                                                                       if c in s.categories)
-                         for s in statements if s.categories)
-        ws.insert_chart(28, 0, profile, {"description": f"Clustered bar chart of evidence category scores: {rows}.",
-                                         "object_position": 3})
-        at = 62
-        breaks = []  # each tall chart starts a printed page, so none is cut in two
-        if self.result.metrics:
-            breaks.append(at)
-            m_first, m_last = self.metrics_range
-            metrics = self.wb.add_chart({"type": "bar"})
-            metrics.add_series({"name": name, "categories": ["Metrics", m_first, 0, m_last, 0],
-                                "values": ["Metrics", m_first, 4, m_last, 4], "fill": {"color": "#" + SUBJECT}})
-            metrics.add_series({"name": "England average", "categories": ["Metrics", m_first, 0, m_last, 0],
-                                "values": ["Metrics", m_first, 5, m_last, 5], "fill": {"color": "#" + OTHERS}})
-            metrics.set_title({"name": f"{name} against the England average"})
-            metrics.set_x_axis({"name": "Value (per cent unless stated)", "min": 0})
-            metrics.set_y_axis({"name": "Indicator", "reverse": True})
-            metrics.set_legend({"position": "bottom"})
-            metrics.set_size({"width": 900, "height": max(400, 40 * len(self.result.metrics))})
-            parts = "; ".join(f"{m.metric.indicator}: {name} {m.metric.council_value:g}, England "
-                              f"{m.metric.england_average:g} ({m.comparison})" for m in self.result.metrics)
-            ws.insert_chart(at, 0, metrics, {"description": f"Clustered bar chart of {name} against the England "
-                                                            f"average: {parts}.", "object_position": 3})
-            at += max(22, 2 * len(self.result.metrics) + 4)
-        b_first, b_last = self.bench_range
-        if b_last >= b_first:
-            breaks.append(at)
-            bench = self.wb.add_chart({"type": "bar"})
-            scored = [c for c in self.result.benchmarks if c.pct is not None]
-            points = [{"fill": {"color": "#" + (SUBJECT if c.is_subject else OTHERS)}} for c in scored]
-            bench.add_series({"name": "Overall %", "categories": ["Benchmarks", b_first, 1, b_last, 1],
-                              "values": ["Benchmarks", b_first, 3, b_last, 3], "points": points,
-                              "data_labels": {"value": True, "num_format": "0%"}})
-            bench.set_title({"name": f"Overall score: councils in {self.a.region}"})
-            bench.set_x_axis({"name": "Overall score (%)", "min": 0, "max": 1, "num_format": "0%"})
-            bench.set_y_axis({"name": "Council", "reverse": True})
-            bench.set_legend({"none": True})
-            bench.set_size({"width": 900, "height": max(320, 40 * len(scored))})
-            parts = "; ".join(f"{c.council} {c.pct}%" + (" (this council)" if c.is_subject else "") for c in scored)
-            ws.insert_chart(at, 0, bench, {"description": f"Bar chart ranking councils in {self.a.region} by overall "
-                                                          f"score: {parts}.", "object_position": 3})
-            at += max(16, 2 * len(scored) + 2)
-        # Print the charts, not the helper columns; one page wide, and the breaks keep each chart whole.
-        ws.print_area(0, 0, at, 14)
-        ws.set_h_pagebreaks(breaks)
+                         for s in self.result.statements if s.categories)
+        ws.insert_chart(row, 0, profile, {"description": f"Clustered bar chart of evidence category scores: {rows}.",
+                                          "object_position": 3})
+
+    def _metrics_chart(self, ws, row: int) -> int:
+        """The council against the England average; returns the rows it takes (0: no metrics)."""
+        metrics, name = self.result.metrics, self.a.short_name
+        if not metrics:
+            return 0
+        table = self.placed["tblMetrics"]
+        chart = self.wb.add_chart({"type": "bar"})
+        chart.add_series({"name": name, "categories": table.column("Indicator"), "values": table.column(name),
+                          "fill": {"color": "#" + SUBJECT}})
+        chart.add_series({"name": "England average", "categories": table.column("Indicator"),
+                          "values": table.column("England average"), "fill": {"color": "#" + OTHERS}})
+        chart.set_title({"name": f"{name} against the England average"})
+        chart.set_x_axis({"name": "Value (per cent unless stated)", "min": 0})
+        chart.set_y_axis({"name": "Indicator", "reverse": True})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 900, "height": max(400, 40 * len(metrics))})
+        parts = "; ".join(f"{m.metric.indicator}: {name} {m.metric.council_value:g}, England "
+                          f"{m.metric.england_average:g} ({m.comparison})" for m in metrics)
+        ws.insert_chart(row, 0, chart, {"description": f"Clustered bar chart of {name} against the England "
+                                                       f"average: {parts}.", "object_position": 3})
+        return max(22, 2 * len(metrics) + 4)
+
+    def _benchmarks_chart(self, ws, row: int) -> int:
+        """Councils in the region by overall %, this council highlighted; returns the rows it takes."""
+        scored = [c for c in self.result.benchmarks if c.pct is not None]
+        if not scored:
+            return 0
+        table = self.placed["tblBenchmarks"]  # scored councils come first, highest first
+        chart = self.wb.add_chart({"type": "bar"})
+        points = [{"fill": {"color": "#" + (SUBJECT if c.is_subject else OTHERS)}} for c in scored]
+        chart.add_series({"name": "Overall %", "categories": table.column("Council", len(scored)),
+                          "values": table.column("Overall %", len(scored)), "points": points,
+                          "data_labels": {"value": True, "num_format": "0%"}})
+        chart.set_title({"name": f"Overall score: councils in {self.a.region}"})
+        chart.set_x_axis({"name": "Overall score (%)", "min": 0, "max": 1, "num_format": "0%"})
+        chart.set_y_axis({"name": "Council", "reverse": True})
+        chart.set_legend({"none": True})
+        chart.set_size({"width": 900, "height": max(320, 40 * len(scored))})
+        parts = "; ".join(f"{c.council} {c.pct}%" + (" (this council)" if c.is_subject else "") for c in scored)
+        ws.insert_chart(row, 0, chart, {"description": f"Bar chart ranking councils in {self.a.region} by overall "
+                                                       f"score: {parts}.", "object_position": 3})
+        return max(16, 2 * len(scored) + 2)
 
     def write(self) -> None:
         o = self.result.overall

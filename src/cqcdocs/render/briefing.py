@@ -246,7 +246,8 @@ def overall_scores(w: Writer, b: Briefing) -> None:
                "score, rounded up to a whole per cent. CQC's rating bands are:")
     w.table("CQC rating bands", "The percentage range for each CQC rating",
             ["Rating", "Score", "Percentage"],
-            [[rating_cell(band.label), TableCell(str(band.score), align="center"), TableCell(band.band)] for band in RATINGS],
+            [[rating_cell(band.label), TableCell(str(band.score), align="center"), TableCell(band.band)]
+             for band in RATINGS],
             [6.0, 2.0, 4.0], first_column=True)
     if "themes" in b.charts:
         w.para("CQC does not publish a score for each theme; the theme percentages below are worked out "
@@ -307,7 +308,8 @@ def _benchmark_table(w: Writer, b: Briefing) -> None:
             score = f"{c.pct}%" + (" (computed)" if c.pct_basis.startswith("computed") else "")
         name = f"**{c.council}**" if c.is_subject else c.council
         rows.append([TableCell(position, align="center"), TableCell(name),
-                     TableCell(c.sub_region or "\u2013"), TableCell(score), rating_cell(c.rating, c.rating or "Not published")])
+                     TableCell(c.sub_region or "\u2013"), TableCell(score),
+                     rating_cell(c.rating, c.rating or "Not published")])
     w.table(f"Councils in {b.a.region}", f"Published CQC results for councils in {b.a.region}, "
             "highest score first", ["Position", "Council", "Sub-region", "Overall score", "Rating"], rows,
             [1.8, 6.0, 3.2, 2.9, 3.1])
@@ -343,7 +345,7 @@ def survey(w: Writer, b: Briefing) -> None:
         groups.setdefault(s.group, []).append(s)
     for group, items in groups.items():
         caption = f"Staff survey: {group}" if group else "Staff survey"
-        w.table(caption, f"Staff survey questions and the percentage of staff answering positively"
+        w.table(caption, "Staff survey questions and the percentage of staff answering positively"
                 + (f" ({group})" if group else ""), ["Question", "% positive"],
                 [[TableCell(s.question), TableCell(format_pct(s.pct_positive), align="right")] for s in items],
                 [14.0, 3.0], first_column=True)
@@ -395,7 +397,8 @@ def actions(w: Writer, b: Briefing) -> None:
         return
     w.heading(ACTIONS, 1)
     w.para("The improvement plan's actions by theme and status:")
-    rows = [[TableCell(t.name)] + [TableCell(str(counts.get((t.number, s), 0)), align="center") for s in ACTION_STATUSES]
+    rows = [[TableCell(t.name)] + [TableCell(str(counts.get((t.number, s), 0)), align="center")
+                                   for s in ACTION_STATUSES]
             for t in THEMES]
     w.table("Improvement plan actions by theme and status", "The number of improvement plan actions in "
             "each theme at each status", ["Theme", *ACTION_STATUSES], rows,

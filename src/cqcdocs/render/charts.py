@@ -24,6 +24,8 @@ from matplotlib.patches import Patch, Rectangle
 
 from ..palette import INK, MUTED, OTHERS, RATING_FILL, SCORE_FILL, SCORE_TEXT, SUBJECT
 from ..scoring import RATINGS, Result
+from ..wording import number_word
+from .sentences import band_starts
 
 DPI = 200
 TEXT_WIDTH_CM = 16.0  # portrait A4 text width in the briefing
@@ -135,7 +137,7 @@ def _label(ax, x: float, y: float, text: str, **kwargs) -> None:
 
 
 def _bands(ax, shade: bool = True) -> None:
-    """CQC's rating bands: lines at 39, 63 and 88% (the first whole per cent of each band), each band
+    """CQC's rating bands: a line where each band above the lowest begins (39, 63 and 88%), each band
     named above the plot, and lightly shaded where the bars leave room to see it."""
     for rating in RATINGS:
         low = 0 if rating.score == 1 else rating.low - 0.5
@@ -149,11 +151,6 @@ def _bands(ax, shade: bool = True) -> None:
     # Ticks at the band thresholds let the reader check a bar against the band edge.
     ax.set_xlim(0, 100)
     ax.set_xticks([0, *(r.low for r in RATINGS[1:]), 100])
-
-
-def _count(n: int) -> str:
-    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-    return words[n] if n < len(words) else str(n)
 
 
 def _bare_y(ax) -> None:
@@ -184,8 +181,8 @@ def _statements(result: Result) -> DrawnChart | None:
     parts = [f"{s.quality_statement.name} {s.pct}% ({s.rating.label})" if s.assessed
              else f"{s.quality_statement.name} not assessed" for s in statements]
     overall = result.overall
-    alt = (f"Bar chart of the {_count(len(statements))} quality statement percentages against the CQC rating bands "
-           "(Requires improvement from 39%, Good from 63%, Outstanding from 88%): " + "; ".join(parts) + "."
+    alt = (f"Bar chart of the {number_word(len(statements))} quality statement percentages against the CQC rating bands "
+           f"({band_starts()}): " + "; ".join(parts) + "."
            + (f" Overall {overall.pct}%, {overall.rating.label}." if overall else ""))
     return DrawnChart("statements", "Quality statement scores against the rating bands", alt, fig, TEXT_WIDTH_CM)
 
@@ -300,9 +297,9 @@ def _benchmarks(result: Result) -> DrawnChart | None:
     parts = [f"{c.council} {c.pct}%" + (f", {c.rating}" if c.rating else "")
              + (" (this council)" if c.is_subject else " (computed from its quality statement scores)"
                 if c.pct_basis.startswith("computed") else "") for c in scored]
-    alt = (f"Bar chart ranking {_count(len(scored))} councils in {region} by overall score, this council highlighted: "
+    alt = (f"Bar chart ranking {number_word(len(scored))} councils in {region} by overall score, this council highlighted: "
            + "; ".join(parts) + "."
-           + (f" No published score for {_count(len(unscored))} more: " + ", ".join(c.council for c in unscored) + "."
+           + (f" No published score for {number_word(len(unscored))} more: " + ", ".join(c.council for c in unscored) + "."
               if unscored else ""))
     return DrawnChart("benchmarks", f"Overall score against other councils in {region}", alt, fig, TEXT_WIDTH_CM)
 
@@ -318,7 +315,7 @@ def _metrics(result: Result) -> DrawnChart | None:
     if not charted:
         return None
     a = result.workbook.assessment
-    name = a.short_name or a.council
+    name = a.short_name
     fig = _figure(2.6 + 0.68 * len(charted))
     ax = fig.add_subplot()
     top = max(100.0, *(max(m.metric.council_value, m.metric.england_average) for m in charted))
@@ -354,7 +351,7 @@ def _metrics(result: Result) -> DrawnChart | None:
              f"({m.comparison})" for m in charted]
     extra = [f"{m.metric.indicator}: {name} {m.metric.council_value:g} {m.metric.unit}, England "
              f"{m.metric.england_average:g} {m.metric.unit} ({m.comparison})" for m in others]
-    alt = (f"Dot plot of {name} against the England average for {_count(len(charted))} performance measures given as "
+    alt = (f"Dot plot of {name} against the England average for {number_word(len(charted))} performance measures given as "
            "percentages, each labelled with both values and whether the council is better, similar or worse: "
            + "; ".join(parts) + "." + (" Not charted (not percentages): " + "; ".join(extra) + "." if extra else ""))
     return DrawnChart("metrics", f"Performance measures: {name} against the England average", alt, fig, TEXT_WIDTH_CM)

@@ -9,13 +9,19 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..contract import Theme
-from ..scoring import Ranking, Result, StatementResult, rating_for_score
+from ..scoring import RATINGS, Ranking, Result, StatementResult, rating_for_score
 from ..wording import join_words, number_word
 
 
 def theme_heading(theme: Theme) -> str:
     """"Theme one – Working with people", as the pack heads its pages."""
     return f"Theme {number_word(theme.number)} \u2013 {theme.name}"
+
+
+def band_starts() -> str:
+    """"Requires improvement from 39%, Good from 63%, Outstanding from 88%": where each band above the
+    lowest begins, as a chart's alt text states the lines it draws."""
+    return ", ".join(f"{r.label} from {r.low}%" for r in RATINGS[1:])
 
 
 def ranking_clause(ranking: Ranking) -> str:
