@@ -13,8 +13,9 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.text import Text
 
-from cqcdocs.render.charts import DPI, briefing_charts, draw_charts
 from cqcdocs.palette import contrast
+from cqcdocs.render.charts import DPI, briefing_charts, draw_charts
+from cqcdocs.render.page import TEXT_WIDTH_CM
 from cqcdocs.resources import EXAMPLE_WORKBOOK
 
 KEYS = ["statements", "evidence_grid", "themes", "benchmarks", "metrics"]
@@ -41,8 +42,9 @@ def test_five_charts_for_the_example_at_print_resolution_and_display_width(examp
     for chart in example_charts:
         width, height, dpi = png_info(chart.png)
         assert dpi >= 150
-        # Drawn at the width Word shows it, so the 8 pt minimum in the figure is 8 pt on the page.
-        assert chart.width_cm <= 16
+        # Drawn at the width Word shows it (the page's text width), so the 8 pt minimum in the figure is 8 pt
+        # on the page.
+        assert chart.width_cm == TEXT_WIDTH_CM == 17.0
         assert abs(width - chart.width_cm / 2.54 * dpi) <= 1
         assert 0.25 * width < height < 1.5 * width
         assert chart.title[0].isupper() and not chart.title.endswith(".")
@@ -86,7 +88,8 @@ def test_same_input_gives_the_same_bytes_whatever_the_callers_matplotlib_setting
 
 
 def test_a_fresh_process_gives_the_same_bytes(example_charts):
-    code = ("import hashlib; from cqcdocs.documents import load_and_score; from cqcdocs.render.charts import briefing_charts; "
+    code = ("import hashlib; from cqcdocs.documents import load_and_score; "
+            "from cqcdocs.render.charts import briefing_charts; "
             f"from pathlib import Path; r, _ = load_and_score(Path({str(EXAMPLE_WORKBOOK)!r})); "
             "print(' '.join(hashlib.sha256(c.png).hexdigest() for c in briefing_charts(r)))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

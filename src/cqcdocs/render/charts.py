@@ -25,10 +25,10 @@ from matplotlib.patches import Patch, Rectangle
 from ..palette import INK, MUTED, OTHERS, RATING_FILL, SCORE_FILL, SCORE_TEXT, SUBJECT
 from ..scoring import RATINGS, Result
 from ..wording import number_word
+from .page import TEXT_WIDTH_CM
 from .sentences import band_starts
 
 DPI = 200
-TEXT_WIDTH_CM = 16.0  # portrait A4 text width in the briefing
 MIN_PT = 8
 WHITE = "#FFFFFF"
 GRID = "#E0E0E0"
