@@ -21,23 +21,16 @@ from typing import Any, Callable
 from xml.etree import ElementTree
 
 from .errors import InvalidWorkbook
-from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, FINDING_SECTIONS, QUALITY_STATEMENTS,
-                       SHEETS_BY_NAME, QualityStatement, Sheet, Theme, find_quality_statement, find_theme,
-                       normalise)
-from .model import (Action, Assessment, Benchmark, Finding, Meeting, Message, Metric, Milestone, MonthDate,
-                    NextStep, ScoreRow, SurveyResult, Workbook, format_short_date, tally)
+from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, EVIDENCE_CATEGORIES, FINDING_SECTIONS,
+                       QUALITY_STATEMENTS, RATING_LABELS, SHEETS_BY_NAME, QualityStatement, Sheet, Theme,
+                       find_quality_statement, find_theme, normalise)
+from .model import (MONTHS, XML_ILLEGAL, Action, Assessment, Benchmark, Finding, Meeting, Message, Metric,
+                    Milestone, MonthDate, NextStep, ScoreRow, SurveyResult, Workbook, format_short_date)
 
-_EVIDENCE_COLUMNS = ("People's experience", "Feedback from staff and leaders", "Processes",
-                     "Feedback from partners", "Outcomes")
-_RATING_LABELS = ("Inadequate", "Requires improvement", "Good", "Outstanding")
-_MONTHS = {m.lower(): i for i, m in enumerate(
-    ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-     "November", "December"), start=1)}
+# Month names and the abbreviations people type ("14 Sept 2026"), for dates written as text.
+_MONTHS = {m.lower(): i for i, m in enumerate(MONTHS, start=1)}
 _MONTHS.update({k[:3]: v for k, v in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
-# Characters XML 1.0 (and so Word) cannot hold: C0 controls other than tab/newline/CR, lone surrogates,
-# and the two non-characters.
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_TEXT = 32_767  # Excel's own cell limit; longer text can only come from a broken or hand-made file.
 
 
@@ -115,7 +108,7 @@ def parse_text(cell: Cell, problems: Problems) -> str:
     if isinstance(value, datetime):
         value = value.date().isoformat()
     text = _decode_escapes(str(value)).strip()
-    cleaned = _BAD_CHARS.sub("", text)
+    cleaned = XML_ILLEGAL.sub("", text)
     if cleaned != text:
         problems.warn(cell.place, f"removed {len(text) - len(cleaned)} control or invalid character(s) "
                                   "that Word cannot hold")
@@ -499,7 +492,7 @@ def read_assessment(ws: Any, problems: Problems) -> Assessment | None:
 
     council = get("Council") or ""
     published = get("Assessment published", parse_date)
-    rating = get("Published overall rating", _choose, _RATING_LABELS, "published overall rating")
+    rating = get("Published overall rating", _choose, RATING_LABELS, "published overall rating")
     places = {"published_overall_pct": values["Published overall score %"].place
               if "Published overall score %" in values else "Assessment",
               "published_rating": values["Published overall rating"].place
@@ -549,7 +542,7 @@ def read_scores(ws: Any, problems: Problems) -> tuple[ScoreRow, ...]:
             problems.error(row["Theme"].place, f"{qs.name!r} belongs to theme {qs.theme} "
                                                f"({_theme_name(qs.theme)}), not {theme.name!r}")
         categories = {}
-        for name in _EVIDENCE_COLUMNS:
+        for name in EVIDENCE_CATEGORIES:
             cell = row.get(name)
             if cell is not None and not cell.blank:
                 score = parse_score(cell, problems)
@@ -662,7 +655,7 @@ def read_benchmarks(ws: Any, problems: Problems) -> tuple[Benchmark, ...]:
             council=_text(row, "Council", problems), region=_text(row, "Region", problems),
             sub_region=_text(row, "Sub-region", problems, False),
             overall_pct=_opt(row, "Overall score %", parse_whole_pct, problems, "overall score %"),
-            rating=_opt(row, "Rating", _choose, problems, _RATING_LABELS, "rating"),
+            rating=_opt(row, "Rating", _choose, problems, RATING_LABELS, "rating"),
             published=_opt(row, "Published", parse_date, problems),
             source=_text(row, "Source", problems, False), qs_scores=qs_scores, place=row["_row"].place))
     return tuple(benchmarks)
