@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Callable
 
 from ..contract import QualityStatement, Theme, find_quality_statement, find_theme, normalise
 from ..model import MONTHS, XML_ILLEGAL, Message, MonthDate
@@ -255,17 +255,19 @@ def parse_choice(cell: SourceCell, problems: Problems, options: tuple[str, ...],
     return None
 
 
+def _named(cell: SourceCell, problems: Problems, find: Callable[[str], Any], what: str, hint: str) -> Any:
+    """What FIND makes of the cell's text; None after recording "unknown WHAT 'text': HINT"."""
+    found = find(str(cell.value))
+    if found is None:
+        problems.error(cell.place, f"unknown {what} {show(cell.value)}: {hint}")
+    return found
+
+
 def parse_theme(cell: SourceCell, problems: Problems) -> Theme | None:
-    theme = find_theme(str(cell.value))
-    if theme is None:
-        problems.error(cell.place, f"unknown theme {show(cell.value)}: use Working with people, Providing "
-                                   "support, Ensuring safety or Leadership")
-    return theme
+    return _named(cell, problems, find_theme, "theme",
+                  "use Working with people, Providing support, Ensuring safety or Leadership")
 
 
 def parse_quality_statement(cell: SourceCell, problems: Problems) -> QualityStatement | None:
-    qs = find_quality_statement(str(cell.value))
-    if qs is None:
-        problems.error(cell.place, f"unknown quality statement {show(cell.value)}: use one of CQC's nine "
-                                   "(see docs/workbook.md)")
-    return qs
+    return _named(cell, problems, find_quality_statement, "quality statement",
+                  "use one of CQC's nine (see docs/workbook.md)")

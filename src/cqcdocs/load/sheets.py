@@ -8,6 +8,7 @@ sheet is a `Sheet` in contract.py, a record in model.py, a reader here and a lin
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Callable
 
 from ..contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, EVIDENCE_CATEGORIES, FINDING_SECTIONS,
@@ -172,14 +173,22 @@ def read_findings(ws: Any, problems: Problems) -> tuple[Finding, ...]:
 
 # --- the list sheets: one record a row -----------------------------------------------------------------
 
+def _date_pair(row: Row, column: str, first_name: str, wrong: str, report: Callable[[str, str], None],
+               problems: Problems) -> tuple[date | None, date | None]:
+    """The row's required Date and its optional date in COLUMN. COLUMN's date falling WRONG ("before" or
+    "after") the Date is reported by REPORT (a warning or an error) at its cell, naming both dates."""
+    first = required(row, "Date", parse_date, problems)
+    second = optional(row, column, parse_date, problems)
+    if first and second and (second > first if wrong == "after" else second < first):
+        report(row[column].place, f"{column.lower()} {format_short_date(second)} is {wrong} the {first_name} "
+                                  f"{format_short_date(first)} ({row['Date'].place})")
+    return first, second
+
+
 def read_governance(ws: Any, problems: Problems) -> tuple[Meeting, ...]:
     meetings = []
     for row in _rows(ws, "Governance", problems):
-        when = required(row, "Date", parse_date, problems)
-        deadline = optional(row, "Paper deadline", parse_date, problems)
-        if when and deadline and deadline > when:
-            problems.warn(row["Paper deadline"].place, f"paper deadline {format_short_date(deadline)} is after the "
-                                                        f"meeting date {format_short_date(when)} ({row['Date'].place})")
+        when, deadline = _date_pair(row, "Paper deadline", "meeting date", "after", problems.warn, problems)
         meetings.append(Meeting(cell_text(row, "Meeting", problems), when, deadline,
                                 cell_text(row, "Purpose", problems, False), row["_row"].place))
     return tuple(meetings)
@@ -188,11 +197,7 @@ def read_governance(ws: Any, problems: Problems) -> tuple[Meeting, ...]:
 def read_key_dates(ws: Any, problems: Problems) -> tuple[Milestone, ...]:
     milestones = []
     for row in _rows(ws, "Key dates", problems):
-        start = required(row, "Date", parse_date, problems)
-        end = optional(row, "End date", parse_date, problems)
-        if start and end and end < start:
-            problems.error(row["End date"].place, f"end date {format_short_date(end)} is before the start "
-                                                  f"date {format_short_date(start)} ({row['Date'].place})")
+        start, end = _date_pair(row, "End date", "start date", "before", problems.error, problems)
         milestones.append(Milestone(cell_text(row, "Milestone", problems), start, end))
     return tuple(milestones)
 
