@@ -5,14 +5,14 @@ from datetime import date, datetime
 import pytest
 
 from cqcdocs.contract import find_quality_statement, find_theme, normalise
-from cqcdocs.load import (Cell, Problems, parse_date, parse_number, parse_pct, parse_score, parse_text,
+from cqcdocs.load import (Problems, SourceCell, parse_date, parse_number, parse_pct, parse_score, parse_text,
                           parse_whole_pct, parse_yes_no)
 from cqcdocs.model import MonthDate, format_date, format_short_date
 
 
 def parse(parser, value, number_format="General", *args):
     problems = Problems()
-    result = parser(Cell(value, "Sheet!C7", number_format), problems, *args)
+    result = parser(SourceCell(value, "Sheet!C7", number_format), problems, *args)
     return result, [str(m) for m in problems.messages]
 
 

@@ -58,6 +58,9 @@ EVIDENCE_CATEGORIES: tuple[str, ...] = (
     "Outcomes",
 )
 
+# CQC's four ratings, lowest first: the score 1-4 is the position + 1. Their bands live with the scoring.
+RATING_LABELS: tuple[str, ...] = ("Inadequate", "Requires improvement", "Good", "Outstanding")
+
 FINDING_SECTIONS: tuple[str, ...] = ("People's experience", "Summary", "Key strength", "Area for development")
 ACTION_STATUSES: tuple[str, ...] = ("Not started", "On track", "At risk", "Off track", "Complete")
 

@@ -6,14 +6,19 @@ came from so that warnings can point at it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from .contract import QualityStatement, Theme
 from .wording import count
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
+MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July", "August",
+                           "September", "October", "November", "December")
+# Characters XML 1.0 (and so Word) cannot hold: C0 controls other than tab/newline/CR, lone surrogates,
+# and the two non-characters. Defined once for the loader (which removes them with a warning at the cell)
+# and the Word writer.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class MonthDate(date):
@@ -28,9 +33,9 @@ def format_date(value: date | None, end: date | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, MonthDate):
-        text = f"{_MONTHS[value.month - 1]} {value.year}"
+        text = f"{MONTHS[value.month - 1]} {value.year}"
     else:
-        text = f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+        text = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
     if end is None or end == value:
         return text
     if (end.year, end.month) == (value.year, value.month) and not isinstance(value, MonthDate):

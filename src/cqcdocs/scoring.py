@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .contract import ACTION_STATUSES, QUALITY_STATEMENTS, THEMES, QualityStatement, Theme
+from .contract import ACTION_STATUSES, QUALITY_STATEMENTS, RATING_LABELS, THEMES, QualityStatement, Theme
 from .model import Benchmark, Message, Metric, ScoreRow, Workbook
 from .wording import ordinal
 
@@ -29,12 +29,8 @@ class Rating:
         return f"{self.low}\u2013{self.high}%"
 
 
-RATINGS: tuple[Rating, ...] = (
-    Rating(1, "Inadequate", 25, 38),
-    Rating(2, "Requires improvement", 39, 62),
-    Rating(3, "Good", 63, 87),
-    Rating(4, "Outstanding", 88, 100),
-)
+RATINGS: tuple[Rating, ...] = tuple(Rating(score, label, low, high) for score, label, (low, high) in zip(
+    (1, 2, 3, 4), RATING_LABELS, ((25, 38), (39, 62), (63, 87), (88, 100))))
 _RATING_BY_LABEL = {r.label.lower(): r for r in RATINGS}
 
 
