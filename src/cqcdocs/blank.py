@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, EVIDENCE_CATEGORIES, FINDING_SECTIONS,
-                       QUALITY_STATEMENTS, SHEETS, THEMES)
+                       QUALITY_STATEMENTS, RATING_LABELS, SHEETS, THEMES, theme_of)
 from .output import write_all
 from .scoring import RATINGS
 
@@ -62,7 +62,7 @@ def _write(path: Path) -> None:
     lists = wb.create_sheet("Lists")
     choices = {"Theme": [t.name for t in THEMES], "Section": list(FINDING_SECTIONS),
                "Status": list(ACTION_STATUSES), "Quality statement": [q.name for q in QUALITY_STATEMENTS],
-               "Rating": ["Inadequate", "Requires improvement", "Good", "Outstanding"], "Yes/No": ["Y", "N"]}
+               "Rating": list(RATING_LABELS), "Yes/No": ["Y", "N"]}
     ranges = {}
     for c, (name, values) in enumerate(choices.items(), start=1):
         col = chr(64 + c)
@@ -97,7 +97,7 @@ def _write(path: Path) -> None:
             ws.cell(ASSESSMENT_FIELDS.index(("Key decision", False)) + 2, 2, "N")
         if sheet.name == "Scores":
             for r, qs in enumerate(QUALITY_STATEMENTS, start=2):
-                ws.cell(r, 1, THEMES[qs.theme - 1].name)
+                ws.cell(r, 1, theme_of(qs).name)
                 ws.cell(r, 2, qs.name)
             score = DataValidation(type="whole", operator="between", formula1="1", formula2="4", allow_blank=True)
             score.error, score.errorTitle = "A score is a whole number from 1 to 4.", "Score 1-4"

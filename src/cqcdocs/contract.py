@@ -107,8 +107,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("Assessment", (_c("Field"), _c("Value")), purpose="One row per field: council, dates, report details."),
     Sheet("Scores", (
         _c("Theme"), _c("Quality statement"),
-        _c("People's experience"), _c("Feedback from staff and leaders"), _c("Processes"),
-        _c("Feedback from partners"), _c("Outcomes", False),
+        *(_c(category, category != "Outcomes") for category in EVIDENCE_CATEGORIES),
         _c("Score", False, "the quality statement score, used when no category scores are given"),
         _c("Draft score", False, "before the factual-accuracy challenge"),
         _c("Published %", False),

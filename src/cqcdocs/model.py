@@ -6,19 +6,11 @@ came from so that warnings can point at it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from .contract import QualityStatement, Theme
-from .wording import count
-
-MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July", "August",
-                           "September", "October", "November", "December")
-# Characters XML 1.0 (and so Word) cannot hold: C0 controls other than tab/newline/CR, lone surrogates,
-# and the two non-characters. Defined once for the loader (which removes them with a warning at the cell)
-# and the Word writer.
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+from .wording import MONTHS, count
 
 
 class MonthDate(date):

@@ -13,7 +13,8 @@ from datetime import date, datetime
 from typing import Any, Callable
 
 from ..contract import QualityStatement, Theme, find_quality_statement, find_theme, normalise
-from ..model import MONTHS, XML_ILLEGAL, Message, MonthDate
+from ..model import Message, MonthDate
+from ..wording import MONTHS, XML_ILLEGAL
 
 MAX_TEXT = 32_767  # Excel's own cell limit; longer text can only come from a broken or hand-made file.
 
