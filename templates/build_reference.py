@@ -31,7 +31,7 @@ except ImportError:  # run from a checkout without the package installed
 from cqcdocs.palette import ACCENT, INK, MUTED
 from cqcdocs.render.page import MARGIN_CM, PAGE_HEIGHT_CM, PAGE_WIDTH_CM
 from cqcdocs.render.word.package import deterministic_zip
-from cqcdocs.render.word.template import LANG
+from cqcdocs.render.word.template import LANG, set_language
 
 FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans
 FIXED_TIME = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -76,15 +76,6 @@ def set_fonts(rpr) -> None:
         fonts.set(qn(f"w:{attr}"), FONT)
 
 
-def set_language(rpr) -> None:
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), LANG)
-    lang.set(qn("w:eastAsia"), LANG)
-
-
 def _rpr(style):
     return style.element.get_or_add_rPr()
 
@@ -110,7 +101,7 @@ def style_paragraphs(document) -> None:
         if keep:
             fmt.keep_with_next = True
         if name == "Normal":
-            set_language(rpr)
+            set_language(rpr, east_asia=True)
             fmt.line_spacing = 1.15
         if name == "Title":
             # The default Title has a theme-coloured rule beneath; make it the accent colour.
@@ -178,7 +169,7 @@ def set_defaults(document) -> None:
     defaults = styles.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     set_fonts(rpr)
-    set_language(rpr)
+    set_language(rpr, east_asia=True)
     ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     _set(ppr, "w:spacing", after="120", line="276", lineRule="auto")
 

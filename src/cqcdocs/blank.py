@@ -47,22 +47,32 @@ def _list_validation(formula: str, prompt: str):
 
 def _write(path: Path) -> None:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
-    info = wb.active
+    _instructions(wb.active)
+    choices = {"Theme": [t.name for t in THEMES], "Section": list(FINDING_SECTIONS),
+               "Status": list(ACTION_STATUSES), "Quality statement": [q.name for q in QUALITY_STATEMENTS],
+               "Rating": list(RATING_LABELS), "Yes/No": ["Y", "N"]}
+    ranges = _lists(wb.create_sheet("Lists"), choices)
+    for sheet in SHEETS:
+        _contract_sheet(wb.create_sheet(sheet.name), sheet, choices, ranges)
+    wb.save(path)
+
+
+def _instructions(info) -> None:
+    from openpyxl.styles import Alignment, Font
+
     info.title = "Instructions"
     for r, line in enumerate(_INSTRUCTIONS, start=1):
         info.cell(r, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
     info["A1"].font = Font(bold=True, size=14)
     info.column_dimensions["A"].width = 110
 
-    # Hidden lists feed the drop-downs, so the choices live in one visible place.
-    lists = wb.create_sheet("Lists")
-    choices = {"Theme": [t.name for t in THEMES], "Section": list(FINDING_SECTIONS),
-               "Status": list(ACTION_STATUSES), "Quality statement": [q.name for q in QUALITY_STATEMENTS],
-               "Rating": list(RATING_LABELS), "Yes/No": ["Y", "N"]}
+
+def _lists(lists, choices: dict[str, list[str]]) -> dict[str, str]:
+    """Hidden lists feed the drop-downs, so the choices live in one visible place; returns their ranges."""
+    from openpyxl.styles import Font
+
     ranges = {}
     for c, (name, values) in enumerate(choices.items(), start=1):
         col = chr(64 + c)
@@ -71,45 +81,54 @@ def _write(path: Path) -> None:
             lists.cell(r, c, value)
         ranges[name] = f"Lists!${col}$2:${col}${len(values) + 1}"
     lists.sheet_state = "hidden"
+    return ranges
 
-    for sheet in SHEETS:
-        ws = wb.create_sheet(sheet.name)
+
+def _contract_sheet(ws, sheet, choices: dict[str, list[str]], ranges: dict[str, str]) -> None:
+    """One contract sheet: bold headers, widths, frozen header row, starting values and drop-downs."""
+    from openpyxl.styles import Font
+
+    for c, column in enumerate(sheet.columns, start=1):
+        cell = ws.cell(1, c, column.name)
+        cell.font = Font(bold=True)
+        ws.column_dimensions[cell.column_letter].width = 45 if column.name in _WIDE else max(14, len(column.name) + 2)
+    ws.freeze_panes = "A2"
+    last = 1000
+
+    def validate(column_name: str, dv) -> None:
         for c, column in enumerate(sheet.columns, start=1):
-            cell = ws.cell(1, c, column.name)
-            cell.font = Font(bold=True)
-            letter = cell.column_letter
-            ws.column_dimensions[letter].width = 45 if column.name in _WIDE else max(14, len(column.name) + 2)
-        ws.freeze_panes = "A2"
-        last = 1000
+            if column.name == column_name:
+                letter = ws.cell(1, c).column_letter
+                ws.add_data_validation(dv)
+                dv.add(f"{letter}2:{letter}{last}")
 
-        def validate(column_name: str, dv) -> None:
-            for c, column in enumerate(sheet.columns, start=1):
-                if column.name == column_name:
-                    letter = ws.cell(1, c).column_letter
-                    ws.add_data_validation(dv)
-                    dv.add(f"{letter}2:{letter}{last}")
+    if sheet.name == "Assessment":
+        for r, (field, required) in enumerate(ASSESSMENT_FIELDS, start=2):
+            ws.cell(r, 1, field).font = Font(bold=required)
+        ws.cell(ASSESSMENT_FIELDS.index(("Protective marking", False)) + 2, 2, "OFFICIAL")
+        ws.cell(ASSESSMENT_FIELDS.index(("Wards affected", False)) + 2, 2, "All wards")
+        ws.cell(ASSESSMENT_FIELDS.index(("Key decision", False)) + 2, 2, "N")
+    if sheet.name == "Scores":
+        _scores_rows(ws, sheet)
+    for column_name, list_name in (("Theme", "Theme"), ("Section", "Section"), ("Status", "Status"),
+                                   ("Rating", "Rating"), ("Higher is better", "Yes/No")):
+        validate(column_name, _list_validation(ranges[list_name], ", ".join(choices[list_name])))
+    if sheet.name in ("Findings", "Metrics"):
+        validate("Quality statement", _list_validation(ranges["Quality statement"], "one of CQC's nine"))
 
-        if sheet.name == "Assessment":
-            for r, (field, required) in enumerate(ASSESSMENT_FIELDS, start=2):
-                ws.cell(r, 1, field).font = Font(bold=required)
-            ws.cell(ASSESSMENT_FIELDS.index(("Protective marking", False)) + 2, 2, "OFFICIAL")
-            ws.cell(ASSESSMENT_FIELDS.index(("Wards affected", False)) + 2, 2, "All wards")
-            ws.cell(ASSESSMENT_FIELDS.index(("Key decision", False)) + 2, 2, "N")
-        if sheet.name == "Scores":
-            for r, qs in enumerate(QUALITY_STATEMENTS, start=2):
-                ws.cell(r, 1, theme_of(qs).name)
-                ws.cell(r, 2, qs.name)
-            score = DataValidation(type="whole", operator="between", formula1="1", formula2="4", allow_blank=True)
-            score.error, score.errorTitle = "A score is a whole number from 1 to 4.", "Score 1-4"
-            score.showErrorMessage = True
-            ws.add_data_validation(score)
-            for c, column in enumerate(sheet.columns, start=1):
-                if column.name in EVIDENCE_CATEGORIES or column.name in ("Score", "Draft score"):
-                    letter = ws.cell(1, c).column_letter
-                    score.add(f"{letter}2:{letter}{len(QUALITY_STATEMENTS) + 1}")
-        for column_name, list_name in (("Theme", "Theme"), ("Section", "Section"), ("Status", "Status"),
-                                       ("Rating", "Rating"), ("Higher is better", "Yes/No")):
-            validate(column_name, _list_validation(ranges[list_name], ", ".join(choices[list_name])))
-        if sheet.name in ("Findings", "Metrics"):
-            validate("Quality statement", _list_validation(ranges["Quality statement"], "one of CQC's nine"))
-    wb.save(path)
+
+def _scores_rows(ws, sheet) -> None:
+    """The nine quality statements under their themes, with scores limited to whole numbers 1 to 4."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for r, qs in enumerate(QUALITY_STATEMENTS, start=2):
+        ws.cell(r, 1, theme_of(qs).name)
+        ws.cell(r, 2, qs.name)
+    score = DataValidation(type="whole", operator="between", formula1="1", formula2="4", allow_blank=True)
+    score.error, score.errorTitle = "A score is a whole number from 1 to 4.", "Score 1-4"
+    score.showErrorMessage = True
+    ws.add_data_validation(score)
+    for c, column in enumerate(sheet.columns, start=1):
+        if column.name in EVIDENCE_CATEGORIES or column.name in ("Score", "Draft score"):
+            letter = ws.cell(1, c).column_letter
+            score.add(f"{letter}2:{letter}{len(QUALITY_STATEMENTS) + 1}")

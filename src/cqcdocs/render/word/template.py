@@ -64,12 +64,15 @@ def _dotx_as_docx(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _set_language(rpr) -> None:
+def set_language(rpr, east_asia: bool = False) -> None:
+    """UK English on a run-properties element (and for East Asian text too, with EAST_ASIA)."""
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
     lang.set(qn("w:val"), LANG)
+    if east_asia:
+        lang.set(qn("w:eastAsia"), LANG)
 
 
 def prepare(document) -> None:
@@ -91,8 +94,8 @@ def prepare(document) -> None:
     if rpr is None:
         rpr = OxmlElement("w:rPr")
         rpr_default.append(rpr)
-    _set_language(rpr)
-    _set_language(document.styles["Normal"].element.get_or_add_rPr())
+    set_language(rpr)
+    set_language(document.styles["Normal"].element.get_or_add_rPr())
     settings = document.settings.element
     theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is not None:
