@@ -1,0 +1,1 @@
+"""Renderers: chart definitions and the backends that draw them (Word, Excel, pictures)."""
