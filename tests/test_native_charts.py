@@ -5,6 +5,8 @@ deterministic, valid against the Office schemas, clean under `cqcdocs check`, an
 from __future__ import annotations
 
 import dataclasses
+import time
+from datetime import datetime, timezone
 import io
 import posixpath
 import re
@@ -45,7 +47,16 @@ def write(defs, path):
     for n, chart in enumerate(defs, start=1):
         add_native_chart(document.add_paragraph(), chart)
         document.add_paragraph(f"Figure {n}: {chart.title}")
-    document.save(path)
+    # As the briefing does: fixed document dates and zip entry dates (python-docx stamps both from the clock).
+    fixed = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    document.core_properties.created = document.core_properties.modified = fixed
+    buffer, out = io.BytesIO(), io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), src.read(info.filename),
+                         zipfile.ZIP_DEFLATED)
+    path.write_bytes(out.getvalue())
     return path
 
 
@@ -216,6 +227,7 @@ def test_a_missing_value_is_named_in_its_category(example, tmp_path):
 
 
 def test_the_same_definitions_give_the_same_bytes(defs, made, tmp_path):
+    time.sleep(2.1)  # past the zip format's two-second clock, so a time stamp anywhere would show
     again = write(defs, tmp_path / "again.docx")
     assert again.read_bytes() == made.read_bytes()
     package = Package(made)
