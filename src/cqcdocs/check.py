@@ -30,6 +30,7 @@ NS = {
     "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
     "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
 }
 W = "{%s}" % NS["w"]
 R_ID = "{%s}id" % NS["r"]
@@ -39,6 +40,8 @@ RULES: dict[str, str] = {
     "docx-title": "The document title property is set (screen readers announce it).",
     "docx-language": "The document language is set, and is the expected one, so text is read with the right voice.",
     "docx-alt-text": "Every picture and chart has alt text that says what it shows (not a file name or 'Picture 3').",
+    "docx-chart-series-name": "Every series in a chart has a name, so the legend and a screen reader say what it is.",
+    "docx-chart-labels": "Every chart shows its values as data labels or a data table, not only by bar length or colour.",
     "docx-headings": "Headings exist, start at level 1 and skip no level, so the document can be navigated.",
     "docx-empty-heading": "No heading is empty.",
     "docx-table-header": "Every data table's first row is a header row marked to repeat on each page.",
@@ -254,8 +257,35 @@ def _docx_language(styles, body, lang: str):
             yield "docx-language", where, f"document language is {value}, expected {lang}"
 
 
-def _docx_pictures(body):
+def _chart_part(pkg: _Package | None, frame, rels: dict):
+    """The parsed chart part a wp:inline / wp:anchor's c:chart points to (None if missing)."""
+    ref = frame.find("a:graphic/a:graphicData/c:chart", NS)
+    return pkg.xml(rels.get(ref.get(R_ID))) if pkg is not None and ref is not None else None
+
+
+def _on(element) -> bool:
+    return element is not None and (element.get("val") or "true").lower() in ("1", "true")
+
+
+def _chart_problems(chart):
+    """(rule, message) for a chart part's unnamed series and missing data labels."""
+    plot = chart.find("c:chart/c:plotArea", NS)
+    if plot is None:
+        return
+    for n, ser in enumerate(plot.iterfind("*/c:ser", NS), start=1):
+        tx = ser.find("c:tx", NS)  # a text or a cell reference (the cell holds the name)
+        if tx is None or not "".join(tx.itertext()).strip():
+            yield "docx-chart-series-name", f"series {n} has no name (Chart Design > Select Data > Edit)"
+    labelled = any(_on(show) for show in plot.iterfind(".//c:dLbls//c:showVal", NS)) or \
+        plot.find("c:dTable", NS) is not None
+    if not labelled:
+        yield "docx-chart-labels", ("no data labels or data table: the values are shown only by size or colour "
+                                    "(Chart Design > Add Chart Element > Data Labels)")
+
+
+def _docx_pictures(body, pkg: _Package | None = None):
     # Body only, in document order: pictures in headers and footers (logos) are not checked.
+    rels = pkg.rels("word/document.xml") if pkg is not None else {}
     pictures = []
     for doc_pr in body.iter("{%s}docPr" % NS["wp"]):
         frame = doc_pr.getparent()  # wp:inline or wp:anchor
@@ -269,11 +299,15 @@ def _docx_pictures(body):
     above = sum(bool(_caption_number(p.getprevious())) for p in paras) > \
         sum(bool(_caption_number(p.getnext())) for p in paras)
     for n, (doc_pr, kind, p) in enumerate(pictures, start=1):
-        if found := _alt_text_problem(doc_pr):
-            number = p is not None and (_caption_number(p) or
-                                        _caption_number(p.getprevious() if above else p.getnext()))
-            label = f"figure {number}" if number else f"uncaptioned {kind}"
-            yield "docx-alt-text", f"{label} (page-order {numeric_ordinal(n)} image)", found[1], found[0]
+        number = p is not None and (_caption_number(p) or _caption_number(p.getprevious() if above else p.getnext()))
+        where = f"{f'figure {number}' if number else f'uncaptioned {kind}'} (page-order {numeric_ordinal(n)} image)"
+        chart = _chart_part(pkg, doc_pr.getparent(), rels) if kind == "chart" else None
+        found = _alt_text_problem(doc_pr)
+        if found and not (chart is not None and _chart_title(chart)):  # a chart's own title also names it
+            yield "docx-alt-text", where, found[1], found[0]
+        if chart is not None:
+            for rule, message in _chart_problems(chart):
+                yield rule, where, message
 
 
 def _docx_headings(paras, number, styles):
@@ -463,7 +497,7 @@ def _check_docx(name: str, pkg: _Package, lang: str) -> list[Problem]:
     if not pkg.title():
         found.append(("docx-title", "properties", "document title is not set (File > Info > Properties > Title)"))
     found += _docx_language(styles, body, lang)
-    found += _docx_pictures(body)
+    found += _docx_pictures(body, pkg)
     found += _docx_headings(paras, number, styles)
     found += _docx_tables(tables)
     found += _docx_colour(body, paras, number, tables)

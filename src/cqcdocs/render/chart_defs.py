@@ -1,0 +1,238 @@
+"""One definition per briefing chart: the data, colours, labels, title and alt text, and nothing else.
+
+A `ChartDef` is pure data, built from the scoring `Result` alone, so that every backend (native Word
+charts, native Excel charts, matplotlib pictures) draws the same numbers in the same colours with the
+same words, and the alt text can never disagree with what is drawn. Nothing heavy is imported here:
+no matplotlib, python-docx, XlsxWriter or python-pptx.
+
+Colours come from `cqcdocs.palette` and the rating bands from `cqcdocs.scoring.RATINGS`; nothing here
+types a threshold or a hex colour. Titles, alt text, keys and the leave-out rules (a chart whose data is
+absent is omitted) are those of the matplotlib charts in `render.charts`.
+
+The evidence-category heat map is not here: it is not a standard chart type (it becomes a table).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..palette import INK, OTHERS, RATING_FILL, SUBJECT
+from ..scoring import RATINGS, Result
+
+TEXT_WIDTH_CM = 16.0  # portrait A4 text width in the briefing
+
+
+@dataclass(frozen=True)
+class Band:
+    """A CQC rating band as drawn: from `low` to `high` on a 0–100 % axis. The edges sit half-way between
+    the last whole per cent of one band and the first of the next (38.5, 62.5, 87.5), so that a bar of
+    exactly 63 % ends visibly inside Good; the lowest band starts at 0 and the highest ends at 100."""
+
+    label: str    # the rating word, "Requires improvement"
+    first: int    # first whole per cent in the band (39)
+    last: int     # last whole per cent in the band (62)
+    low: float    # drawn lower edge (38.5)
+    high: float   # drawn upper edge (62.5)
+    colour: str   # palette hex, no "#"
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+    @property
+    def name(self) -> str:
+        """"Requires improvement (39–62%)": how a legend or a data sheet names the band."""
+        return f"{self.label} ({self.first}\u2013{self.last}%)"
+
+
+@dataclass(frozen=True)
+class AxisDef:
+    """The value axis: title, range, where pictures put ticks, and the step native charts use."""
+
+    title: str
+    minimum: float = 0.0
+    maximum: float = 100.0
+    ticks: tuple[float, ...] = ()   # explicit tick places (pictures); empty: every major_unit
+    major_unit: float = 10.0        # native charts cannot place irregular ticks
+    number_format: str = '0'        # Excel number format of the tick labels
+
+
+@dataclass(frozen=True)
+class SeriesDef:
+    """One series: a value per category (None where there is none), each point's fill colour and label.
+
+    `labels[i]` is the full text shown beside point i ("63% Good"); `suffixes[i]` is the part after the
+    number (" Good"), so that a native chart can keep the number live from its data (a number format
+    `0"%"" Good"`) and still show the same words. For a missing value the label is the whole text
+    ("Not assessed") and the suffix is empty."""
+
+    name: str
+    values: tuple[float | None, ...]
+    colours: tuple[str, ...]        # palette hex per point, no "#"
+    labels: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    number_format: str = '0"%"'    # Excel number format of the values (and so of the data labels)
+    decimals: int = 0
+    outline: str = INK
+    marker: str = ""                # pictures: "o" filled circle, "D" open diamond; "" for bars
+
+
+@dataclass(frozen=True)
+class ChartDef:
+    """One chart. `kind` says what the data is, each backend decides how to draw it:
+
+    - "bar": one value per category, drawn as horizontal bars in category order, top to bottom;
+    - "comparison": two series (the council, then a reference such as the England average) per
+      category; pictures draw a dot plot, native charts clustered horizontal bars.
+
+    `bands` are the CQC rating bands the values are read against (empty when they do not apply);
+    `shade_bands` says whether pictures shade them (native charts always shade, as they cannot draw
+    lines across a bar chart). `emphasis[i]` marks the category to stand out (this council). `note` is a
+    sentence the chart shows under its value axis title. `height_cm` is the picture's height at
+    `width_cm`."""
+
+    key: str
+    kind: str
+    title: str
+    alt_text: str
+    categories: tuple[str, ...]
+    series: tuple[SeriesDef, ...]
+    value_axis: AxisDef
+    bands: tuple[Band, ...] = ()
+    shade_bands: bool = True
+    legend: bool = False
+    emphasis: tuple[bool, ...] = ()
+    note: str = ""
+    width_cm: float = TEXT_WIDTH_CM
+    height_cm: float = 8.0
+
+
+def rating_bands() -> tuple[Band, ...]:
+    """The four CQC bands from `RATINGS`, coloured from the palette."""
+    out = []
+    for r in RATINGS:
+        low = 0.0 if r.score == 1 else r.low - 0.5
+        high = 100.0 if r.score == len(RATINGS) else r.high + 0.5
+        out.append(Band(r.label, r.low, r.high, low, high, RATING_FILL[r.label]))
+    return tuple(out)
+
+
+def _band_ticks() -> tuple[float, ...]:
+    return (0, *(r.low for r in RATINGS[1:]), 100)
+
+
+def _count(n: int) -> str:
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    return words[n] if n < len(words) else str(n)
+
+
+def _rated_series(name: str, items) -> SeriesDef:
+    """A series of (pct or None, rating or None): fill and word from the rating, "Not assessed" without."""
+    values, colours, labels, suffixes = [], [], [], []
+    for pct, rating in items:
+        values.append(pct)
+        if pct is None:
+            colours.append("FFFFFF")
+            labels.append("Not assessed")
+            suffixes.append("")
+        else:
+            colours.append(RATING_FILL[rating.label])
+            labels.append(f"{pct}% {rating.label}")
+            suffixes.append(f" {rating.label}")
+    return SeriesDef(name, tuple(values), tuple(colours), tuple(labels), tuple(suffixes))
+
+
+def _statements(result: Result) -> ChartDef | None:
+    statements = result.statements
+    if not any(s.assessed for s in statements):
+        return None
+    parts = [f"{s.quality_statement.name} {s.pct}% ({s.rating.label})" if s.assessed
+             else f"{s.quality_statement.name} not assessed" for s in statements]
+    overall = result.overall
+    bands = rating_bands()
+    thresholds = ", ".join(f"{b.label} from {b.first}%" for b in bands[1:])
+    alt = (f"Bar chart of the {_count(len(statements))} quality statement percentages against the CQC rating bands "
+           f"({thresholds}): " + "; ".join(parts) + "."
+           + (f" Overall {overall.pct}%, {overall.rating.label}." if overall else ""))
+    series = _rated_series("Quality statement score (%)",
+                           [(s.pct if s.assessed else None, s.rating) for s in statements])
+    return ChartDef("statements", "bar", "Quality statement scores against the rating bands", alt,
+                    tuple(s.quality_statement.name for s in statements), (series,),
+                    AxisDef("Quality statement score (%)", ticks=_band_ticks()), bands, height_cm=10.5)
+
+
+def _themes(result: Result) -> ChartDef | None:
+    themes = result.themes
+    if not any(t.pct is not None for t in themes):
+        return None
+    parts = [f"{t.theme.name} {t.pct}% ({t.rating.label})" if t.pct is not None else f"{t.theme.name} not assessed"
+             for t in themes]
+    alt = ("Bar chart of the theme percentages, derived from the quality statement scores because CQC "
+           "publishes no theme score: " + "; ".join(parts) + ".")
+    series = _rated_series("Derived theme score (%)", [(t.pct, t.rating) for t in themes])
+    return ChartDef("themes", "bar", "Theme scores, derived from the quality statement scores", alt,
+                    tuple(t.theme.name for t in themes), (series,),
+                    AxisDef("Derived theme score (%), from the quality statement scores", ticks=_band_ticks()),
+                    rating_bands(), height_cm=6.5)
+
+
+def _benchmarks(result: Result) -> ChartDef | None:
+    scored = [c for c in result.benchmarks if c.pct is not None]
+    if not any(c.is_subject for c in scored) or len(scored) < 2:
+        return None
+    unscored = [c for c in result.benchmarks if c.pct is None]
+    region = result.workbook.assessment.region
+    parts = [f"{c.council} {c.pct}%" + (f", {c.rating}" if c.rating else "")
+             + (" (this council)" if c.is_subject else " (computed from its quality statement scores)"
+                if c.pct_basis.startswith("computed") else "") for c in scored]
+    alt = (f"Bar chart ranking {_count(len(scored))} councils in {region} by overall score, this council highlighted: "
+           + "; ".join(parts) + "."
+           + (f" No published score for {_count(len(unscored))} more: " + ", ".join(c.council for c in unscored) + "."
+              if unscored else ""))
+    # Rating words stay in the alt text: the band the bar ends in says it, and beside every bar they would
+    # crowd the chart (as in the picture).
+    suffixes = tuple(" (this council)" if c.is_subject else " (computed)" if c.pct_basis.startswith("computed")
+                     else "" for c in scored)
+    series = SeriesDef("Overall score (%)", tuple(c.pct for c in scored),
+                       tuple(SUBJECT if c.is_subject else OTHERS for c in scored),
+                       tuple(f"{c.pct}%{s}" for c, s in zip(scored, suffixes)), suffixes)
+    note = ("No published score: " + ", ".join(c.council for c in unscored) + ".") if unscored else ""
+    return ChartDef("benchmarks", "bar", f"Overall score against other councils in {region}", alt,
+                    tuple(c.council for c in scored), (series,), AxisDef("Overall score (%)", ticks=_band_ticks()),
+                    rating_bands(), shade_bands=False, emphasis=tuple(c.is_subject for c in scored), note=note,
+                    height_cm=3.2 + 0.85 * len(scored) + (0.9 if unscored else 0))
+
+
+def _metrics(result: Result) -> ChartDef | None:
+    charted = [m for m in result.metrics if m.metric.unit.strip() == "%"]
+    if not charted:
+        return None
+    a = result.workbook.assessment
+    name = a.short_name or a.council
+    others = [m for m in result.metrics if m.metric.unit.strip() != "%"]
+    parts = [f"{m.metric.indicator}: {name} {m.metric.council_value:g}%, England {m.metric.england_average:g}% "
+             f"({m.comparison})" for m in charted]
+    extra = [f"{m.metric.indicator}: {name} {m.metric.council_value:g} {m.metric.unit}, England "
+             f"{m.metric.england_average:g} {m.metric.unit} ({m.comparison})" for m in others]
+    alt = (f"Dot plot of {name} against the England average for {_count(len(charted))} performance measures given as "
+           "percentages, each labelled with both values and whether the council is better, similar or worse: "
+           + "; ".join(parts) + "." + (" Not charted (not percentages): " + "; ".join(extra) + "." if extra else ""))
+    council = tuple(m.metric.council_value for m in charted)
+    england = tuple(m.metric.england_average for m in charted)
+    words = tuple("" if m.comparison == "not stated" else f": {m.comparison}" for m in charted)
+    top = max(100.0, *(max(c, e) for c, e in zip(council, england)))
+    fmt = '0.0"%"'
+    subject = SeriesDef(name, council, (SUBJECT,) * len(charted),
+                        tuple(f"{v:.1f}%{w}" for v, w in zip(council, words)), words, fmt, 1, marker="o")
+    reference = SeriesDef("England average", england, (OTHERS,) * len(charted),
+                          tuple(f"{v:.1f}%" for v in england), ("",) * len(charted), fmt, 1, marker="D")
+    return ChartDef("metrics", "comparison", f"Performance measures: {name} against the England average", alt,
+                    tuple(m.metric.indicator for m in charted), (subject, reference),
+                    AxisDef("Per cent", 0.0, top, tuple(range(0, int(top) + 1, 20)), 20.0), legend=True,
+                    height_cm=2.6 + 0.68 * len(charted))
+
+
+def chart_definitions(result: Result) -> list[ChartDef]:
+    """The briefing's standard-type charts, in document order, leaving out any whose data is absent."""
+    defs = [_statements(result), _themes(result), _benchmarks(result), _metrics(result)]
+    return [d for d in defs if d is not None]

@@ -1,0 +1,431 @@
+"""Native, editable Word charts from chart definitions: DrawingML chart parts with their data in an
+embedded workbook, inline in a python-docx paragraph.
+
+python-docx has no chart API. python-pptx (same maintainer) has a chart XML writer and writes the
+chart's workbook; we use it for the parts it does well (series with their cell references and caches,
+the workbook) and arrange the rest with lxml: two axis groups for the rating bands, per-point colours
+and labels, the house font, axes and legend. Word's "Edit data" opens the embedded workbook.
+
+How the rating bands are shown: as shading behind the bars. Each row is a track from 0 to 100 %
+shaded in a light tint of each band's palette colour, and the bar is drawn over it, so the band the bar
+ends in (and how far it is from the next) can be seen; the legend names the bands with their ranges
+("Good band (63–87%)"), and each bar's label says its value and rating in words. The four band series
+(each reaching its band's upper edge, widest first, fully overlapped) sit on the primary axes and the
+data on the secondary axes, which are drawn in front and share the 0–100 scale; the data series is left
+out of the legend. Why not band lines: a chart cannot draw a line across a horizontal bar chart without
+a scatter overlay, which Word and LibreOffice place differently; why not stacked bands with a thinner
+bar (a bullet chart): LibreOffice applies the first group's grouping and gap width to every bar series,
+so it would draw something else than Word. The tracks are native, editable (the band edges are columns
+in the chart's data), and draw the same in both.
+
+Data labels: each point's number format carries its words (`0"%"" Good"`), so the number stays live
+from the workbook when an officer edits it; the words are fixed when the chart is written.
+
+Deterministic: the embedded workbook's created date is fixed (XlsxWriter otherwise stamps the current
+time into docProps/core.xml; its zip entries are already dated 1980-01-01), and nothing else in the
+output depends on the clock, so the same definitions give the same bytes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part, XmlPart
+from lxml import etree
+from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
+from pptx.enum.chart import XL_CHART_TYPE
+
+from ..palette import INK, MUTED
+from .chart_defs import ChartDef, SeriesDef
+
+C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+C, A, R = "{%s}" % C_NS, "{%s}" % A_NS, "{%s}" % R_NS
+
+FONT = "Arial"            # the house font; LibreOffice draws it with metric-compatible Liberation Sans
+FONT_PT = 9
+BAND_TINT = 0.3           # band shading: the palette colour at 30% on white
+WHITE = "FFFFFF"
+EMU_PER_CM = 360000
+FIXED_CREATED = datetime(2000, 1, 1)
+NOT_ASSESSED = " (not assessed)"
+GAP = 40                  # gap between bars, % of a bar's width
+
+# Axis ids: any distinct numbers; fixed so the output is the same every time.
+PRIMARY = ("111111111", "222222222")
+SECONDARY = ("333333333", "444444444")
+
+
+def tint(hex_colour: str, strength: float = BAND_TINT) -> str:
+    """HEX_COLOUR at STRENGTH on white, as an opaque hex colour (renders the same everywhere)."""
+    h = hex_colour.lstrip("#")
+    channels = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return "".join(f"{round(255 - (255 - c) * strength):02X}" for c in channels)
+
+
+def native_height_cm(chart: ChartDef) -> float:
+    """A height at which every bar has room for its label at the house font size."""
+    rows = len(chart.categories) * (len(chart.series) if chart.kind == "comparison" else 1)
+    per_row = 0.4 if chart.kind == "comparison" else 0.9
+    top = 1.6 if chart.legend or chart.bands else 0.6
+    bottom = 1.6 + (0.9 if chart.note else 0)
+    return round(max(chart.height_cm if chart.kind == "bar" else 0, top + bottom + per_row * rows), 2)
+
+
+# --- the embedded workbook -----------------------------------------------------------------------------
+
+class _FixedDateWorkbookWriter(CategoryWorkbookWriter):
+    """python-pptx's workbook writer with a fixed created date (so fixed bytes) and readable columns."""
+
+    created = FIXED_CREATED
+
+    def _populate_worksheet(self, workbook, worksheet):
+        workbook.set_properties({"created": self.created, "title": "Chart data"})
+        super()._populate_worksheet(workbook, worksheet)
+        worksheet.set_column(0, 0, 60)
+        worksheet.set_column(1, len(self._chart_data), 24)
+
+
+class _ChartData(CategoryChartData):
+    def __init__(self, created: datetime, **kw):
+        super().__init__(**kw)
+        self._writer = _FixedDateWorkbookWriter(self)
+        self._writer.created = created
+
+    @property
+    def _workbook_writer(self):
+        return self._writer
+
+
+def _categories(chart: ChartDef) -> list[str]:
+    """Category names; a category with no value anywhere says so (an empty bar would carry no label)."""
+    return [name + NOT_ASSESSED if all(s.values[i] is None for s in chart.series) else name
+            for i, name in enumerate(chart.categories)]
+
+
+def chart_data(chart: ChartDef, created: datetime = FIXED_CREATED) -> CategoryChartData:
+    """The chart's data as python-pptx chart data: the definition's series, then one per band."""
+    data = _ChartData(created, number_format=chart.series[0].number_format)
+    data.categories = _categories(chart)
+    for s in chart.series:
+        data.add_series(s.name, s.values, s.number_format)
+    # Widest first: each band series reaches its band's upper edge, and the later, shorter ones are drawn
+    # over it, which leaves each band's own colour from its lower to its upper edge.
+    for band in reversed(chart.bands):
+        data.add_series(f"{band.label} band ({band.first}\u2013{band.last}%)", [band.high] * len(chart.categories),
+                        "0.0")
+    return data
+
+
+# --- chart XML -----------------------------------------------------------------------------------------
+
+def _el(parent, tag: str, val=None, **attrs):
+    """A c: (or a:, with "a:" prefix) child element, appended; VAL becomes the val attribute."""
+    ns = A if tag.startswith("a:") else C
+    element = etree.SubElement(parent, ns + tag.removeprefix("a:"))
+    if val is not None:
+        element.set("val", str(val))
+    for key, value in attrs.items():
+        element.set(key, str(value))
+    return element
+
+
+def _fill(parent, colour: str) -> None:
+    _el(_el(parent, "a:solidFill"), "a:srgbClr", colour)
+
+
+def _sp_pr(parent, fill: str | None = None, line: str | None = None, line_pt: float = 0.75, dash: str = ""):
+    sp = _el(parent, "spPr")
+    if fill:
+        _fill(sp, fill)
+    else:
+        _el(sp, "a:noFill")
+    ln = _el(sp, "a:ln", w=int(line_pt * 12700)) if line else _el(sp, "a:ln")
+    if line:
+        _fill(ln, line)
+        if dash:
+            _el(ln, "a:prstDash", dash)
+    else:
+        _el(ln, "a:noFill")
+    return sp
+
+
+def _tx_pr(parent, size_pt: float = FONT_PT, bold: bool = False, colour: str = INK, rotate: int | None = None):
+    """c:txPr: the house font, size and colour (Word otherwise falls back to Calibri, LibreOffice to serif)."""
+    tx = _el(parent, "txPr")
+    body = _el(tx, "a:bodyPr")
+    if rotate is not None:
+        body.set("rot", str(rotate))
+        body.set("vert", "horz")
+    _el(tx, "a:lstStyle")
+    p = _el(tx, "a:p")
+    rpr = _el(_el(p, "a:pPr"), "a:defRPr", sz=int(size_pt * 100), b=int(bold))
+    _fill(rpr, colour)
+    for script in ("a:latin", "a:cs"):
+        _el(rpr, script, typeface=FONT)
+    _el(p, "a:endParaRPr", lang="en-GB")
+    return tx
+
+
+def _rich(parent, paragraphs: list[str], size_pt: float = FONT_PT, rotate: int | None = None):
+    """c:tx/c:rich with one paragraph per string, in the house font."""
+    rich = _el(_el(parent, "tx"), "rich")
+    body = _el(rich, "a:bodyPr")
+    if rotate is not None:
+        body.set("rot", str(rotate))
+        body.set("vert", "horz")
+    _el(rich, "a:lstStyle")
+    for text in paragraphs:
+        p = _el(rich, "a:p")
+        rpr = _el(_el(p, "a:pPr"), "a:defRPr", sz=int(size_pt * 100), b=0)
+        _fill(rpr, INK)
+        r = _el(p, "a:r")
+        rpr = _el(r, "a:rPr", lang="en-GB", sz=int(size_pt * 100), b=0)
+        _fill(rpr, INK)
+        for script in ("a:latin", "a:cs"):
+            _el(rpr, script, typeface=FONT)
+        _el(r, "a:t").text = text
+    return rich
+
+
+def _literal(text: str) -> str:
+    """TEXT as a quoted literal inside an Excel number format ('"' itself is written \\")."""
+    return '"' + text.replace('"', '"\\""') + '"' if text else ""
+
+
+def _shows(parent, value: bool) -> None:
+    for tag, on in (("showLegendKey", False), ("showVal", value), ("showCatName", False), ("showSerName", False),
+                    ("showPercent", False), ("showBubbleSize", False)):
+        _el(parent, tag, int(on))
+
+
+def _data_labels(ser, series: SeriesDef) -> None:
+    """Each point's value and words at the end of its bar, on white so band edges never cut the text."""
+    labels = etree.Element(C + "dLbls")
+    for i, (value, suffix) in enumerate(zip(series.values, series.suffixes)):
+        if value is None:
+            continue
+        label = _el(labels, "dLbl")
+        _el(label, "idx", i)
+        _el(label, "numFmt", formatCode=series.number_format + _literal(suffix), sourceLinked=0)
+        _sp_pr(label, WHITE)
+        _tx_pr(label)
+        _el(label, "dLblPos", "outEnd")
+        _shows(label, True)
+    _el(labels, "numFmt", formatCode=series.number_format, sourceLinked=0)
+    _sp_pr(labels, WHITE)
+    _tx_pr(labels)
+    _el(labels, "dLblPos", "outEnd")
+    _shows(labels, True)
+    ser.find(C + "cat").addprevious(labels)
+
+
+def _style_series(ser, series: SeriesDef) -> None:
+    """Fill and outline, a colour per point from the definition (the palette), and the data labels."""
+    tx = ser.find(C + "tx")
+    sp = _sp_pr(etree.Element(C + "spPr"), series.colours[0], series.outline, 0.5)
+    tx.addnext(sp)
+    invert = etree.Element(C + "invertIfNegative")
+    invert.set("val", "0")
+    sp.addnext(invert)
+    anchor = invert
+    for i, colour in enumerate(series.colours):
+        if series.values[i] is None:
+            continue
+        point = etree.Element(C + "dPt")
+        _el(point, "idx", i)
+        _el(point, "invertIfNegative", 0)
+        _el(point, "bubble3D", 0)
+        _sp_pr(point, colour, series.outline, 0.5)
+        anchor.addnext(point)
+        anchor = point
+    _data_labels(ser, series)
+
+
+def _style_band(ser, colour: str) -> None:
+    tx = ser.find(C + "tx")
+    sp = _sp_pr(etree.Element(C + "spPr"), tint(colour))
+    tx.addnext(sp)
+    invert = etree.Element(C + "invertIfNegative")
+    invert.set("val", "0")
+    sp.addnext(invert)
+
+
+def _bar_chart(plot, grouping: str, series: list, gap: int, overlap: int, axes: tuple[str, str]):
+    chart = _el(plot, "barChart")
+    _el(chart, "barDir", "bar")
+    _el(chart, "grouping", grouping)
+    _el(chart, "varyColors", 0)
+    for ser in series:
+        chart.append(ser)
+    _el(chart, "gapWidth", gap)
+    _el(chart, "overlap", overlap)
+    for axis in axes:
+        _el(chart, "axId", axis)
+    return chart
+
+
+def _category_axis(plot, ids: tuple[str, str], visible: bool) -> None:
+    ax = _el(plot, "catAx")
+    _el(ax, "axId", ids[0])
+    # Reversed, so the first category is at the top, as it is read (and as the tables list them).
+    _el(_el(ax, "scaling"), "orientation", "maxMin")
+    _el(ax, "delete", int(not visible))
+    _el(ax, "axPos", "l")
+    _el(ax, "numFmt", formatCode="General", sourceLinked=1)
+    _el(ax, "majorTickMark", "none")
+    _el(ax, "minorTickMark", "none")
+    _el(ax, "tickLblPos", "nextTo")
+    _sp_pr(ax, None, MUTED, 0.75)
+    _tx_pr(ax)
+    _el(ax, "crossAx", ids[1])
+    _el(ax, "crosses", "autoZero")
+    _el(ax, "auto", 1)
+    _el(ax, "lblAlgn", "ctr")
+    _el(ax, "lblOffset", 100)
+    _el(ax, "noMultiLvlLbl", 0)
+
+
+def _value_axis(plot, chart: ChartDef, ids: tuple[str, str], visible: bool) -> None:
+    axis = chart.value_axis
+    ax = _el(plot, "valAx")
+    _el(ax, "axId", ids[1])
+    scaling = _el(ax, "scaling")
+    _el(scaling, "orientation", "minMax")
+    _el(scaling, "max", f"{axis.maximum:g}")
+    _el(scaling, "min", f"{axis.minimum:g}")
+    _el(ax, "delete", int(not visible))
+    _el(ax, "axPos", "b")
+    if visible:
+        title = _el(ax, "title")
+        _rich(title, [axis.title] + ([chart.note] if chart.note else []))
+        _el(title, "overlay", 0)
+    _el(ax, "numFmt", formatCode=axis.number_format, sourceLinked=0)
+    _el(ax, "majorTickMark", "out")
+    _el(ax, "minorTickMark", "none")
+    _el(ax, "tickLblPos", "nextTo")
+    _sp_pr(ax, None, MUTED, 0.75)
+    _tx_pr(ax)
+    _el(ax, "crossAx", ids[0])
+    # The category axis is reversed; crossing at its maximum keeps this axis at the bottom, under the
+    # last bar, instead of jumping to the top.
+    _el(ax, "crosses", "max")
+    _el(ax, "crossBetween", "between")
+    _el(ax, "majorUnit", f"{axis.major_unit:g}")
+
+
+def _legend(chart_el, hidden: list[int]) -> None:
+    legend = _el(chart_el, "legend")
+    _el(legend, "legendPos", "t")
+    for idx in hidden:
+        entry = _el(legend, "legendEntry")
+        _el(entry, "idx", idx)
+        _el(entry, "delete", 1)
+    _el(legend, "overlay", 0)
+    _tx_pr(legend)
+
+
+def chart_xml(chart: ChartDef, workbook_rid: str, created: datetime = FIXED_CREATED) -> etree._Element:
+    """The c:chartSpace for CHART, its data in the workbook related as WORKBOOK_RID."""
+    data = chart_data(chart, created)
+    space = etree.fromstring(data.xml_bytes(XL_CHART_TYPE.BAR_CLUSTERED))
+    written = space.findall(f"{C}chart/{C}plotArea/{C}barChart/{C}ser")
+    n = len(chart.series)
+    series, bands = written[:n], written[n:]
+    for ser, s in zip(series, chart.series):
+        _style_series(ser, s)
+    for ser, band in zip(bands, reversed(chart.bands)):
+        _style_band(ser, band.colour)
+
+    # Rebuild c:chart around python-pptx's series, in schema order.
+    old = space.find(C + "chart")
+    chart_el = etree.Element(C + "chart")
+    old.addprevious(chart_el)
+    space.remove(old)
+    _el(chart_el, "autoTitleDeleted", 1)  # the caption under the chart is its title
+    plot = _el(chart_el, "plotArea")
+    _el(plot, "layout")
+    if bands:
+        # Bands behind (primary axes, overlapping fully), the data in front (secondary axes). Not stacked,
+        # and one gap width for both: LibreOffice applies the first group's grouping and gap width to every
+        # bar series in a chart, so anything else would draw differently there and in Word.
+        _bar_chart(plot, "clustered", bands, GAP, 100, PRIMARY)
+        _bar_chart(plot, "clustered", series, GAP, 0, SECONDARY)
+        _category_axis(plot, PRIMARY, True)
+        _value_axis(plot, chart, PRIMARY, True)
+        _category_axis(plot, SECONDARY, False)
+        _value_axis(plot, chart, SECONDARY, False)
+    else:
+        _bar_chart(plot, "clustered", series, GAP, 0, PRIMARY)
+        _category_axis(plot, PRIMARY, True)
+        _value_axis(plot, chart, PRIMARY, True)
+    _sp_pr(plot)
+    if bands:
+        _legend(chart_el, list(range(n)))  # the bands only: the bars' labels say the rest
+    elif chart.legend:
+        _legend(chart_el, [])
+    _el(chart_el, "plotVisOnly", 1)
+    _el(chart_el, "dispBlanksAs", "gap")
+
+    # c:chartSpace: English (UK), square corners, no border, white, the house font, then the workbook.
+    date1904 = space.find(C + "date1904")
+    lang = etree.Element(C + "lang")
+    lang.set("val", "en-GB")
+    date1904.addnext(lang)
+    corners = etree.Element(C + "roundedCorners")
+    corners.set("val", "0")
+    lang.addnext(corners)
+    old_tx = space.find(C + "txPr")
+    if old_tx is not None:
+        space.remove(old_tx)
+    _sp_pr(space, WHITE)
+    _tx_pr(space)
+    external = _el(space, "externalData")
+    external.set(R + "id", workbook_rid)
+    _el(external, "autoUpdate", 0)
+    return space
+
+
+# --- into the document -------------------------------------------------------------------------------
+
+def add_native_chart(paragraph, chart: ChartDef, width_cm: float | None = None, height_cm: float | None = None,
+                     *, created: datetime = FIXED_CREATED):
+    """Insert CHART as a native Word chart at the end of PARAGRAPH (a python-docx Paragraph), with its title
+    and alt text on wp:docPr; returns the wp:inline element. The chart part is related from the paragraph's
+    part, the embedded workbook from the chart part. CREATED dates the embedded workbook."""
+    story = paragraph.part
+    package = story.package
+    width_cm = width_cm or chart.width_cm
+    height_cm = height_cm or native_height_cm(chart)
+
+    workbook = Part(package.next_partname("/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx"), CT.SML_SHEET,
+                    chart_data(chart, created).xlsx_blob, package)
+    chart_part = XmlPart(package.next_partname("/word/charts/chart%d.xml"), CT.DML_CHART,
+                         etree.Element(C + "chartSpace"), package)
+    rid = chart_part.relate_to(workbook, RT.PACKAGE)
+    chart_part._element = chart_xml(chart, rid, created)
+    chart_rid = story.relate_to(chart_part, RT.CHART)
+
+    shape_id = story.next_id
+    inline = etree.fromstring(
+        f'<wp:inline distT="0" distB="0" distL="0" distR="0" xmlns:wp="{WP_NS}" xmlns:a="{A_NS}" '
+        f'xmlns:c="{C_NS}" xmlns:r="{R_NS}">'
+        f'<wp:extent cx="{round(width_cm * EMU_PER_CM)}" cy="{round(height_cm * EMU_PER_CM)}"/>'
+        '<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:docPr/><wp:cNvGraphicFramePr/>'
+        f'<a:graphic><a:graphicData uri="{C_NS}"><c:chart r:id="{chart_rid}"/></a:graphicData></a:graphic>'
+        '</wp:inline>')
+    doc_pr = inline.find("{%s}docPr" % WP_NS)
+    doc_pr.set("id", str(shape_id))
+    doc_pr.set("name", f"Chart {shape_id}")
+    doc_pr.set("descr", chart.alt_text)
+    doc_pr.set("title", chart.title)
+    run = paragraph.add_run()
+    drawing = run._r.makeelement("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}drawing", {})
+    run._r.append(drawing)
+    drawing.append(inline)
+    return inline
