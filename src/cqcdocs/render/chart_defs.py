@@ -18,8 +18,10 @@ from dataclasses import dataclass
 
 from ..palette import INK, OTHERS, RATING_FILL, SUBJECT
 from ..scoring import RATINGS, Result
+from ..wording import number_word
+from .page import TEXT_WIDTH_CM
+from .sentences import band_starts
 
-TEXT_WIDTH_CM = 16.0  # portrait A4 text width in the briefing
 
 
 @dataclass(frozen=True)
@@ -121,11 +123,6 @@ def _band_ticks() -> tuple[float, ...]:
     return (0, *(r.low for r in RATINGS[1:]), 100)
 
 
-def _count(n: int) -> str:
-    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-    return words[n] if n < len(words) else str(n)
-
-
 def _rated_series(name: str, items) -> SeriesDef:
     """A series of (pct or None, rating or None): fill and word from the rating, "Not assessed" without."""
     values, colours, labels, suffixes = [], [], [], []
@@ -150,9 +147,8 @@ def _statements(result: Result) -> ChartDef | None:
              else f"{s.quality_statement.name} not assessed" for s in statements]
     overall = result.overall
     bands = rating_bands()
-    thresholds = ", ".join(f"{b.label} from {b.first}%" for b in bands[1:])
-    alt = (f"Bar chart of the {_count(len(statements))} quality statement percentages against the CQC rating bands "
-           f"({thresholds}): " + "; ".join(parts) + "."
+    alt = (f"Bar chart of the {number_word(len(statements))} quality statement percentages against the CQC rating "
+           f"bands ({band_starts()}): " + "; ".join(parts) + "."
            + (f" Overall {overall.pct}%, {overall.rating.label}." if overall else ""))
     series = _rated_series("Quality statement score (%)",
                            [(s.pct if s.assessed else None, s.rating) for s in statements])
@@ -185,9 +181,9 @@ def _benchmarks(result: Result) -> ChartDef | None:
     parts = [f"{c.council} {c.pct}%" + (f", {c.rating}" if c.rating else "")
              + (" (this council)" if c.is_subject else " (computed from its quality statement scores)"
                 if c.pct_basis.startswith("computed") else "") for c in scored]
-    alt = (f"Bar chart ranking {_count(len(scored))} councils in {region} by overall score, this council highlighted: "
+    alt = (f"Bar chart ranking {number_word(len(scored))} councils in {region} by overall score, this council highlighted: "
            + "; ".join(parts) + "."
-           + (f" No published score for {_count(len(unscored))} more: " + ", ".join(c.council for c in unscored) + "."
+           + (f" No published score for {number_word(len(unscored))} more: " + ", ".join(c.council for c in unscored) + "."
               if unscored else ""))
     # Rating words stay in the alt text: the band the bar ends in says it, and beside every bar they would
     # crowd the chart (as in the picture).
@@ -208,13 +204,13 @@ def _metrics(result: Result) -> ChartDef | None:
     if not charted:
         return None
     a = result.workbook.assessment
-    name = a.short_name or a.council
+    name = a.short_name
     others = [m for m in result.metrics if m.metric.unit.strip() != "%"]
     parts = [f"{m.metric.indicator}: {name} {m.metric.council_value:g}%, England {m.metric.england_average:g}% "
              f"({m.comparison})" for m in charted]
     extra = [f"{m.metric.indicator}: {name} {m.metric.council_value:g} {m.metric.unit}, England "
              f"{m.metric.england_average:g} {m.metric.unit} ({m.comparison})" for m in others]
-    alt = (f"Dot plot of {name} against the England average for {_count(len(charted))} performance measures given as "
+    alt = (f"Dot plot of {name} against the England average for {number_word(len(charted))} performance measures given as "
            "percentages, each labelled with both values and whether the council is better, similar or worse: "
            + "; ".join(parts) + "." + (" Not charted (not percentages): " + "; ".join(extra) + "." if extra else ""))
     council = tuple(m.metric.council_value for m in charted)
