@@ -34,6 +34,7 @@ CASES: dict[str, tuple[str | None, list[str], list[str]]] = {
     "rotherham": (None, [], ["rotherham-cqc-briefing.docx", "rotherham-cqc-annex.xlsx"]),
     "rotherham-committee-final": (None, ["--committee", "Health Select", "--final", "--no-annex"],
                                   ["rotherham-cqc-briefing-health-select-commission.docx"]),
+    "rotherham-pictures": (None, ["--charts", "picture", "--no-annex"], ["rotherham-cqc-briefing.docx"]),
     "northmoor": ("northmoor", [], ["northmoor-cqc-briefing.docx", "northmoor-cqc-annex.xlsx"]),
 }
 

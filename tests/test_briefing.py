@@ -12,9 +12,11 @@ from pathlib import Path
 
 import docx
 import pytest
+from lxml import etree
 from docx.oxml.ns import qn
 
 from cqcdocs.render import charts
+from cqcdocs.render.chart_defs import chart_definitions
 from cqcdocs.errors import TemplateError
 from cqcdocs.documents import find_meeting
 from cqcdocs.errors import UnknownMeeting
@@ -29,6 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 from cqcdocs.scoring import Ranking
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}"
 GRID_CAPTION = "Scores by quality statement and evidence category"
 # The governance pack's grid (Rotherham 2026), statement by statement: people's experience, staff and
 # leaders, processes, partners.
@@ -263,16 +268,54 @@ def test_next_steps(briefing, example):
 
 # --- accessibility and structure ----------------------------------------------------------------------
 
-def test_every_picture_has_alt_text_and_a_caption(briefing, example):
+def test_every_chart_is_native_with_alt_text_and_a_caption(briefing, example):
     result, _ = example
     _, document, xml = briefing
+    expected = chart_definitions(result)
+    assert [c.key for c in expected] == ["statements", "themes", "benchmarks", "metrics"]
+    body = etree.fromstring(xml["word/document.xml"].encode())
+    doc_prs = body.findall(".//" + WP + "docPr")
+    assert len(doc_prs) == len(expected) == len(body.findall(".//" + C + "chart")) == len(document.inline_shapes)
+    assert not body.findall(".//" + PIC + "pic")  # no pictures: the default is Word's own charts
+    for doc_pr, chart in zip(doc_prs, expected):
+        assert doc_pr.get("descr") == chart.alt_text and len(chart.alt_text) >= 40
+        assert doc_pr.get("title") == chart.title
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption" and p.text.startswith("Figure")]
+    assert captions == [f"Figure {i}: {c.title}" for i, c in enumerate(expected, start=1)]
+
+
+def test_native_charts_carry_the_briefings_numbers_in_their_embedded_workbooks(briefing, example):
+    """Word's "Edit data" opens the embedded workbook: its numbers are the ones the briefing's tables show."""
+    import io
+
+    import openpyxl
+
+    result, _ = example
+    path = briefing[0]
+    with zipfile.ZipFile(path) as z:
+        embedded = sorted(n for n in z.namelist() if n.startswith("word/embeddings/") and n.endswith(".xlsx"))
+        books = [openpyxl.load_workbook(io.BytesIO(z.read(n)), read_only=True) for n in embedded]
+    assert len(books) == 4
+    cells = [[c for row in wb.worksheets[0].iter_rows(values_only=True) for c in row] for wb in books]
+    pcts = [s.pct for s in result.statements]
+    assert all(p in cells[0] for p in pcts)  # statements
+    assert all(t.pct in cells[1] for t in result.themes if t.pct is not None)  # themes
+    assert all(c.pct in cells[2] for c in result.benchmarks if c.pct is not None)  # benchmarks
+    assert all(m.metric.council_value in cells[3] for m in result.metrics if m.metric.unit.strip() == "%")
+
+
+def test_picture_charts_are_the_same_definitions_drawn(example, tmp_path):
+    result, _ = example
+    path = write(result, tmp_path / "pictures.docx", charts="picture")
+    document = docx.Document(str(path))
+    xml = parts(path)["word/document.xml"]
     expected = charts.briefing_charts(result)
-    doc_prs = re.findall(r"<wp:docPr [^>]*>", xml["word/document.xml"])
-    assert len(doc_prs) == len(expected) == len(document.inline_shapes) >= 4
-    for tag, chart in zip(doc_prs, expected):
-        descr = re.search(r'descr="([^"]*)"', tag).group(1)
-        assert len(descr) >= 40 and descr != chart.title
-        assert f'title="{chart.title}"' in tag.replace("&amp;", "&")
+    assert [c.key for c in expected] == ["statements", "evidence_grid", "themes", "benchmarks", "metrics"]
+    assert len(document.inline_shapes) == 5 and "<c:chart " not in xml
+    definitions = {d.key: d for d in chart_definitions(result)}
+    for chart in expected:
+        if chart.key in definitions:
+            assert (chart.title, chart.alt_text) == (definitions[chart.key].title, definitions[chart.key].alt_text)
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption" and p.text.startswith("Figure")]
     assert captions == [f"Figure {i}: {c.title}" for i, c in enumerate(expected, start=1)]
 

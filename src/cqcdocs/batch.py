@@ -28,8 +28,9 @@ from .errors import UserError
 # A worker's memory settles after a few workbooks (font and style caches); retiring it every 20 bounds
 # anything a renderer might accumulate, at the cost of one fork and a few cold caches.
 MAX_TASKS_PER_CHILD = 20
-_PRELOAD = ["cqcdocs.documents", "cqcdocs.render.briefing", "cqcdocs.render.annex", "cqcdocs.render.charts",
+_PRELOAD = ["cqcdocs.documents", "cqcdocs.render.briefing", "cqcdocs.render.word_charts", "cqcdocs.render.annex",
             "cqcdocs.check"]
+_PRELOAD_PICTURES = ["cqcdocs.render.charts"]  # matplotlib, only when pictures are asked for
 # Set (to anything) to have each workbook's worker, time and memory printed to stderr as one JSON line
 # starting "cqcdocs-batch-stats: " (benchmarks/run.py reads them); not part of the documented CLI.
 STATS_ENV = "CQCDOCS_BATCH_STATS"
@@ -81,11 +82,12 @@ def _worker_started() -> None:
     gc.freeze()
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """Fork workers from a server with the renderers preloaded (POSIX); spawn them where there is none."""
+def _context(options: Options) -> multiprocessing.context.BaseContext:
+    """Fork workers from a server with the renderers OPTIONS needs preloaded (POSIX); spawn them where there
+    is none."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(_PRELOAD)
+        ctx.set_forkserver_preload(_PRELOAD + (_PRELOAD_PICTURES if options.charts == "picture" else []))
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -116,7 +118,7 @@ def run_batch(paths: list[Path], out: Path, *, jobs: int | None, report: Callabl
 def _in_rounds(paths: list[Path], out: Path, options: Options, workers: int):
     """Each workbook's Outcome, in the order of PATHS, from rounds of WORKERS × MAX_TASKS_PER_CHILD
     workbooks, each round in a fresh pool, so no worker outlives about MAX_TASKS_PER_CHILD workbooks."""
-    ctx = _context()
+    ctx = _context(options)
     size = workers * MAX_TASKS_PER_CHILD
     for start in range(0, len(paths), size):
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_started) as pool:

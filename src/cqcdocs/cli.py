@@ -182,9 +182,11 @@ def _report(made) -> None:
 @click.option("--template", type=click.Path(path_type=Path), help="A Word document whose styles to use.")
 @click.option("--final", is_flag=True, help="Leave out the author's reconciliation appendix.")
 @click.option("--no-annex", is_flag=True, help="Write the Word briefing only.")
+@click.option("--charts", type=click.Choice(["native", "picture"]), default="native", show_default=True,
+              help="Editable Word charts, or pictures for publishing systems that cannot draw them.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Workers for several workbooks (default: all cores).")
 def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, template: Path | None, final: bool,
-          no_annex: bool, jobs: int | None) -> None:
+          no_annex: bool, charts: str, jobs: int | None) -> None:
     """Write the Word briefing and Excel annex for each WORKBOOK (default: the bundled example).
 
     \b
@@ -196,7 +198,7 @@ def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, templat
     from .documents import Options, make_documents
 
     paths = list(workbooks) or [EXAMPLE_WORKBOOK]
-    options = Options(annex=not no_annex, committee=committee, template=template, final=final)
+    options = Options(annex=not no_annex, committee=committee, template=template, final=final, charts=charts)
     if len(paths) == 1:
         try:
             _report(make_documents(paths[0], out, options))

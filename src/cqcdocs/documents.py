@@ -28,6 +28,7 @@ class Options:
     template: Path | None = None
     final: bool = False
     check: bool = True
+    charts: str = "native"  # "native": editable Word charts; "picture": images, for systems that cannot draw them
 
 
 def find_meeting(workbook: Workbook, name: str) -> Meeting:
@@ -77,7 +78,7 @@ def make_documents(path: Path, out: Path, options: Options = Options()) -> Made:
     result, warnings = load_and_score(path)
     workbook = result.workbook
     meeting = find_meeting(workbook, options.committee) if options.committee else None
-    template, final, annex = options.template, options.final, options.annex
+    template, final, annex, charts = options.template, options.final, options.annex, options.charts
     targets = []
     annex_path = out / annex_name(workbook)
     if options.briefing:
@@ -85,7 +86,7 @@ def make_documents(path: Path, out: Path, options: Options = Options()) -> Made:
 
         def write_docx(tmp: Path) -> None:
             write_briefing(result, tmp, committee=meeting, template=template, final=final,
-                           warnings=warnings, annex_name=annex_path.name if annex else None)
+                           warnings=warnings, annex_name=annex_path.name if annex else None, charts=charts)
 
         targets.append((out / briefing_name(workbook, meeting), write_docx))
     if annex:

@@ -59,7 +59,7 @@ class Briefing:
     """What one briefing is about: the scored result and the choices made for this version."""
 
     result: Result
-    charts: dict = field(default_factory=dict)  # chart key → charts.Chart
+    charts: dict = field(default_factory=dict)  # chart key → chart_defs.ChartDef (native) or charts.Chart
     committee: Meeting | None = None
     final: bool = False
     warnings: Sequence[Message] = ()
@@ -100,10 +100,15 @@ def finding_text(finding: Finding) -> str:
 
 
 def figure(w: Writer, b: Briefing, key: str) -> None:
-    """The chart KEY, if the workbook has the data for it, with its alt text and a numbered caption."""
+    """The chart KEY, if the workbook has the data for it, with its alt text and a numbered caption: a native
+    Word chart from its definition, or a picture."""
     chart = b.charts.get(key)
-    if chart is not None:
+    if chart is None:
+        return
+    if hasattr(chart, "png"):
         w.picture(chart.png, chart.width_cm, chart.title, chart.alt_text)
+    else:
+        w.native_chart(chart)
 
 
 # --- sections, in the pack's order -----------------------------------------------------------------
@@ -446,14 +451,29 @@ SECTIONS = (title_block, committee_front_matter, contents, executive_summary, go
             next_steps, author_notes)
 
 
-def write_briefing(result: Result, path: Path, *, committee: Meeting | None = None, template: Path | None = None,
-                   final: bool = False, warnings: Sequence[Message] = (), annex_name: str | None = None) -> None:
-    """Write the Word briefing for RESULT to PATH (the committee version when COMMITTEE is given)."""
-    from .charts import briefing_charts
+CHART_KINDS = ("native", "picture")
 
+
+def briefing_charts(result: Result, kind: str = "native") -> dict:
+    """The briefing's charts by key: native Word charts from their definitions (the evidence-category grid
+    is then the coloured table alone), or pictures of the same definitions (and of the grid)."""
+    if kind == "picture":
+        from .charts import briefing_charts as pictures
+
+        return {chart.key: chart for chart in pictures(result)}
+    from .chart_defs import chart_definitions
+
+    return {chart.key: chart for chart in chart_definitions(result)}
+
+
+def write_briefing(result: Result, path: Path, *, committee: Meeting | None = None, template: Path | None = None,
+                   final: bool = False, warnings: Sequence[Message] = (), annex_name: str | None = None,
+                   charts: str = "native") -> None:
+    """Write the Word briefing for RESULT to PATH (the committee version when COMMITTEE is given); CHARTS is
+    "native" (editable Word charts) or "picture"."""
     document = open_template(template)
     prepare(document)
-    charts = {chart.key: chart for chart in briefing_charts(result)}
+    charts = briefing_charts(result, charts)
     b = Briefing(result, charts, committee, final, tuple(warnings), annex_name)
     w = Writer(document)
     for section in SECTIONS:

@@ -124,6 +124,19 @@ class Writer:
         doc_pr.set("title", clean(title))
         self.caption("Figure", title)
 
+    def native_chart(self, chart) -> None:
+        """A native, editable Word chart (a `chart_defs.ChartDef`) with its data in an embedded workbook, its
+        alt text on wp:docPr, and a numbered caption beneath."""
+        from ..word_charts import add_native_chart
+
+        self.figures += 1
+        self.keep_intro_with_next()
+        paragraph = self.doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = True
+        add_native_chart(paragraph, chart, min(chart.width_cm, TEXT_WIDTH_CM))
+        self.caption("Figure", chart.title)
+
     def contents(self) -> None:
         """A table of contents field (headings 1 to 3) that Word fills in when the document opens."""
         names = {s.name for s in self.doc.styles}
