@@ -3,6 +3,7 @@ and run from a folder outside the checkout, the commands find the shipped templa
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The installed wheel, not a checkout someone put first on the path.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CQCDOCS_EXAMPLE")}
 
 
 @pytest.fixture(scope="module")
@@ -46,10 +49,10 @@ def test_the_wheel_carries_the_template_and_the_example(wheel):
 def test_an_installed_wheel_runs_every_command_outside_the_checkout(venv, tmp_path):
     def cqcdocs(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([str(venv / "bin" / "cqcdocs"), *args], cwd=tmp_path, capture_output=True, text=True,
-                              timeout=300)
+                              timeout=300, env=CLEAN_ENV)
 
     where = subprocess.run([str(venv / "bin" / "python"), "-c", "import cqcdocs; print(cqcdocs.__file__)"],
-                           cwd=tmp_path, capture_output=True, text=True, check=True).stdout.strip()
+                           cwd=tmp_path, capture_output=True, text=True, check=True, env=CLEAN_ENV).stdout.strip()
     assert Path(where).is_relative_to(venv), f"cqcdocs imported from {where}, not the wheel"
 
     run = cqcdocs("brief")

@@ -151,10 +151,11 @@ def _collect(outcomes: Any, report: Callable[[Any], None], fail: Callable[[Path,
         clashes = [p for p in outcome.made.written if p.resolve() in written_by]
         for p in outcome.made.written:
             written_by.setdefault(p.resolve(), outcome.path)
-        report(outcome.made)
         if clashes:
             failures += 1
             fail(outcome.path, [f"wrote {clashes[0]}, as {written_by[clashes[0].resolve()]} did: one replaced "
                                 "the other (give each council its own Short name, or write them to separate "
                                 "folders)"])
+            continue
+        report(outcome.made)
     return failures

@@ -37,16 +37,6 @@ def _fail(error: UserError | str, *, writing: bool = False) -> None:
     sys.exit(1)
 
 
-def _fail_one(path: Path, lines: list[str]) -> None:
-    """One workbook of a batch failed: name it, and indent its problems under it."""
-    if len(lines) == 1:
-        click.echo(f"Error: {path}: {lines[0]}", err=True)
-    else:
-        click.echo(f"Error: {path}:", err=True)
-        for line in lines:
-            click.echo(f"  {line}", err=True)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cqcdocs")
 def main() -> None:
@@ -185,18 +175,23 @@ def _report(made) -> None:
 @click.option("--charts", type=click.Choice(["native", "picture"]), default="native", show_default=True,
               help="Editable Word charts, or pictures for publishing systems that cannot draw them.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Workers for several workbooks (default: all cores).")
+@click.option("--summary", "summary_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Several workbooks: also write the summary table to this .csv or .json file.")
+@click.option("-v", "--verbose", is_flag=True, help="Several workbooks: list every file written.")
 def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, template: Path | None, final: bool,
-          no_annex: bool, charts: str, jobs: int | None) -> None:
+          no_annex: bool, charts: str, jobs: int | None, summary_file: Path | None, verbose: bool) -> None:
     """Write the Word briefing and Excel annex for each WORKBOOK (default: the bundled example).
 
     \b
     Examples:
       cqcdocs brief
       cqcdocs brief council.xlsx --out papers --committee "Health Select" --final
-      cqcdocs brief a.xlsx b.xlsx c.xlsx --jobs 2
+      cqcdocs brief a.xlsx b.xlsx c.xlsx --jobs 2 --summary region.csv
     """
     from .documents import Options, make_documents
 
+    if summary_file is not None and summary_file.suffix.lower() not in (".csv", ".json"):
+        _fail(f"{summary_file}: the summary file must end in .csv or .json")
     paths = list(workbooks) or [EXAMPLE_WORKBOOK]
     options = Options(annex=not no_annex, committee=committee, template=template, final=final, charts=charts)
     if len(paths) == 1:
@@ -206,9 +201,17 @@ def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, templat
             _fail(exc, writing=True)
         return
     from .batch import run_batch
+    from .batch_report import BatchReport
 
-    failed = run_batch(paths, out, jobs=jobs, report=_report, fail=_fail_one, options=options)
-    click.echo(f"{len(paths) - failed} of {len(paths)} workbooks done")
+    view = BatchReport(len(paths), verbose=verbose)
+    with view:
+        failed = run_batch(paths, out, jobs=jobs, report=view.report, fail=view.fail, options=options)
+    view.finish()
+    if summary_file is not None:
+        try:
+            view.write_summary(summary_file)
+        except UserError as exc:
+            _fail(exc)
     sys.exit(1 if failed else 0)
 
 

@@ -65,6 +65,9 @@ class Made:
     written: list[Path] = field(default_factory=list)
     warnings: list[Message] = field(default_factory=list)
     checks: list = field(default_factory=list)
+    council: str = ""
+    overall_pct: int | None = None
+    rating: str | None = None
 
 
 def load_and_score(path: Path) -> tuple[Result, list[Message]]:
@@ -96,7 +99,9 @@ def make_documents(path: Path, out: Path, options: Options = Options()) -> Made:
             write_annex(result, tmp, source_name=Path(path).name)
 
         targets.append((annex_path, write_xlsx))
-    made = Made(Path(path), write_all(targets), warnings)
+    overall = result.overall
+    made = Made(Path(path), write_all(targets), warnings, council=workbook.assessment.short_name,
+                overall_pct=overall.pct if overall else None, rating=overall.rating.label if overall else None)
     if options.check:
         from .check import check_files
 

@@ -1,0 +1,169 @@
+"""How a batch is shown to the person running it: progress, problems, and a summary at the end.
+
+On a terminal, one progress bar (councils done of total, time left); warnings and failures wait until it
+finishes, each under its workbook's path. In a log or a pipe, one counted line per workbook
+(`[12/60] York: wrote 2 files`) with its problems under it. Success is quiet: the per-file lines appear
+only with `verbose`. Either way the batch ends with a table per council, failures first, and can write the
+same table to a .csv or .json file. `batch.run_batch` calls `report` and `fail` in the order given.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from .errors import OutputError
+from .wording import count
+
+HEADERS = ("Council", "Overall", "Files", "Warnings", "Errors")
+
+
+@dataclass
+class Row:
+    """One council's line in the summary (and in --summary's file)."""
+
+    workbook: str
+    council: str
+    status: str  # "written" | "failed"
+    overall_pct: int | None
+    rating: str | None
+    files: int
+    warnings: int
+    errors: int
+    message: str = ""  # a failure's verdict, or the first accessibility error
+
+    @property
+    def overall(self) -> str:
+        if self.status == "failed":
+            return "failed"
+        return f"{self.overall_pct}% {self.rating}" if self.overall_pct is not None else "not assessed"
+
+
+def _is_warning(line: str) -> bool:
+    """A message line as `Message.line()` writes a warning ("place: warning: text" or "warning: text")."""
+    return ": warning: " in line or line.startswith("warning: ")
+
+
+class BatchReport:
+    """Collects each workbook's outcome and shows it as the batch goes."""
+
+    def __init__(self, total: int, *, verbose: bool = False, terminal: bool | None = None,
+                 out: TextIO | None = None, err: TextIO | None = None):
+        self.total = total
+        self.verbose = verbose
+        self.out = out if out is not None else click.get_text_stream("stdout")
+        self.err = err if err is not None else click.get_text_stream("stderr")
+        self.terminal = self.out.isatty() if terminal is None else terminal
+        self.rows: list[Row] = []
+        self._deferred: list[str] = []  # on a terminal, problems wait until the bar is done
+        self._bar = None
+
+    # --- the batch's life ---------------------------------------------------------------------------
+
+    def __enter__(self) -> BatchReport:
+        if self.terminal:
+            self._bar = click.progressbar(length=self.total, label="Councils", show_eta=True, show_pos=True,
+                                          file=self.out, width=30)
+            self._bar.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+            self._bar = None
+        for line in self._deferred:
+            click.echo(line, file=self.err)
+
+    # --- what batch.run_batch calls -----------------------------------------------------------------
+
+    def report(self, made) -> None:
+        """A workbook whose documents were written (`documents.Made`)."""
+        checks = made.checks or []
+        check_errors = [p for p in checks if p.level == "error"]
+        row = Row(str(made.workbook), made.council, "written", made.overall_pct, made.rating, len(made.written),
+                  len(made.warnings) + len(checks) - len(check_errors), len(check_errors),
+                  str(check_errors[0]) if check_errors else "")
+        self.rows.append(row)
+        lines = [m.line() for m in made.warnings] + [f"check: {p}" for p in checks]
+        if self.verbose:
+            lines += [f"Wrote {p}" for p in made.written]
+        self._show(row, lines, f"wrote {count(row.files, 'file')}" + (
+            f", {count(row.warnings, 'warning')}" if row.warnings else ""))
+
+    def fail(self, path: Path, lines: list[str]) -> None:
+        """A workbook that wrote nothing, or whose files replaced another's: LINES are its problems."""
+        details = lines[:-1] or lines
+        errors = sum(1 for line in details if not _is_warning(line)) or 1
+        warnings = sum(1 for line in details if _is_warning(line))
+        row = Row(str(path), Path(path).stem, "failed", None, None, 0, warnings, errors, lines[-1])
+        self.rows.append(row)
+        self._show(row, lines, "failed")
+
+    # --- showing ----------------------------------------------------------------------------------
+
+    def _show(self, row: Row, lines: list[str], outcome: str) -> None:
+        if self.terminal:
+            self._bar.update(1)
+        else:
+            self._echo(f"[{len(self.rows)}/{self.total}] {row.council}: {outcome}")
+        if lines:
+            self._problems(Path(row.workbook), lines, failed=row.status == "failed")
+
+    def _problems(self, path: Path, lines: list[str], failed: bool = True) -> None:
+        """LINES under the workbook's path: on standard error, and on a terminal once the bar is done."""
+        if failed and len(lines) == 1:
+            block = [f"Error: {path}: {lines[0]}"]
+        else:
+            block = [f"Error: {path}:" if failed else f"{path}:", *(f"  {line}" for line in lines)]
+        if self.terminal:
+            self._deferred += block
+        else:
+            for line in block:
+                click.echo(line, file=self.err)
+
+    def _echo(self, line: str) -> None:
+        click.echo(line, file=self.out)
+
+    # --- the summary --------------------------------------------------------------------------------
+
+    def sorted_rows(self) -> list[Row]:
+        """Failures first, then councils in the order given."""
+        return sorted(self.rows, key=lambda r: r.status != "failed")
+
+    def table(self) -> list[str]:
+        """The summary as aligned text lines."""
+        cells = [HEADERS] + [(r.council, r.overall, str(r.files), str(r.warnings), str(r.errors))
+                             for r in self.sorted_rows()]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(HEADERS))]
+        return ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
+                for row in cells]
+
+    def write_summary(self, path: Path) -> None:
+        """The summary as .csv or .json (by PATH's suffix), for a spreadsheet or a script."""
+        rows = [asdict(r) | {"overall": r.overall} for r in self.sorted_rows()]
+        if path.suffix.lower() == ".json":
+            text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+        else:
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else [f for f in Row.__annotations__])
+            writer.writeheader()
+            writer.writerows(rows)
+            text = buffer.getvalue()
+        try:
+            path.write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write the summary ({exc.strerror or exc})") from exc
+
+    def finish(self) -> None:
+        """The table, then the count of workbooks done."""
+        self._echo("")
+        for line in self.table():
+            self._echo(line)
+        done = sum(1 for r in self.rows if r.status == "written")
+        self._echo(f"{done} of {self.total} workbooks done")
