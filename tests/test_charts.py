@@ -14,7 +14,8 @@ from matplotlib.colors import to_hex
 from matplotlib.text import Text
 
 from cqcdocs.palette import contrast
-from cqcdocs.render.charts import DPI, briefing_charts, draw_charts
+from cqcdocs.render.chart_defs import AxisDef, chart_definitions
+from cqcdocs.render.charts import DPI, briefing_charts, draw_charts, draw_picture
 from cqcdocs.render.page import TEXT_WIDTH_CM
 from cqcdocs.resources import EXAMPLE_WORKBOOK
 
@@ -163,3 +164,105 @@ def test_every_label_is_readable_at_display_size_inside_the_figure_and_clear_of_
         for i, (what, box) in enumerate(boxes):
             for other, other_box in boxes[i + 1:]:
                 assert not box.overlaps(other_box), f"{what} overlaps {other}"
+
+
+# --- pictures drawn from the chart definitions -----------------------------------------------------
+
+def _unwrap(text: str) -> str:
+    return text.replace("/\n", "/").replace("\n", " ")
+
+
+def value_labels(drawn) -> list[str]:
+    """The value labels written on a picture, top to bottom: a bar chart's on white patches (its band names
+    have none), a dot plot's to the right of the plot."""
+    ax = drawn.figure.axes[0]
+    texts = [t for t in ax.texts if t.get_bbox_patch() is not None] if any(
+        t.get_bbox_patch() for t in ax.texts) else list(ax.texts)
+    return [t.get_text() for t in sorted(texts, key=lambda t: t.get_position()[1])]
+
+
+def comparison_label(subject, reference, i: int) -> str:
+    """What the dot plot writes for category i: the subject's number, the reference's value, the word."""
+    number = subject.labels[i].removesuffix(subject.suffixes[i]) if subject.suffixes[i] else subject.labels[i]
+    return f"{number} ({reference.short_name} {reference.labels[i]}){subject.suffixes[i]}"
+
+
+@pytest.mark.parametrize("which", ["example", "northmoor"])
+def test_each_picture_says_what_its_definition_says(which, request):
+    result, _ = request.getfixturevalue(which)
+    defs = {d.key: d for d in chart_definitions(result)}
+    drawn = {d.key: d for d in draw_charts(result)}
+    assert list(drawn) == KEYS and set(defs) == set(KEYS) - {"evidence_grid"}
+    for key, d in defs.items():
+        picture = drawn[key]
+        assert (picture.title, picture.alt_text, picture.width_cm) == (d.title, d.alt_text, d.width_cm)
+        fig = picture.figure
+        assert fig.get_figheight() * 2.54 == pytest.approx(d.height_cm)
+        ax = fig.axes[0]
+        assert [_unwrap(t.get_text()) for t in ax.get_yticklabels()] == list(d.categories)
+        assert ax.get_xlim() == (d.value_axis.minimum, d.value_axis.maximum)
+        assert list(ax.get_xticks()) == list(d.value_axis.ticks)
+        assert ax.get_xlabel().split("\n")[0] == d.value_axis.title
+        if d.kind == "bar":
+            (series,) = d.series
+            assert value_labels(picture) == list(series.labels)
+            bars = [bar for container in ax.containers for bar in container]
+            drawn_values = [v for v in series.values if v is not None]
+            assert [bar.get_width() for bar in bars] == drawn_values
+            assert [to_hex(bar.get_facecolor())[1:].upper() for bar in bars] == \
+                [c for v, c in zip(series.values, series.colours) if v is not None]
+            assert [_unwrap(t.get_text()) for t in ax.texts if t.get_bbox_patch() is None] == \
+                [b.label for b in d.bands]
+        else:
+            subject, reference = d.series
+            assert value_labels(picture) == [comparison_label(subject, reference, i) for i in range(len(d.categories))]
+            dots = [line for line in ax.get_lines() if line.get_marker() in ("o", "D")]
+            assert [tuple(line.get_xdata()) for line in dots] == [subject.values, reference.values]
+            assert [line.get_label() for line in fig.legends[0].get_lines()] == [subject.name, reference.name]
+    # The alt text states each number the picture labels.
+    for key in ("statements", "themes"):
+        for label in defs[key].series[0].labels:
+            if label != "Not assessed":
+                pct, rating = label.split("% ", 1)
+                assert f"{pct}% ({rating})" in defs[key].alt_text
+
+
+def test_example_labels_as_the_briefing_states_them(example):
+    drawn = {d.key: d for d in draw_charts(example[0])}
+    assert value_labels(drawn["statements"])[:3] == ["63% Good", "75% Good", "57% Requires improvement"]
+    assert "73% (this council)" in value_labels(drawn["benchmarks"])
+    assert "64% (computed)" in value_labels(drawn["benchmarks"])
+    assert value_labels(drawn["metrics"])[0] == "70.6% (England 65.2%): better"
+
+
+def test_a_picture_follows_its_definition_not_the_result(example):
+    """Change a definition and the picture changes with it: nothing is read from anywhere else."""
+    statements = chart_definitions(example[0])[0]
+    series = statements.series[0]
+    changed = dataclasses.replace(
+        statements, title="Edited title", alt_text="Edited alt text.", categories=("One", "Two"),
+        series=(dataclasses.replace(series, values=(10, None), colours=("123456", "FFFFFF"),
+                                    labels=("10% Mine", "Not assessed"), suffixes=(" Mine", "")),),
+        emphasis=(False, True), height_cm=5.0)
+    picture = draw_picture(changed)
+    assert (picture.title, picture.alt_text) == ("Edited title", "Edited alt text.")
+    ax = picture.figure.axes[0]
+    assert value_labels(picture) == ["10% Mine", "Not assessed"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["One", "Two"]
+    assert [t.get_fontweight() for t in ax.get_yticklabels()] == ["normal", "bold"]
+    (bar,) = [b for c in ax.containers for b in c]
+    assert (bar.get_width(), to_hex(bar.get_facecolor())) == (10, "#123456")
+    assert picture.figure.get_figheight() * 2.54 == pytest.approx(5.0)
+    picture.render()  # and it still lays out and draws
+
+
+def test_an_axis_without_tick_places_has_one_every_major_unit(example):
+    statements = chart_definitions(example[0])[0]
+    picture = draw_picture(dataclasses.replace(statements, value_axis=AxisDef("Score", 0, 50, (), 10)))
+    assert list(picture.figure.axes[0].get_xticks()) == [0, 10, 20, 30, 40, 50]
+
+
+def test_a_kind_with_no_picture_is_refused(example):
+    statements = chart_definitions(example[0])[0]
+    with pytest.raises(ValueError, match="no picture for a chart of kind 'pie'"):
+        draw_picture(dataclasses.replace(statements, kind="pie"))

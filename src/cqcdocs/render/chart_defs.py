@@ -6,8 +6,10 @@ same words, and the alt text can never disagree with what is drawn. Nothing heav
 no matplotlib, python-docx, XlsxWriter or python-pptx.
 
 Colours come from `cqcdocs.palette` and the rating bands from `cqcdocs.scoring.RATINGS`; nothing here
-types a threshold or a hex colour. Titles, alt text, keys and the leave-out rules (a chart whose data is
-absent is omitted) are those of the matplotlib charts in `render.charts`.
+types a threshold or a hex colour. The matplotlib pictures (`render.charts.draw_picture`, for
+`--charts picture`) are drawn from these definitions too, so their titles, alt text, labels and
+leave-out rules (a chart whose data is absent is omitted) are these. A few fields only pictures use
+(`marker`, `short_name`, `category_wrap`, `bar_thickness`) keep each picture as it was drawn before.
 
 The evidence-category heat map is not here: it is not a standard chart type (it becomes a table).
 """
@@ -77,6 +79,7 @@ class SeriesDef:
     decimals: int = 0
     outline: str = INK
     marker: str = ""                # pictures: "o" filled circle, "D" open diamond; "" for bars
+    short_name: str = ""            # how another series' label names this one ("England"); "" for none
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,8 @@ class ChartDef:
     `shade_bands` says whether pictures shade them (native charts always shade, as they cannot draw
     lines across a bar chart). `emphasis[i]` marks the category to stand out (this council). `note` is a
     sentence the chart shows under its value axis title. `height_cm` is the picture's height at
-    `width_cm`."""
+    `width_cm`; `category_wrap` the characters per line of a category name in pictures, and
+    `bar_thickness` a picture's bar as a share of its row."""
 
     key: str
     kind: str
@@ -107,6 +111,8 @@ class ChartDef:
     note: str = ""
     width_cm: float = TEXT_WIDTH_CM
     height_cm: float = 8.0
+    category_wrap: int = 30
+    bar_thickness: float = 0.7
 
 
 def rating_bands() -> tuple[Band, ...]:
@@ -169,7 +175,7 @@ def _themes(result: Result) -> ChartDef | None:
     return ChartDef("themes", "bar", "Theme scores, derived from the quality statement scores", alt,
                     tuple(t.theme.name for t in themes), (series,),
                     AxisDef("Derived theme score (%), from the quality statement scores", ticks=_band_ticks()),
-                    rating_bands(), height_cm=6.5)
+                    rating_bands(), height_cm=6.5, bar_thickness=0.65)
 
 
 def _benchmarks(result: Result) -> ChartDef | None:
@@ -196,7 +202,7 @@ def _benchmarks(result: Result) -> ChartDef | None:
     return ChartDef("benchmarks", "bar", f"Overall score against other councils in {region}", alt,
                     tuple(c.council for c in scored), (series,), AxisDef("Overall score (%)", ticks=_band_ticks()),
                     rating_bands(), shade_bands=False, emphasis=tuple(c.is_subject for c in scored), note=note,
-                    height_cm=3.2 + 0.85 * len(scored) + (0.9 if unscored else 0))
+                    height_cm=3.2 + 0.85 * len(scored) + (0.9 if unscored else 0), category_wrap=26)
 
 
 def _metrics(result: Result) -> ChartDef | None:
@@ -221,11 +227,12 @@ def _metrics(result: Result) -> ChartDef | None:
     subject = SeriesDef(name, council, (SUBJECT,) * len(charted),
                         tuple(f"{v:.1f}%{w}" for v, w in zip(council, words)), words, fmt, 1, marker="o")
     reference = SeriesDef("England average", england, (OTHERS,) * len(charted),
-                          tuple(f"{v:.1f}%" for v in england), ("",) * len(charted), fmt, 1, marker="D")
+                          tuple(f"{v:.1f}%" for v in england), ("",) * len(charted), fmt, 1, marker="D",
+                          short_name="England")
     return ChartDef("metrics", "comparison", f"Performance measures: {name} against the England average", alt,
                     tuple(m.metric.indicator for m in charted), (subject, reference),
                     AxisDef("Per cent", 0.0, top, tuple(range(0, int(top) + 1, 20)), 20.0), legend=True,
-                    height_cm=2.6 + 0.68 * len(charted))
+                    height_cm=2.6 + 0.68 * len(charted), category_wrap=42)
 
 
 def chart_definitions(result: Result) -> list[ChartDef]:

@@ -1,4 +1,9 @@
-"""The briefing's charts, drawn with matplotlib's object API into PNG bytes.
+"""The briefing's charts, drawn with matplotlib's object API into PNG bytes (`--charts picture`).
+
+The four standard charts are drawn from their definitions (`chart_defs.chart_definitions`) by
+`draw_picture`, so a picture's title, alt text, numbers, labels and colours are those of the native Word
+and Excel charts; a "comparison" is drawn as a dot plot. The evidence-category heat map is not a standard
+chart type and is drawn from the scoring result.
 
 Each chart carries alt text that states what it shows, with the numbers. Colour never carries meaning
 alone: every bar, dot and cell is labelled with its value and rating or comparison word. Figures are
@@ -22,11 +27,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from ..palette import INK, MUTED, OTHERS, RATING_FILL, SCORE_FILL, SCORE_TEXT, SUBJECT
+from ..palette import INK, MUTED, SCORE_FILL, SCORE_TEXT
 from ..scoring import RATINGS, Result
-from ..wording import number_word
+from .chart_defs import AxisDef, Band, ChartDef, SeriesDef, chart_definitions
 from .page import TEXT_WIDTH_CM
-from .sentences import band_starts
 
 DPI = 200
 MIN_PT = 8
@@ -136,21 +140,33 @@ def _label(ax, x: float, y: float, text: str, **kwargs) -> None:
     ax.text(x, y, text, va="center", bbox={"facecolor": WHITE, "edgecolor": "none", "pad": 0.8}, **kwargs)
 
 
-def _bands(ax, shade: bool = True) -> None:
+
+def _bands(ax, bands: tuple[Band, ...], shade: bool) -> None:
     """CQC's rating bands: a line where each band above the lowest begins (39, 63 and 88%), each band
     named above the plot, and lightly shaded where the bars leave room to see it."""
-    for rating in RATINGS:
-        low = 0 if rating.score == 1 else rating.low - 0.5
-        high = 100 if rating.score == 4 else rating.high + 0.5
+    for band in bands:
         if shade:
-            ax.axvspan(low, high, color=_c(RATING_FILL[rating.label]), alpha=0.16, linewidth=0, zorder=0)
-        ax.text((low + high) / 2, 1.02, _wrap(rating.label, 12), transform=ax.get_xaxis_transform(),
+            ax.axvspan(band.low, band.high, color=_c(band.colour), alpha=0.16, linewidth=0, zorder=0)
+        ax.text((band.low + band.high) / 2, 1.02, _wrap(band.label, 12), transform=ax.get_xaxis_transform(),
                 ha="center", va="bottom", fontsize=MIN_PT, linespacing=1.1)
-    for rating in RATINGS[1:]:
-        ax.axvline(rating.low - 0.5, color=_c(MUTED), linewidth=0.8, linestyle="--", zorder=1)
-    # Ticks at the band thresholds let the reader check a bar against the band edge.
-    ax.set_xlim(0, 100)
-    ax.set_xticks([0, *(r.low for r in RATINGS[1:]), 100])
+    for band in bands[1:]:
+        ax.axvline(band.low, color=_c(MUTED), linewidth=0.8, linestyle="--", zorder=1)
+
+
+def _value_axis(ax, axis: AxisDef) -> None:
+    """The value axis's range and ticks: the definition's tick places (the band thresholds, so the reader
+    can check a bar against a band edge), or one every major unit."""
+    ax.set_xlim(axis.minimum, axis.maximum)
+    steps = int(round((axis.maximum - axis.minimum) / axis.major_unit))
+    ax.set_xticks(axis.ticks or [axis.minimum + i * axis.major_unit for i in range(steps + 1)])
+
+
+def _value_title(ax, chart: ChartDef) -> None:
+    """The value axis title, and the chart's note (councils with no published score) beneath it."""
+    if chart.note:
+        ax.set_xlabel(chart.value_axis.title + "\n" + _wrap(chart.note, 70), linespacing=1.4)
+    else:
+        ax.set_xlabel(chart.value_axis.title)
 
 
 def _bare_y(ax) -> None:
@@ -158,33 +174,102 @@ def _bare_y(ax) -> None:
     ax.spines["left"].set_visible(False)
 
 
-@_styled
-def _statements(result: Result) -> DrawnChart | None:
-    statements = result.statements
-    if not any(s.assessed for s in statements):
-        return None
-    fig = _figure(10.5)
-    ax = fig.add_subplot()
-    _bands(ax)
-    rows = range(len(statements))
-    for row, s in zip(rows, statements):
-        if s.assessed:
-            ax.barh(row, s.pct, 0.7, color=_c(RATING_FILL[s.rating.label]), edgecolor=_c(INK), linewidth=0.6,
-                    zorder=2)
-            _label(ax, s.pct + 1, row, f"{s.pct}% {s.rating.label}", zorder=3)
-        else:
-            _label(ax, 1, row, "Not assessed", fontstyle="italic", zorder=3)
-    ax.set_yticks(list(rows), [_wrap(s.quality_statement.name, 30) for s in statements])
-    ax.set_ylim(len(statements) - 0.5, -0.5)
+def _rows(ax, chart: ChartDef, **kwargs) -> None:
+    """The categories down the side, top to bottom in the definition's order; the emphasised one bold."""
+    n = len(chart.categories)
+    ax.set_yticks(range(n), [_wrap(c, chart.category_wrap) for c in chart.categories], **kwargs)
+    for tick, strong in zip(ax.get_yticklabels(), chart.emphasis):
+        if strong:
+            tick.set_fontweight("bold")
+    ax.set_ylim(n - 0.5, -0.5)
     _bare_y(ax)
-    ax.set_xlabel("Quality statement score (%)")
-    parts = [f"{s.quality_statement.name} {s.pct}% ({s.rating.label})" if s.assessed
-             else f"{s.quality_statement.name} not assessed" for s in statements]
-    overall = result.overall
-    alt = (f"Bar chart of the {number_word(len(statements))} quality statement percentages against the CQC rating bands "
-           f"({band_starts()}): " + "; ".join(parts) + "."
-           + (f" Overall {overall.pct}%, {overall.rating.label}." if overall else ""))
-    return DrawnChart("statements", "Quality statement scores against the rating bands", alt, fig, TEXT_WIDTH_CM)
+
+
+def _bar_picture(chart: ChartDef, fig: Figure) -> None:
+    """Horizontal bars, one per category, each filled in its point's colour and labelled at its end with
+    the definition's label; a category without a value has no bar, only its label, in italics."""
+    ax = fig.add_subplot()
+    _bands(ax, chart.bands, chart.shade_bands)
+    _value_axis(ax, chart.value_axis)
+    (series,) = chart.series
+    nudge = (chart.value_axis.maximum - chart.value_axis.minimum) / 100
+    emphasis = chart.emphasis or (False,) * len(chart.categories)
+    for row, (value, colour, label, strong) in enumerate(zip(series.values, series.colours, series.labels,
+                                                             emphasis)):
+        if value is None:
+            _label(ax, chart.value_axis.minimum + nudge, row, label, fontstyle="italic", zorder=3)
+            continue
+        ax.barh(row, value, chart.bar_thickness, color=_c(colour), edgecolor=_c(series.outline), linewidth=0.6,
+                zorder=2)
+        _label(ax, value + nudge, row, label, fontweight="bold" if strong else "normal", zorder=3)
+    _rows(ax, chart)
+    _value_title(ax, chart)
+
+
+def _marker(series: SeriesDef, colour: str) -> dict:
+    """A dot plot's marker: "D" an open diamond (it stays visible where it sits on the other series' dot),
+    anything else a filled circle in the point's colour."""
+    if series.marker == "D":
+        return {"marker": "D", "markersize": 5.5, "markerfacecolor": "none", "markeredgecolor": _c(series.outline),
+                "markeredgewidth": 1}
+    return {"marker": series.marker or "o", "markersize": 6, "color": _c(colour),
+            "markeredgecolor": _c(series.outline), "markeredgewidth": 0.5}
+
+
+def _comparison_label(subject: SeriesDef, reference: SeriesDef, i: int) -> str:
+    """"70.6% (England 65.2%): better": the subject's label with the reference's value put in after its
+    number, both exactly as the definition words them."""
+    label, suffix = subject.labels[i], subject.suffixes[i]
+    number = label[:len(label) - len(suffix)] if suffix and label.endswith(suffix) else label
+    if reference.values[i] is None:
+        return label
+    return f"{number} ({reference.short_name or reference.name} {reference.labels[i]}){suffix}"
+
+
+def _dot_plot(chart: ChartDef, fig: Figure) -> None:
+    """A comparison (the subject against a reference, per category) as a dot plot: the two values joined by
+    a line, the subject a filled circle and the reference an open diamond (shape, not colour, tells them
+    apart), both values and the comparison word written to the right of the plot."""
+    ax = fig.add_subplot()
+    subject, reference = chart.series
+    both = [(row, s, r, c) for row, (s, r, c) in enumerate(zip(subject.values, reference.values, reference.colours))
+            if s is not None and r is not None]
+    if both:
+        rows, starts, ends, colours = zip(*both)
+        ax.hlines(rows, starts, ends, color=[_c(c) for c in colours], linewidth=2, zorder=1)
+    for z, series in enumerate(chart.series, start=2):
+        for colour in dict.fromkeys(series.colours):  # one marker set per colour, in order of appearance
+            points = [(v, row) for row, (v, c) in enumerate(zip(series.values, series.colours))
+                      if c == colour and v is not None]
+            if points:
+                xs, ys = zip(*points)
+                ax.plot(xs, ys, linestyle="none", zorder=z, **_marker(series, colour))
+    for row in range(len(chart.categories)):
+        ax.text(1.02, row, _comparison_label(subject, reference, row), transform=ax.get_yaxis_transform(),
+                va="center", fontsize=MIN_PT)
+    _rows(ax, chart, fontsize=MIN_PT, linespacing=1.0)
+    _value_axis(ax, chart.value_axis)
+    ax.grid(axis="x", color=GRID, linewidth=0.6, zorder=0)
+    ax.set_axisbelow(True)
+    _value_title(ax, chart)
+    if chart.legend:
+        handles = [Line2D([], [], linestyle="none", label=s.name, **_marker(s, s.colours[0])) for s in chart.series]
+        fig.legend(handles=handles, loc="outside upper center", ncols=len(handles))
+
+
+_DRAWERS = {"bar": _bar_picture, "comparison": _dot_plot}
+
+
+@_styled
+def draw_picture(chart: ChartDef) -> DrawnChart:
+    """A chart definition drawn as a matplotlib figure at the definition's size, with its title and alt
+    text: the pictures say exactly what the native Word and Excel charts say."""
+    draw = _DRAWERS.get(chart.kind)
+    if draw is None:
+        raise ValueError(f"no picture for a chart of kind {chart.kind!r}")
+    fig = _figure(chart.height_cm, chart.width_cm)
+    draw(chart, fig)
+    return DrawnChart(chart.key, chart.title, chart.alt_text, fig, chart.width_cm)
 
 
 @_styled
@@ -239,128 +324,17 @@ def _evidence_grid(result: Result) -> DrawnChart | None:
                       TEXT_WIDTH_CM)
 
 
-@_styled
-def _themes(result: Result) -> DrawnChart | None:
-    themes = result.themes
-    if not any(t.pct is not None for t in themes):
-        return None
-    fig = _figure(6.5)
-    ax = fig.add_subplot()
-    _bands(ax)
-    rows = range(len(themes))
-    for row, t in zip(rows, themes):
-        if t.pct is not None:
-            ax.barh(row, t.pct, 0.65, color=_c(RATING_FILL[t.rating.label]), edgecolor=_c(INK), linewidth=0.6,
-                    zorder=2)
-            _label(ax, t.pct + 1, row, f"{t.pct}% {t.rating.label}", zorder=3)
-        else:
-            _label(ax, 1, row, "Not assessed", fontstyle="italic", zorder=3)
-    ax.set_yticks(list(rows), [t.theme.name for t in themes])
-    ax.set_ylim(len(themes) - 0.5, -0.5)
-    _bare_y(ax)
-    ax.set_xlabel("Derived theme score (%), from the quality statement scores")
-    parts = [f"{t.theme.name} {t.pct}% ({t.rating.label})" if t.pct is not None else f"{t.theme.name} not assessed"
-             for t in themes]
-    alt = ("Bar chart of the theme percentages, derived from the quality statement scores because CQC "
-           "publishes no theme score: " + "; ".join(parts) + ".")
-    return DrawnChart("themes", "Theme scores, derived from the quality statement scores", alt, fig, TEXT_WIDTH_CM)
-
-
-@_styled
-def _benchmarks(result: Result) -> DrawnChart | None:
-    scored = [c for c in result.benchmarks if c.pct is not None]
-    if not any(c.is_subject for c in scored) or len(scored) < 2:
-        return None
-    unscored = [c for c in result.benchmarks if c.pct is None]
-    fig = _figure(3.2 + 0.85 * len(scored) + (0.9 if unscored else 0))
-    ax = fig.add_subplot()
-    _bands(ax, shade=False)
-    ax.grid(False)
-    for row, c in enumerate(scored):
-        ax.barh(row, c.pct, 0.7, color=_c(SUBJECT if c.is_subject else OTHERS), edgecolor=_c(INK), linewidth=0.6,
-                zorder=2)
-        # Rating words stay in the alt text: beside every bar they squeeze the axes until the band names
-        # collide, and the named band lines already say which band each bar ends in.
-        note = " (this council)" if c.is_subject else " (computed)" if c.pct_basis.startswith("computed") else ""
-        _label(ax, c.pct + 1, row, f"{c.pct}%{note}", fontweight="bold" if c.is_subject else "normal", zorder=3)
-    ax.set_yticks(range(len(scored)), [_wrap(c.council, 26) for c in scored])
-    for tick, c in zip(ax.get_yticklabels(), scored):
-        if c.is_subject:
-            tick.set_fontweight("bold")
-    ax.set_ylim(len(scored) - 0.5, -0.5)
-    _bare_y(ax)
-    label = "Overall score (%)"
-    if unscored:
-        label += "\n" + _wrap("No published score: " + ", ".join(c.council for c in unscored) + ".", 70)
-    ax.set_xlabel(label, linespacing=1.4)
-    region = result.workbook.assessment.region
-    parts = [f"{c.council} {c.pct}%" + (f", {c.rating}" if c.rating else "")
-             + (" (this council)" if c.is_subject else " (computed from its quality statement scores)"
-                if c.pct_basis.startswith("computed") else "") for c in scored]
-    alt = (f"Bar chart ranking {number_word(len(scored))} councils in {region} by overall score, this council highlighted: "
-           + "; ".join(parts) + "."
-           + (f" No published score for {number_word(len(unscored))} more: " + ", ".join(c.council for c in unscored) + "."
-              if unscored else ""))
-    return DrawnChart("benchmarks", f"Overall score against other councils in {region}", alt, fig, TEXT_WIDTH_CM)
-
-
-def _metric_label(value: float, england: float, comparison: str) -> str:
-    word = "" if comparison == "not stated" else f": {comparison}"
-    return f"{value:.1f}% (England {england:.1f}%){word}"
-
-
-@_styled
-def _metrics(result: Result) -> DrawnChart | None:
-    charted = [m for m in result.metrics if m.metric.unit.strip() == "%"]
-    if not charted:
-        return None
-    a = result.workbook.assessment
-    name = a.short_name
-    fig = _figure(2.6 + 0.68 * len(charted))
-    ax = fig.add_subplot()
-    top = max(100.0, *(max(m.metric.council_value, m.metric.england_average) for m in charted))
-    rows = range(len(charted))
-    values = [m.metric.council_value for m in charted]
-    england = [m.metric.england_average for m in charted]
-    ax.hlines(rows, values, england, color=_c(OTHERS), linewidth=2, zorder=1)
-    # The council is a filled circle and England an open diamond: shape, not colour, tells them apart, and
-    # the open diamond stays visible where the two values coincide.
-    ax.plot(values, rows, "o", linestyle="none", markersize=6, color=_c(SUBJECT), markeredgecolor=_c(INK),
-            markeredgewidth=0.5, zorder=2)
-    ax.plot(england, rows, "D", linestyle="none", markersize=5.5, markerfacecolor="none",
-            markeredgecolor=_c(INK), markeredgewidth=1, zorder=3)
-    for row, m in zip(rows, charted):
-        ax.text(1.02, row, _metric_label(m.metric.council_value, m.metric.england_average, m.comparison),
-                transform=ax.get_yaxis_transform(), va="center", fontsize=MIN_PT)
-    ax.set_yticks(rows, [_wrap(m.metric.indicator, 42) for m in charted], fontsize=MIN_PT,
-                  linespacing=1.0)
-    ax.set_ylim(len(charted) - 0.5, -0.5)
-    ax.set_xlim(0, top)
-    ax.set_xticks(range(0, int(top) + 1, 20))
-    ax.grid(axis="x", color=GRID, linewidth=0.6, zorder=0)
-    ax.set_axisbelow(True)
-    _bare_y(ax)
-    ax.set_xlabel("Per cent")
-    handles = [Line2D([], [], linestyle="none", marker="o", markersize=6, color=_c(SUBJECT),
-                      markeredgecolor=_c(INK), markeredgewidth=0.5, label=name),
-               Line2D([], [], linestyle="none", marker="D", markersize=5.5, markerfacecolor="none",
-                      markeredgecolor=_c(INK), label="England average")]
-    fig.legend(handles=handles, loc="outside upper center", ncols=2)
-    others = [m for m in result.metrics if m.metric.unit.strip() != "%"]
-    parts = [f"{m.metric.indicator}: {name} {m.metric.council_value:g}%, England {m.metric.england_average:g}% "
-             f"({m.comparison})" for m in charted]
-    extra = [f"{m.metric.indicator}: {name} {m.metric.council_value:g} {m.metric.unit}, England "
-             f"{m.metric.england_average:g} {m.metric.unit} ({m.comparison})" for m in others]
-    alt = (f"Dot plot of {name} against the England average for {number_word(len(charted))} performance measures given as "
-           "percentages, each labelled with both values and whether the council is better, similar or worse: "
-           + "; ".join(parts) + "." + (" Not charted (not percentages): " + "; ".join(extra) + "." if extra else ""))
-    return DrawnChart("metrics", f"Performance measures: {name} against the England average", alt, fig, TEXT_WIDTH_CM)
 
 
 def draw_charts(result: Result) -> list[DrawnChart]:
-    """The briefing's charts as figures, in document order, leaving out any whose data is absent."""
-    drawn = [_statements(result), _evidence_grid(result), _themes(result), _benchmarks(result), _metrics(result)]
-    return [d for d in drawn if d is not None]
+    """The briefing's charts as figures, in document order, leaving out any whose data is absent: the
+    standard charts from their definitions, and the evidence-category heat map (not a standard chart
+    type) from the result, after the quality statements."""
+    drawn = [draw_picture(d) for d in chart_definitions(result)]
+    grid = _evidence_grid(result)
+    if grid is not None:
+        drawn.insert(1 if drawn and drawn[0].key == "statements" else 0, grid)
+    return drawn
 
 
 def briefing_charts(result: Result) -> list[Chart]:
