@@ -28,7 +28,7 @@ from .errors import UserError
 # A worker's memory settles after a few workbooks (font and style caches); retiring it every 20 bounds
 # anything a renderer might accumulate, at the cost of one fork and a few cold caches.
 MAX_TASKS_PER_CHILD = 20
-_PRELOAD = ["cqcdocs.documents", "cqcdocs.render.briefing", "cqcdocs.render.word_charts", "cqcdocs.render.annex",
+_PRELOAD = ["cqcdocs.documents", "cqcdocs.render.briefing", "cqcdocs.render.word.charts", "cqcdocs.render.annex",
             "cqcdocs.check"]
 _PRELOAD_PICTURES = ["cqcdocs.render.charts"]  # matplotlib, only when pictures are asked for
 # Set (to anything) to have each workbook's worker, time and memory printed to stderr as one JSON line

@@ -127,7 +127,7 @@ class Writer:
     def native_chart(self, chart) -> None:
         """A native, editable Word chart (a `chart_defs.ChartDef`) with its data in an embedded workbook, its
         alt text on wp:docPr, and a numbered caption beneath."""
-        from ..word_charts import add_native_chart
+        from .charts import add_native_chart
 
         self.figures += 1
         self.keep_intro_with_next()

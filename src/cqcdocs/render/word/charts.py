@@ -38,8 +38,8 @@ from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.enum.chart import XL_CHART_TYPE
 
-from ..palette import INK, MUTED
-from .chart_defs import ChartDef, SeriesDef
+from ...palette import INK, MUTED
+from ..chart_defs import ChartDef, SeriesDef
 
 C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
