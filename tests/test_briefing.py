@@ -24,7 +24,7 @@ from cqcdocs.model import Message
 from cqcdocs.palette import ACCENT, RATING_FILL, RATING_TEXT, contrast
 from cqcdocs.resources import REFERENCE_DOCX
 from cqcdocs.render.briefing import write_briefing
-from cqcdocs.render.sentences import ranking_clause
+from cqcdocs.render.sentences import committee_subject, ranking_clause
 from cqcdocs.wording import bold_spans, clean
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -264,6 +264,10 @@ def test_next_steps(briefing, example):
     text = all_text(document)
     for step in result.workbook.next_steps:
         assert step.step in text
+    # Steps before the report's date (May 2026) read as done; later ones as planned.
+    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert "Senior Management Team CQC away day \u2013 25 March 2026 (done)" in bullets
+    assert "Celebration event \u2013 22 May 2026" in bullets
 
 
 # --- accessibility and structure ----------------------------------------------------------------------
@@ -381,12 +385,49 @@ def test_core_properties_are_set_and_fixed(briefing, example):
     assert props.revision == 1
 
 
-def test_table_of_contents_field_updates_on_open(briefing):
-    _, _, xml = briefing
-    body = xml["word/document.xml"]
-    assert 'TOC \\o "1-3" \\h \\z \\u' in body
-    assert "Right-click to update the table of contents" in body
-    assert '<w:updateFields w:val="true"/>' in xml["word/settings.xml"]
+def test_contents_are_real_entries_linked_to_every_heading_with_page_references(briefing):
+    _, document, xml = briefing
+    body = etree.fromstring(xml["word/document.xml"].encode())
+    headings = [p for p in body.iter(W + "p") if (p.find(f"{W}pPr/{W}pStyle") is not None and
+                                                  p.find(f"{W}pPr/{W}pStyle").get(W + "val") in ("Heading1", "Heading2"))]
+    links = body.findall(f".//{W}hyperlink")
+    entries = [link for link in links if (link.get(W + "anchor") or "").startswith("_Toc")]
+    assert len(entries) == len(headings) > 20
+    for heading, link in zip(headings, entries):
+        name = link.get(W + "anchor")
+        # The heading carries the bookmark the entry links to, and the entry's text is the heading's.
+        assert heading.find(f"{W}bookmarkStart").get(W + "name") == name
+        text = "".join(t.text for t in link.iter(W + "t"))
+        assert text == "".join(t.text for t in heading.iter(W + "t"))
+        assert "".join(i.text for i in link.iter(W + "instrText")).strip() == f"PAGEREF {name} \\h"
+    # Nothing to update by hand: no placeholder, no TOC field, no prompt on opening.
+    assert "Right-click" not in xml["word/document.xml"] and " TOC " not in xml["word/document.xml"]
+    assert "updateFields" not in xml["word/settings.xml"]
+    contents = [p.text for p in document.paragraphs]
+    assert contents[contents.index("Contents") + 1] == "Executive summary\t"
+
+
+def test_a_draft_says_so_on_every_page_and_a_final_nowhere(example, tmp_path):
+    result, _ = example
+    for final in (False, True):
+        document = docx.Document(str(write(result, tmp_path / f"final-{final}.docx", final=final)))
+        headers = ["".join(p.text for p in s.header.paragraphs) for s in document.sections]
+        text = all_text(document)
+        if final:
+            assert not any("DRAFT" in h for h in headers) and "Draft" not in text
+            assert "Status: Final" in text
+        else:
+            assert headers and all(h.startswith("DRAFT \u2013 NOT FOR PUBLICATION") for h in headers)
+            assert "Status: Draft (not for publication)" in text
+            # The protective marking stays on every page of a draft.
+            assert all(result.workbook.assessment.protective_marking in h for h in headers)
+
+
+def test_contents_show_page_numbers_in_libreoffice(briefing, to_pdf, pdf_text):
+    text, pages = pdf_text(to_pdf(briefing[0]))
+    first = text.split("\f")[0]
+    assert re.search(r"Executive summary\.{5,}\s*2\n", first)
+    assert re.search(r"Next steps\.{5,}\s*\d+", text.split("\f")[0] + text.split("\f")[1])
 
 
 def test_header_and_footer_carry_marking_and_page_x_of_y(briefing, example):
@@ -394,7 +435,7 @@ def test_header_and_footer_carry_marking_and_page_x_of_y(briefing, example):
     _, document, xml = briefing
     marking = result.workbook.assessment.protective_marking
     for section in document.sections:
-        assert marking in section.header.paragraphs[0].text
+        assert [p.text for p in section.header.paragraphs] == ["DRAFT \u2013 NOT FOR PUBLICATION", marking]
         footer = section.footer._element.xml
         assert " PAGE " in footer and " NUMPAGES " in footer and marking in footer
         assert "Page 1 of 1" in "".join(p.text for p in section.footer.paragraphs)  # cached field results
@@ -482,15 +523,29 @@ def test_committee_version_front_matter(example, tmp_path):
     assert level1[:4] == ["Report details", "Recommendations", "List of appendices", "Executive summary"]
     recommendations = [p for p in document.paragraphs if p.style.name == "List Number"
                        and p.text.startswith("That ")]
-    assert recommendations and all(p.text.startswith("That Health Select Commission ") for p in recommendations)
+    assert recommendations and all(p.text.startswith("That the Health Select Commission ") for p in recommendations)
     assert len(recommendations) == max(1, len(result.workbook.recommendations))
     # The recommendations are their own list, numbered from 1, not a continuation of another list.
     num_ids = {p._p.pPr.numPr.numId.val for p in recommendations}
     style_num = document.styles["List Number"].element.pPr.numPr.numId.val
     assert len(num_ids) == 1 and style_num not in num_ids
     assert "Appendix 1 \u2013 rotherham-cqc-annex.xlsx" in text
-    assert "Date: " not in text  # the meeting date stands for the report date
+    assert "Date: May 2026" in text  # the report's own date is kept beside the meeting's
+    # The governance route says which meetings have been held, and which one this paper goes to.
+    route = table_named(document, "Governance route")
+    rows = [[c.text for c in row.cells] for row in route.rows]
+    assert rows[0] == ["Meeting", "Date", "Purpose", "Status"]
+    assert rows[1] == ["Senior Management Team (SMT)", "01/04/2026", "Report governance", "Held"]
+    assert rows[4] == ["Health Select Commission", "14/05/2026", "This report", "This meeting"]
+    assert rows[5] == ["Cabinet", "08/06/2026", "\u2013", "To come"]
     assert document.core_properties.category == "Committee report: Health Select Commission"
+
+
+@pytest.mark.parametrize("name, subject", [("Health Select Commission", "the Health Select Commission"),
+                                           ("Cabinet", "Cabinet"), ("the Scrutiny Board", "the Scrutiny Board"),
+                                           ("Full  Council", "Full Council")])
+def test_recommendations_name_a_committee_as_people_write_it(name, subject):
+    assert committee_subject(name) == subject
 
 
 def test_default_recommendation_when_the_workbook_has_none(example, tmp_path):

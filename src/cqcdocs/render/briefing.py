@@ -20,7 +20,8 @@ from ..palette import COMPARISON_FILL, INK
 from ..scoring import RATINGS, Result
 from ..wording import clean, format_pct, format_value, join_words, number_word
 from .page import TEXT_WIDTH_CM
-from .sentences import benchmark_sentence, draft_change_sentences, summary_points, theme_heading
+from .sentences import (benchmark_sentence, committee_subject, draft_change_sentences, summary_points,
+                        theme_heading)
 from .word.package import deterministic_zip, set_properties
 from .word.tables import TableCell, rating_cell, score_cell
 from .word.template import open_template, prepare
@@ -82,6 +83,13 @@ class Briefing:
         return clean(self.a.protective_marking).strip() or DEFAULT_MARKING
 
     @property
+    def as_at(self):
+        """The date the paper speaks from: its meeting's in a committee version, else the report's."""
+        if self.committee is not None:
+            return self.committee.date
+        return self.a.report_date or self.a.published
+
+    @property
     def title(self) -> str:
         return clean(self.a.report_title).strip() or \
             f"Care Quality Commission (CQC) assessment of {self.name} adult social care"
@@ -116,11 +124,12 @@ def figure(w: Writer, b: Briefing, key: str) -> None:
 def title_block(w: Writer, b: Briefing) -> None:
     w.doc.add_paragraph(b.title, style="Title")
     w.label("Council", b.a.council)
-    if b.committee is None:  # a committee report gives its meeting date in the report details
-        w.label("Date", format_date(b.a.report_date or b.a.published))
+    # The report's own date, in a committee version too (its meeting's date is in the report details).
+    w.label("Date", format_date(b.a.report_date or b.a.published))
     if b.a.directorate:
         w.label("Directorate", b.a.directorate)
     w.label("Protective marking", b.marking)
+    w.label("Status", "Final" if b.final else "Draft (not for publication)")
 
 
 def committee_front_matter(w: Writer, b: Briefing) -> None:
@@ -141,8 +150,8 @@ def committee_front_matter(w: Writer, b: Briefing) -> None:
     recommendations = [r for r in b.workbook.recommendations if r.strip()] or [
         "notes the outcome of the CQC assessment of adult social care, the strengths it found and the "
         "areas for development the improvement plan will address."]
-    w.numbered(r if r.strip().lower().startswith("that ") else f"That {committee.name} {r.strip()}"
-               for r in recommendations)
+    subject = committee_subject(committee.name)
+    w.numbered(r if r.strip().lower().startswith("that ") else f"That {subject} {r.strip()}" for r in recommendations)
     w.heading("List of appendices", 1)
     if b.annex_name:
         w.para(f"Appendix 1 \u2013 {b.annex_name}: the Excel annex with the scores, findings, "
@@ -176,21 +185,31 @@ def governance(w: Writer, b: Briefing) -> None:
         return
     w.para("The report goes to these meetings:")
     deadlines = any(m.paper_deadline for m in meetings)
-    purposes = any(m.purpose for m in meetings)
-    header = ["Meeting", "Date"] + (["Paper deadline"] if deadlines else []) + (["Purpose"] if purposes else [])
+    purposes = any(m.purpose for m in meetings) or b.committee is not None
+    header = ["Meeting", "Date", *(["Paper deadline"] if deadlines else []), *(["Purpose"] if purposes else []),
+              "Status"]
     rows = []
     for m in meetings:
         row = [TableCell(m.name), TableCell(format_short_date(m.date))]
         if deadlines:
             row.append(TableCell(format_short_date(m.paper_deadline) or "\u2013"))
         if purposes:
-            row.append(TableCell(m.purpose))
+            this = b.committee is not None and m == b.committee
+            row.append(TableCell(m.purpose or ("This report" if this else "")))
+        row.append(TableCell(meeting_status(m, b)))
         rows.append(row)
-    widths = {2: [12.0, 5.0], 3: [9.0, 4.0, 4.0], 4: [6.0, 2.6, 2.8, 5.6]}[len(header)]
-    if len(header) == 3 and purposes:
-        widths = [6.0, 3.0, 8.0]
+    widths = [2.4, *([2.6] if deadlines else []), *([4.6] if purposes else []), 2.4]
+    widths = [round(TEXT_WIDTH_CM - sum(widths), 2), *widths]
     w.table("Governance route", "The meetings that consider this report, in date order, with their "
-            "dates" + (" and paper deadlines" if deadlines else ""), header, rows, widths, first_column=True)
+            "dates" + (" and paper deadlines" if deadlines else "") + " and whether each has been held",
+            header, rows, widths, first_column=True)
+
+
+def meeting_status(meeting: Meeting, b: Briefing) -> str:
+    """"Held", "This meeting" or "To come", as the paper stands on its own date."""
+    if b.committee is not None and meeting == b.committee:
+        return "This meeting"
+    return "Held" if meeting.date < b.as_at else "To come"
 
 
 def background(w: Writer, b: Briefing) -> None:
@@ -416,7 +435,8 @@ def next_steps(w: Writer, b: Briefing) -> None:
     if not steps:
         w.para("The workbook lists no next steps.")
         return
-    w.bullets(f"{s.step} \u2013 {format_date(s.date)}" if s.date else s.step for s in steps)
+    w.bullets(f"{s.step} \u2013 {format_date(s.date)}" + (" (done)" if s.date < b.as_at else "") if s.date
+              else s.step for s in steps)
 
 
 def author_notes(w: Writer, b: Briefing) -> None:
@@ -478,8 +498,9 @@ def write_briefing(result: Result, path: Path, *, committee: Meeting | None = No
     w = Writer(document)
     for section in SECTIONS:
         section(w, b)
-    w.headers_and_footers(b.marking)
+    w.headers_and_footers(b.marking, draft=not final)
     w.space_after_tables()
+    w.fill_contents()
     a = result.workbook.assessment
     set_properties(document, title=b.title, subject=f"CQC assessment of adult social care: {a.council}",
                    author=a.report_author or a.directorate or a.council,

@@ -83,3 +83,15 @@ def summary_points(result: Result) -> list[str]:
     if sentence := benchmark_sentence(r):
         points.append(sentence)
     return points
+
+
+# Bodies named without "the": "That Cabinet notes", but "That the Health Select Commission notes".
+_NO_ARTICLE = ("cabinet", "council", "full council", "county council", "city council")
+
+
+def committee_subject(name: str) -> str:
+    """A committee as the subject of a recommendation: "the Health Select Commission", "Cabinet"."""
+    name = " ".join(name.split())
+    if name.lower().startswith("the ") or name.lower() in _NO_ARTICLE:
+        return name
+    return f"the {name}"

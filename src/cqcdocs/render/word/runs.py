@@ -128,3 +128,69 @@ class FastBody:
             raise ValueError("level must be in range 0-9, got %d" % level)
         return self.add_paragraph(text, "Title" if level == 0 else "Heading %d" % level)
 
+
+
+BOOKMARK_BASE = 1000  # bookmark ids of the contents' targets, clear of any a template brings
+
+
+def mark(paragraph: Paragraph, name: str, bookmark_id: int) -> None:
+    """A bookmark NAME around PARAGRAPH's text (after its properties), for links and page references."""
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(bookmark_id))
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), str(bookmark_id))
+    p = paragraph._p
+    p.insert(1 if p.pPr is not None else 0, start)
+    p.append(end)
+
+
+def contents_entry(text: str, bookmark: str, level: int, style_id: str | None, width_twips: int = 9638):
+    """A table-of-contents line: TEXT linked to BOOKMARK, a dot leader, and a PAGEREF field for its page.
+    With no template style for the level (STYLE_ID None), indent and spacing are set on the paragraph."""
+    p = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    if style_id:
+        style = OxmlElement("w:pStyle")
+        style.set(qn("w:val"), style_id)
+        ppr.append(style)
+    tabs, tab = OxmlElement("w:tabs"), OxmlElement("w:tab")
+    for key, value in (("val", "right"), ("leader", "dot"), ("pos", str(width_twips))):
+        tab.set(qn(f"w:{key}"), value)
+    tabs.append(tab)
+    ppr.append(tabs)
+    if not style_id:
+        spacing, ind = OxmlElement("w:spacing"), OxmlElement("w:ind")
+        spacing.set(qn("w:before"), "0")
+        spacing.set(qn("w:after"), "60" if level == 1 else "20")
+        ind.set(qn("w:left"), str(360 * (level - 1)))
+        ppr.append(spacing)
+        ppr.append(ind)
+    p.append(ppr)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), bookmark)
+    link.set(qn("w:history"), "1")
+    p.append(link)
+
+    def run(*children):
+        r = OxmlElement("w:r")
+        for child in children:
+            r.append(child)
+        link.append(r)
+
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
+    run(t)
+    run(OxmlElement("w:tab"))
+    for kind, instruction in (("begin", None), (None, f" PAGEREF {bookmark} \\h "), ("separate", None),
+                              ("end", None)):
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run(char)
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = instruction
+            run(instr)
+    return p

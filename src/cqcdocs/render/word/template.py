@@ -21,13 +21,6 @@ REQUIRED_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Li
                    "Caption", "Table Grid")
 LANG = "en-GB"
 
-# The w:settings children that the schema puts after w:updateFields (Word rejects out-of-order settings).
-_AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
-                        "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
-                        "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
-                        "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
-                        "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
-
 
 def open_template(template: Path | None) -> docx.document.Document:
     """The template as a Document with the styles the briefing needs, or a TemplateError saying why not."""
@@ -100,11 +93,10 @@ def prepare(document) -> None:
     theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is not None:
         theme_lang.set(qn("w:val"), LANG)
-    # Word refreshes the table of contents (and page counts) when the document is opened.
-    if settings.find(qn("w:updateFields")) is None:
-        update = OxmlElement("w:updateFields")
-        update.set(qn("w:val"), "true")
-        settings.insert_element_before(update, *_AFTER_UPDATE_FIELDS)
+    # No prompt to update fields on opening (a template may ask for one): the contents are real entries,
+    # and captions carry their numbers.
+    for update in settings.findall(qn("w:updateFields")):
+        settings.remove(update)
     for section in document.sections:
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Cm(PAGE_WIDTH_CM), Cm(PAGE_HEIGHT_CM)

@@ -13,11 +13,11 @@ from docx.text.paragraph import Paragraph
 
 from ...wording import bold_spans, clean
 from ..page import TEXT_WIDTH_CM
-from .runs import FastBody, add_field, add_run
+from .runs import BOOKMARK_BASE, FastBody, add_field, add_run, contents_entry, mark
 from .tables import TABLE_PT, TableCell, add_table
 
 GAP_AFTER_TABLE = Pt(10)
-PLACEHOLDER_TOC = "Right-click to update the table of contents"
+DRAFT = "DRAFT \u2013 NOT FOR PUBLICATION"
 
 
 class Writer:
@@ -27,6 +27,7 @@ class Writer:
         self.doc = FastBody(document)
         self.tables = 0
         self.figures = 0
+        self._contents: Paragraph | None = None
 
     def heading(self, text: str, level: int):
         return self.doc.add_heading(clean(text), level)
@@ -138,12 +139,42 @@ class Writer:
         self.caption("Figure", chart.title)
 
     def contents(self) -> None:
-        """A table of contents field (headings 1 to 3) that Word fills in when the document opens."""
+        """Where the table of contents goes: `fill_contents` writes its entries once every heading exists."""
         names = {s.name for s in self.doc.styles}
         if "TOC Heading" in names:
-            self.doc.add_paragraph("Contents", style="TOC Heading")
-        paragraph = self.doc.add_paragraph()
-        add_field(paragraph, 'TOC \\o "1-3" \\h \\z \\u', PLACEHOLDER_TOC, dirty=True)
+            self._contents = self.doc.add_paragraph("Contents", style="TOC Heading")
+        else:  # a council template without the style: a bold line, not a fake heading
+            self._contents = self.doc.add_paragraph()
+            add_run(self._contents, "Contents", bold=True)
+
+    def fill_contents(self, levels: int = 3) -> None:
+        """The table of contents as real entries, readable in every viewer with nothing to update: each heading
+        of levels 1 to LEVELS, linked to a bookmark on it, with its page number as a PAGEREF field, which
+        LibreOffice (and so a PDF made with it) fills in as it lays out the pages, and Word on an update (F9).
+        Not a TOC field: LibreOffice would show a TOC field's stored result as it is, and Word would ask
+        to update it on opening."""
+        if self._contents is None:
+            return
+        anchor = self._contents._p
+        styles = {s.name for s in self.doc.styles}
+        for n, (paragraph, level) in enumerate(self._headings(levels), start=1):
+            name = f"_Toc{n:08d}"
+            mark(paragraph, name, BOOKMARK_BASE + n)
+            style = f"TOC {level}" if f"TOC {level}" in styles else None
+            entry = contents_entry(paragraph.text, name, level, style and self._style_id(style))
+            anchor.addnext(entry)
+            anchor = entry
+
+    def _headings(self, levels: int):
+        for p in self.doc.element.body.iterchildren(qn("w:p")):
+            paragraph = Paragraph(p, self.doc._body)
+            name = paragraph.style.name if p.pPr is not None and p.pPr.pStyle is not None else ""
+            if name.startswith("Heading ") and name[8:].isdigit() and int(name[8:]) <= levels and \
+                    paragraph.text.strip():
+                yield paragraph, int(name[8:])
+
+    def _style_id(self, name: str) -> str:
+        return self.doc.styles[name].style_id
 
     def space_after_tables(self) -> None:
         """Room between a table and what follows, as paragraph spacing (never an empty paragraph)."""
@@ -159,9 +190,16 @@ class Writer:
                 fmt.space_before = GAP_AFTER_TABLE
 
 
-    def headers_and_footers(self, marking: str) -> None:
-        """The protective MARKING at the top and bottom of every page, and "Page X of Y"."""
+    def headers_and_footers(self, marking: str, draft: bool = False) -> None:
+        """The protective MARKING at the top and bottom of every page, and "Page X of Y"; a DRAFT also says
+        so at the top of every page, above the marking."""
         for section in self.doc.sections:
+            if draft:
+                line = section.header.add_paragraph(style=self._style_or_none("Header"))
+                line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                run = line.add_run(DRAFT)
+                run.bold = True
+                run.font.size = Pt(12)
             header = section.header.add_paragraph(style=self._style_or_none("Header"))
             header.alignment = WD_ALIGN_PARAGRAPH.CENTER
             header.add_run(marking).bold = True
