@@ -180,7 +180,8 @@ def test_each_chart_has_its_definitions_colours_and_words(defined):
         assert len(bands) == len(d.bands)  # every chart with bands shades them, as in Word
         for ser, band in zip(bands, reversed(d.bands)):  # widest first
             assert ser.find(f"{C}spPr/{A}solidFill/{A}srgbClr").get("val") == tint(band.colour)
-            assert cells(wb, ser.find(f"{C}tx/{C}strRef/{C}f").text) == [f"{band.label} band ({band.first}\u2013{band.last}%)"]
+            name = f"{band.label} band ({band.first}\u2013{band.last}%)"  # as the Word charts name it
+            assert cells(wb, ser.find(f"{C}tx/{C}strRef/{C}f").text) == [name]
             assert set(cells(wb, ser.find(f"{C}val/{C}numRef/{C}f").text)) == {band.high / 100}
         legend = chart.find(f"{C}chart/{C}legend")
         hidden = [int(e.find(C + "idx").get("val")) for e in legend.iterfind(C + "legendEntry")]
