@@ -211,6 +211,31 @@ def test_a_chart_reads_rows_that_are_not_consecutive_as_a_union():
     assert PlacedTable("My sheet", 3, 4, ("A",)).ref("A", [0, 1]) == "='My sheet'!$A$4:$A$5"
 
 
+def test_the_metrics_chart_skips_a_measure_that_is_not_a_percentage(tmp_path):
+    from cqcdocs.resources import EXAMPLE_WORKBOOK
+
+    source = tmp_path / "source.xlsx"
+    shutil.copy(EXAMPLE_WORKBOOK, source)
+    wb = openpyxl.load_workbook(source)
+    wb["Metrics"]["E4"] = "days"  # the third measure, so the charted rows are not consecutive
+    wb.save(source)
+    result, _ = load_and_score(source)
+    out = tmp_path / "annex.xlsx"
+    write_annex(result, out, source_name=source.name)
+    metrics = next(d for d in chart_definitions(result) if d.key == "metrics")
+    _, chart = drawn_charts(out)[3]
+    ser = next(chart.iter(C + "ser"))
+    assert ser.find(f"{C}val/{C}numRef/{C}f").text == "(Metrics!$E$4:$E$5,Metrics!$E$7:$E$23)"
+    back = openpyxl.load_workbook(out)
+    assert cells(back, ser.find(f"{C}cat/{C}strRef/{C}f").text) == list(metrics.categories)
+    assert cells(back, ser.find(f"{C}val/{C}numRef/{C}f").text) == list(metrics.series[0].values)
+    # Cached too (XlsxWriter caches no union by itself), categories as text, not numbers.
+    assert [p.text for p in ser.iterfind(f"{C}cat/{C}strRef/{C}strCache/{C}pt/{C}v")] == list(metrics.categories)
+    cached = [float(v.text) for v in ser.iterfind(f"{C}val/{C}numRef/{C}numCache/{C}pt/{C}v")]
+    assert cached == list(metrics.series[0].values)
+    assert check_file(out) == []
+
+
 def test_charts_print_whole_without_their_helper_columns(annex, defined):
     _, drawn, wb = defined
     ws = wb["Charts"]

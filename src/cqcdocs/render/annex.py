@@ -77,6 +77,14 @@ class PlacedTable:
                  for a, b in runs]
         return "=" + (parts[0] if len(parts) == 1 else "(" + ",".join(parts) + ")")
 
+    def option(self, key: str, header: str, rows: list[int]) -> dict:
+        """XlsxWriter's series option KEY ("categories", "values") for HEADER's cells in ROWS. XlsxWriter
+        caches a range's cells itself but leaves a union uncached (and then takes text categories for
+        numbers), so a union also gets the cells' values as written."""
+        ref = self.ref(header, rows)
+        col = self.headers.index(header)
+        return {key: ref, **({f"{key}_data": [self.rows[r][col] for r in rows]} if ref.startswith("=(") else {})}
+
 
 class _LabelledBarChart(ChartBar):
     """XlsxWriter's bar chart, whose custom data labels may also carry a number format each.
@@ -488,12 +496,12 @@ class Annex:
         table = self.placed[name]
         rows = table.rows_of(category, chart.categories)
         xl = _LabelledBarChart.add_to(self.wb)
-        categories = table.ref(category, rows)
+        categories = table.option("categories", category, rows)
         n = len(chart.categories)
         secondary = {"y2_axis": True} if chart.bands else {}
         for s, header in zip(chart.series, headers):
-            xl.add_series({"name": s.name, "categories": categories, "values": table.ref(header, rows),
-                           "gap": GAP, "overlap": 0, **secondary,
+            xl.add_series({"name": s.name, **categories, **table.option("values", header, rows), "gap": GAP,
+                           "overlap": 0, **secondary,
                            "fill": {"color": "#" + s.colours[0]}, "border": {"color": "#" + s.outline, "width": 0.5},
                            "points": [None if v is None else {"fill": {"color": "#" + c},
                                                               "border": {"color": "#" + s.outline, "width": 0.5}}
@@ -501,7 +509,7 @@ class Annex:
                            "data_labels": _data_labels(s, scale)})
         for i, band in enumerate(reversed(chart.bands)):
             col = self.BAND_COLUMN + i
-            xl.add_series({"name": ["Charts", 3, col], "categories": categories,
+            xl.add_series({"name": ["Charts", 3, col], **categories,
                            "values": ["Charts", 4, col, 3 + n, col], "gap": GAP, "overlap": 100,
                            "fill": {"color": "#" + _tint(band.colour)}, "border": {"none": True}})
         if any(v is None for s in chart.series for v in s.values):
