@@ -2,6 +2,10 @@
 
 Written with XlsxWriter (it alone gives charts alt text, Excel tables and data bars). Every figure
 comes from `scoring.Result`; workbook text is always written as a string, never a formula.
+
+The Charts sheet draws the briefing's standard charts from their definitions (`render.chart_defs`): the
+same title, alt text, series names, colours, words and rating bands as the Word charts, with the series
+reading the annex's own tables, so the charts stay live on the workbook's data.
 """
 
 from __future__ import annotations
@@ -11,26 +15,35 @@ from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.chart_bar import ChartBar
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_range_abs
 
 from ..contract import ACTION_STATUSES, THEMES
 from ..model import format_date
-from ..palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISON_FILL, HEADER_TEXT, OTHERS,
+from ..palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISON_FILL, HEADER_TEXT, INK, MUTED,
                       RATING_FILL, RATING_TEXT, SUBJECT)
 from ..scoring import RATINGS, Result
-from ..wording import join_words, plain
+from ..wording import plain
+from .chart_defs import Band, ChartDef, SeriesDef, chart_definitions
 
 TABLE_STYLE = "Table Style Medium 2"
+FONT = "Arial"      # the house font, as in the Word charts
+FONT_PT = 9
+GAP = 40            # gap between bars, % of a bar's width, as in the Word charts
+BAND_TINT = 0.3     # band shading: the palette colour at 30% on white, as in the Word charts
+NOT_ASSESSED = "Not assessed"
 
 
 @dataclass(frozen=True)
 class PlacedTable:
-    """Where an Excel table landed: its sheet, its data rows and its headers, so that charts address its
-    columns by header name rather than by column arithmetic."""
+    """Where an Excel table landed: its sheet, its data rows, its headers and the values written, so that
+    charts address its columns by header name rather than by column arithmetic."""
 
     sheet: str
     first: int  # the first data row (0-based); last < first when the table is empty
     last: int
     headers: tuple[str, ...]
+    rows: tuple[tuple, ...] = ()
 
     def column(self, header: str, rows: int | None = None) -> list:
         """XlsxWriter's [sheet, first row, col, last row, col] for HEADER's data (the first ROWS of them)."""
@@ -41,6 +54,114 @@ class PlacedTable:
     def header(self, header: str) -> list:
         """XlsxWriter's [sheet, row, col] for HEADER's own cell (a series name that follows the header)."""
         return [self.sheet, self.first - 1, self.headers.index(header)]
+
+    def rows_of(self, header: str, names) -> list[int]:
+        """The data rows (0 = the first) whose HEADER cell holds each of NAMES, in order: a chart's categories
+        found in its table, whatever rows the chart leaves out."""
+        values, found, start = [row[self.headers.index(header)] for row in self.rows], [], 0
+        for name in names:
+            start = values.index(name, start) + 1
+            found.append(start - 1)
+        return found
+
+    def ref(self, header: str, rows: list[int]) -> str:
+        """A formula for HEADER's cells in ROWS: one range when they are consecutive, else Excel's union of
+        ranges, "=(Metrics!$E$4:$E$6,Metrics!$E$8)" (which Excel and LibreOffice read from the cells)."""
+        col, runs = self.headers.index(header), []
+        for r in rows:
+            if runs and r == runs[-1][1] + 1:
+                runs[-1][1] = r
+            else:
+                runs.append([r, r])
+        parts = [f"{quote_sheetname(self.sheet)}!{xl_range_abs(self.first + a, col, self.first + b, col)}"
+                 for a, b in runs]
+        return "=" + (parts[0] if len(parts) == 1 else "(" + ",".join(parts) + ")")
+
+    def option(self, key: str, header: str, rows: list[int]) -> dict:
+        """XlsxWriter's series option KEY ("categories", "values") for HEADER's cells in ROWS. XlsxWriter
+        caches a range's cells itself but leaves a union uncached (and then takes text categories for
+        numbers), so a union also gets the cells' values as written."""
+        ref = self.ref(header, rows)
+        col = self.headers.index(header)
+        return {key: ref, **({f"{key}_data": [self.rows[r][col] for r in rows]} if ref.startswith("=(") else {})}
+
+
+class _LabelledBarChart(ChartBar):
+    """XlsxWriter's bar chart, whose custom data labels may also carry a number format each.
+
+    The Word charts put each bar's words into its label's number format (`0%" Good"`), so the number stays
+    live from the cell and the words show beside it; XlsxWriter's custom data labels take text or a cell
+    but no number format, so this writes `c:numFmt` for labels that have one (schema order: numFmt, spPr,
+    txPr, dLblPos, show*)."""
+
+    @classmethod
+    def add_to(cls, wb) -> "_LabelledBarChart":
+        chart = wb.add_chart({"type": "bar"})  # the workbook's own bookkeeping, then this class's writer
+        chart.__class__ = cls
+        return chart
+
+    def _write_ser(self, series) -> None:
+        # Number series in the order they were added, not written (XlsxWriter writes the primary axes'
+        # series first): the data, added first, is series 0 whichever axes it is on, so the legend entry
+        # that hides it is entry 0 in Excel and in LibreOffice, as in the Word charts.
+        self.series_index = next(i for i, s in enumerate(self.series) if s is series)
+        super()._write_ser(series)
+
+    def _write_custom_labels(self, parent, labels) -> None:
+        for index, label in enumerate(labels):
+            if label is None:
+                continue
+            self._xml_start_tag("c:dLbl")
+            self._write_idx(index)
+            self._write_data_label_number_format(label["num_format"])
+            self._write_custom_label_format(label)
+            self._xml_empty_tag("c:dLblPos", [("val", "outEnd")])
+            self._write_show_val()
+            self._xml_end_tag("c:dLbl")
+
+
+def _font(size: float = FONT_PT, bold: bool = False) -> dict:
+    return {"name": FONT, "size": size, "bold": bold, "color": "#" + INK}
+
+
+def _tint(hex_colour: str, strength: float = BAND_TINT) -> str:
+    """HEX_COLOUR at STRENGTH on white, as an opaque hex colour (renders the same everywhere)."""
+    channels = (int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))
+    return "".join(f"{round(255 - (255 - c) * strength):02X}" for c in channels)
+
+
+def _band_name(band: Band) -> str:
+    """"Good band (63–87%)": the legend's name for a band, as in the Word charts."""
+    return f"{band.label} band ({band.first}\u2013{band.last}%)"
+
+
+def _literal(text: str) -> str:
+    """TEXT as a quoted literal inside an Excel number format ('"' itself is written \\")."""
+    return '"' + text.replace('"', '"\\""') + '"' if text else ""
+
+
+def _number_format(series: SeriesDef, scale: float) -> str:
+    """The series' number format for cells SCALE times smaller: '0"%"' for 63 becomes '0%' for 0.63."""
+    return series.number_format.replace('"%"', "%") if scale == 100 else series.number_format
+
+
+def _data_labels(series: SeriesDef, scale: float) -> dict:
+    """Every value labelled at the end of its bar, on white so band edges never cut the text; a point with
+    words has its own number format ending in them, a missing one says "Not assessed" at 0."""
+    base = _number_format(series, scale)
+    label = {"fill": {"color": "#FFFFFF"}, "font": _font()}
+    custom = [{**label, "num_format": f'{base};;{_literal(NOT_ASSESSED)}'} if value is None
+              else {**label, "num_format": base + _literal(suffix)} if suffix else None
+              for value, suffix in zip(series.values, series.suffixes)]
+    return {"value": True, "num_format": base, "position": "outside_end", **label,
+            **({"custom": custom} if any(custom) else {})}
+
+
+def _chart_height(chart: ChartDef) -> int:
+    """Pixels: room for the title and legend, a label-high row per bar, and the value axis with its note."""
+    bars = len(chart.categories) * len(chart.series)
+    return 110 + (40 if chart.legend or chart.bands else 0) + (20 if chart.note else 0) + (36 if
+           chart.kind == "bar" else 20) * bars
 
 
 def _short(text: str, limit: int) -> str:
@@ -63,6 +184,7 @@ class Annex:
         self.text = f({"valign": "top"})
         self.pct = f({"num_format": "0%", "valign": "top"})
         self.pct2 = f({"num_format": "0.00", "valign": "top"})
+        self.pct_edge = f({"num_format": "0.0%", "valign": "top"})
         self.num = f({"num_format": "0", "valign": "top"})
         self.date = f({"num_format": "dd/mm/yyyy", "valign": "top"})
         self.italic = f({"italic": True, "font_color": "#595959"})
@@ -109,7 +231,8 @@ class Annex:
               cell_formats: list[list] | None = None, header_repeat: bool = True,
               set_widths: bool = True) -> PlacedTable:
         """An Excel table at FIRST_ROW; columns are (header, width, format). Returns where it landed."""
-        placed = PlacedTable(ws.get_name(), first_row + 1, first_row + len(rows), tuple(h for h, _, _ in columns))
+        placed = PlacedTable(ws.get_name(), first_row + 1, first_row + len(rows), tuple(h for h, _, _ in columns),
+                             tuple(tuple(row) for row in rows))
         self.placed[name] = placed
         if not rows:
             ws.write_string(first_row, 0, "None in the source workbook.", self.note)
@@ -308,127 +431,138 @@ class Annex:
 
     # --- charts ---------------------------------------------------------------------------------
 
-    # Helper columns on the Charts sheet hold the band thresholds the first chart draws as lines.
-    BAND_COLUMN = 20  # U
+    BAND_COLUMN = 20  # U: the band edges the charts shade, left of it the printed charts
+    CHART_WIDTH = 900  # pixels
+    ROW_PX = 20        # XlsxWriter's default row height in pixels
 
     def charts(self) -> None:
-        """The Charts sheet: each chart a method, each starting a printed page so none is cut in two."""
+        """The Charts sheet: the briefing's charts from their definitions, then the evidence profile; each
+        chart starts a printed page, so none is cut in two."""
         ws = self.sheet("Charts", "Charts")
-        ws.write_string(1, 0, "Native Excel charts of the figures in this workbook; each has alt text. The band "
-                              "thresholds the first chart draws are in columns U to W.", self.italic)
-        self._band_thresholds(ws)
-        self._statements_chart(ws, 3)
-        self._evidence_chart(ws, 28)
-        at, breaks = 62, []
-        for chart in (self._metrics_chart, self._benchmarks_chart):
-            rows = chart(ws, at)
-            if rows:
-                breaks.append(at)
-                at += rows
-        # Print the charts, not the helper columns; one page wide, and the breaks keep each chart whole.
+        definitions = chart_definitions(self.result)
+        banded = [d for d in definitions if d.bands]
+        ws.write_string(1, 0, "Native Excel charts drawn from the tables on the other sheets; each has alt text.",
+                        self.italic)
+        if banded:
+            first, last = (xl_col_to_name(self.BAND_COLUMN + i) for i in (0, len(banded[0].bands) - 1))
+            ws.write_string(2, 0, f"The rating band edges the charts shade are in columns {first} to {last}.",
+                            self.italic)
+        self._band_edges(ws, banded)
+        at, starts = 4, []
+        for definition in definitions:
+            starts.append(at)
+            at += self._chart(ws, at, definition)
+        starts.append(at)
+        at += self._evidence_chart(ws, at)
+        # Print the charts, not the helper columns; one page wide, and a break above every chart but the first
+        # keeps each whole on its own page.
         ws.print_area(0, 0, at, 14)
-        ws.set_h_pagebreaks(breaks)
+        ws.set_h_pagebreaks(starts[1:])
 
-    def _band_thresholds(self, ws) -> None:
-        """One column per band threshold, a row per quality statement: line series for the first chart."""
-        col = self.BAND_COLUMN
-        ws.write_string(2, col, "Band thresholds for the chart", self.bold)
-        for i, band in enumerate(RATINGS[1:]):
-            ws.write_string(3, col + i, f"{band.label} from {band.low}%", self.wrap)
-            for r in range(len(self.result.statements)):
-                ws.write_number(4 + r, col + i, band.low / 100)
-        ws.set_column(col, col + 2, 24)
+    def _band_edges(self, ws, charts: list[ChartDef]) -> None:
+        """A column per rating band holding its upper edge, widest band first, a row per category of the
+        longest banded chart: the values of the band series the charts draw behind their bars."""
+        if not charts:
+            return
+        bands = charts[0].bands
+        if any(c.bands != bands for c in charts):
+            raise ValueError("the banded charts must share their bands: they share the band columns")
+        col, rows = self.BAND_COLUMN, max(len(c.categories) for c in charts)
+        ws.write_string(2, col, "Rating band edges shaded behind the charts", self.bold)
+        for i, band in enumerate(reversed(bands)):
+            ws.write_string(3, col + i, _band_name(band), self.wrap)
+            for r in range(rows):
+                ws.write_number(4 + r, col + i, band.high / 100, self.pct_edge)
+        ws.set_column(col, col + len(bands) - 1, 22)
+        ws.set_row(3, 47)
 
-    def _statements_chart(self, ws, row: int) -> None:
-        """Quality statement % as columns, with the band thresholds as dashed lines."""
-        scores, statements = self.placed["tblScores"], self.result.statements
-        names = scores.column("Quality statement")
-        parts = "; ".join(f"{s.quality_statement.name} {s.pct}%" if s.assessed else
-                          f"{s.quality_statement.name} not assessed" for s in statements)
-        o = self.result.overall
-        # Excel draws lines only over column charts, so the band thresholds need a column (not bar) chart.
-        col = self.wb.add_chart({"type": "column"})
-        col.add_series({"name": "Computed %", "categories": names, "values": scores.column("Computed %"),
-                        "fill": {"color": "#" + SUBJECT}, "data_labels": {"value": True, "num_format": "0%"}})
-        bands = self.wb.add_chart({"type": "line"})
-        for i, band in enumerate(RATINGS[1:]):
-            colour = "#" + RATING_FILL[band.label] if i else "#C0504D"
-            c = self.BAND_COLUMN + i
-            bands.add_series({"name": ["Charts", 3, c], "categories": names,
-                              "values": ["Charts", 4, c, 3 + len(statements), c],
-                              "line": {"color": colour, "dash_type": "dash", "width": 2}, "marker": {"type": "none"}})
-        col.combine(bands)
-        edges = [band.low for band in RATINGS[1:]]
-        col.set_title({"name": f"Quality statement % with the {'/'.join(map(str, edges))} band lines"})
-        col.set_x_axis({"name": "Quality statement"})
-        col.set_y_axis({"name": "Score (%)", "min": 0, "max": 1, "num_format": "0%", "major_unit": 0.25})
-        col.set_legend({"position": "bottom"})
-        col.set_size({"width": 900, "height": 460})
-        overall = f" Overall {o.pct}%, {o.rating.label}." if o else ""
-        ws.insert_chart(row, 0, col, {"description": "Column chart of quality statement percentages with lines at "
-                                                     f"the band thresholds {join_words([f'{e}%' for e in edges])}: "
-                                                     f"{parts}.{overall}", "object_position": 3})
+    def _source(self, chart: ChartDef) -> tuple[str, str, tuple[str, ...], float]:
+        """Where CHART's numbers live in the annex: the table, its category column, a value column per series,
+        and the scale between the definition's numbers and the cells' (percentages are stored as fractions
+        of 1, formatted 0%, so that they sort and sum as Excel users expect)."""
+        return {"statements": ("tblScores", "Quality statement", ("Computed %",), 100),
+                "themes": ("tblThemes", "Theme", ("Derived %",), 100),
+                "benchmarks": ("tblBenchmarks", "Council", ("Overall %",), 100),
+                "metrics": ("tblMetrics", "Indicator", (self.a.short_name, "England average"), 1)}[chart.key]
 
-    def _evidence_chart(self, ws, row: int) -> None:
-        """Evidence-category profile: clustered bars, one series per category."""
+    def _chart(self, ws, row: int, chart: ChartDef) -> int:
+        """CHART as a native bar chart reading its table; returns the rows it takes.
+
+        As in the Word charts: horizontal bars, first category at the top; the rating bands as shading
+        behind the bars (a band series per band reaching its upper edge, widest first, fully overlapped, on
+        the primary axes; the data on the secondary axes, drawn in front on the same scale); each bar's
+        label its number, live from the table, and its words (" Good") in the label's number format."""
+        name, category, headers, scale = self._source(chart)
+        table = self.placed[name]
+        rows = table.rows_of(category, chart.categories)
+        xl = _LabelledBarChart.add_to(self.wb)
+        categories = table.option("categories", category, rows)
+        n = len(chart.categories)
+        secondary = {"y2_axis": True} if chart.bands else {}
+        for s, header in zip(chart.series, headers):
+            xl.add_series({"name": s.name, **categories, **table.option("values", header, rows), "gap": GAP,
+                           "overlap": 0, **secondary,
+                           "fill": {"color": "#" + s.colours[0]}, "border": {"color": "#" + s.outline, "width": 0.5},
+                           "points": [None if v is None else {"fill": {"color": "#" + c},
+                                                              "border": {"color": "#" + s.outline, "width": 0.5}}
+                                      for v, c in zip(s.values, s.colours)],
+                           "data_labels": _data_labels(s, scale)})
+        for i, band in enumerate(reversed(chart.bands)):
+            col = self.BAND_COLUMN + i
+            xl.add_series({"name": ["Charts", 3, col], **categories,
+                           "values": ["Charts", 4, col, 3 + n, col], "gap": GAP, "overlap": 100,
+                           "fill": {"color": "#" + _tint(band.colour)}, "border": {"none": True}})
+        if any(v is None for s in chart.series for v in s.values):
+            xl.show_blanks_as("zero")  # so a missing value gets its "Not assessed" label at 0
+        axis = chart.value_axis
+        value_axis = {"name": axis.title + (f"\n{chart.note}" if chart.note else ""), "name_font": _font(bold=False),
+                      "num_font": _font(), "min": axis.minimum / scale, "max": axis.maximum / scale,
+                      "major_unit": axis.major_unit / scale, "num_format": "0%" if scale == 100 else axis.number_format,
+                      "major_gridlines": {"visible": False}, "line": {"color": "#" + MUTED}}
+        category_axis = {"reverse": True, "crossing": "max", "num_font": _font(), "line": {"color": "#" + MUTED},
+                         "major_tick_mark": "none"}
+        xl.set_x_axis(value_axis)
+        xl.set_y_axis(category_axis)
+        if chart.bands:
+            xl.set_y2_axis({"min": axis.minimum / scale, "max": axis.maximum / scale, "visible": False,
+                            "crossing": "max"})
+            xl.set_x2_axis({"reverse": True, "visible": False})
+            # The bands only: each bar's label says its value and words.
+            xl.set_legend({"position": "top", "font": _font(),
+                           "delete_series": list(range(len(chart.series)))})
+        elif chart.legend:
+            xl.set_legend({"position": "top", "font": _font()})
+        else:
+            xl.set_legend({"none": True})
+        xl.set_title({"name": chart.title, "name_font": _font(11, bold=True)})
+        xl.set_chartarea({"border": {"none": True}})
+        height = _chart_height(chart)
+        xl.set_size({"width": self.CHART_WIDTH, "height": height})
+        ws.insert_chart(row, 0, xl, {"description": chart.alt_text, "object_position": 3})
+        return -(-height // self.ROW_PX) + 2
+
+    def _evidence_chart(self, ws, row: int) -> int:
+        """Evidence-category profile: clustered bars, one series per category; returns the rows it takes.
+        Not a chart definition: the briefing shows these scores as a coloured table."""
         scores, categories = self.placed["tblScores"], self.result.categories_used
         profile = self.wb.add_chart({"type": "bar"})
         for category in categories:
             profile.add_series({"name": scores.header(category), "categories": scores.column("Quality statement"),
                                 "values": scores.column(category), "data_labels": {"value": True}})
-        profile.set_title({"name": "Evidence category scores by quality statement"})
-        profile.set_x_axis({"name": "Score (1 to 4)", "min": 0, "max": 4, "major_unit": 1})
-        profile.set_y_axis({"name": "Quality statement", "reverse": True})
-        profile.set_legend({"position": "bottom"})
-        profile.set_size({"width": 900, "height": 640})
+        profile.set_title({"name": "Evidence category scores by quality statement", "name_font": _font(11, True)})
+        profile.set_x_axis({"name": "Score (1 to 4)", "min": 0, "max": 4, "major_unit": 1, "name_font": _font(),
+                            "num_font": _font()})
+        profile.set_y_axis({"name": "Quality statement", "reverse": True, "name_font": _font(), "num_font": _font()})
+        profile.set_legend({"position": "bottom", "font": _font()})
+        profile.set_chartarea({"border": {"none": True}})
+        height = 640
+        profile.set_size({"width": self.CHART_WIDTH, "height": height})
         rows = "; ".join(f"{s.quality_statement.name}: " + ", ".join(f"{c} {s.categories[c]}" for c in categories
                                                                       if c in s.categories)
                          for s in self.result.statements if s.categories)
         ws.insert_chart(row, 0, profile, {"description": f"Clustered bar chart of evidence category scores: {rows}.",
                                           "object_position": 3})
-
-    def _metrics_chart(self, ws, row: int) -> int:
-        """The council against the England average; returns the rows it takes (0: no metrics)."""
-        metrics, name = self.result.metrics, self.a.short_name
-        if not metrics:
-            return 0
-        table = self.placed["tblMetrics"]
-        chart = self.wb.add_chart({"type": "bar"})
-        chart.add_series({"name": name, "categories": table.column("Indicator"), "values": table.column(name),
-                          "fill": {"color": "#" + SUBJECT}})
-        chart.add_series({"name": "England average", "categories": table.column("Indicator"),
-                          "values": table.column("England average"), "fill": {"color": "#" + OTHERS}})
-        chart.set_title({"name": f"{name} against the England average"})
-        chart.set_x_axis({"name": "Value (per cent unless stated)", "min": 0})
-        chart.set_y_axis({"name": "Indicator", "reverse": True})
-        chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 900, "height": max(400, 40 * len(metrics))})
-        parts = "; ".join(f"{m.metric.indicator}: {name} {m.metric.council_value:g}, England "
-                          f"{m.metric.england_average:g} ({m.comparison})" for m in metrics)
-        ws.insert_chart(row, 0, chart, {"description": f"Clustered bar chart of {name} against the England "
-                                                       f"average: {parts}.", "object_position": 3})
-        return max(22, 2 * len(metrics) + 4)
-
-    def _benchmarks_chart(self, ws, row: int) -> int:
-        """Councils in the region by overall %, this council highlighted; returns the rows it takes."""
-        scored = [c for c in self.result.benchmarks if c.pct is not None]
-        if not scored:
-            return 0
-        table = self.placed["tblBenchmarks"]  # scored councils come first, highest first
-        chart = self.wb.add_chart({"type": "bar"})
-        points = [{"fill": {"color": "#" + (SUBJECT if c.is_subject else OTHERS)}} for c in scored]
-        chart.add_series({"name": "Overall %", "categories": table.column("Council", len(scored)),
-                          "values": table.column("Overall %", len(scored)), "points": points,
-                          "data_labels": {"value": True, "num_format": "0%"}})
-        chart.set_title({"name": f"Overall score: councils in {self.a.region}"})
-        chart.set_x_axis({"name": "Overall score (%)", "min": 0, "max": 1, "num_format": "0%"})
-        chart.set_y_axis({"name": "Council", "reverse": True})
-        chart.set_legend({"none": True})
-        chart.set_size({"width": 900, "height": max(320, 40 * len(scored))})
-        parts = "; ".join(f"{c.council} {c.pct}%" + (" (this council)" if c.is_subject else "") for c in scored)
-        ws.insert_chart(row, 0, chart, {"description": f"Bar chart ranking councils in {self.a.region} by overall "
-                                                       f"score: {parts}.", "object_position": 3})
-        return max(16, 2 * len(scored) + 2)
+        return -(-height // self.ROW_PX) + 2
 
     def write(self) -> None:
         o = self.result.overall
