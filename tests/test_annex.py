@@ -159,7 +159,7 @@ def test_each_chart_reads_its_definitions_numbers_from_the_annex_tables(defined)
 
 
 def test_each_chart_has_its_definitions_colours_and_words(defined):
-    from cqcdocs.render.word_charts import tint
+    from cqcdocs.palette import tint
 
     definitions, drawn, wb = defined
     for d, (_, chart) in zip(definitions, drawn):

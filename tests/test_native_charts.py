@@ -22,7 +22,8 @@ from cqcdocs.check import check_file
 from cqcdocs.resources import REFERENCE_DOCX
 from cqcdocs.palette import INK, OTHERS, RATING_FILL, SUBJECT
 from cqcdocs.render.chart_defs import chart_definitions, rating_bands
-from cqcdocs.render.word.charts import NOT_ASSESSED, add_native_chart, tint
+from cqcdocs.palette import tint
+from cqcdocs.render.word.charts import NOT_ASSESSED, add_native_chart
 from cqcdocs.scoring import RATINGS
 
 NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",

@@ -45,6 +45,16 @@ SUBJECT = "2166AC"      # the council in comparison charts
 OTHERS = "BABABA"       # other councils / England average
 
 
+BAND_TINT = 0.3  # rating-band shading in charts: the palette colour at 30% on white
+
+
+def tint(hex_colour: str, strength: float = BAND_TINT) -> str:
+    """HEX_COLOUR at STRENGTH on white, as an opaque hex colour (renders the same everywhere)."""
+    h = hex_colour.lstrip("#")
+    channels = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return "".join(f"{round(255 - (255 - c) * strength):02X}" for c in channels)
+
+
 def _channel(c: int) -> float:
     s = c / 255
     return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4

@@ -21,16 +21,12 @@ from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_range_abs
 from ..contract import ACTION_STATUSES, THEMES
 from ..model import format_date
 from ..palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISON_FILL, HEADER_TEXT, INK, MUTED,
-                      RATING_FILL, RATING_TEXT, SUBJECT)
+                      RATING_FILL, RATING_TEXT, SUBJECT, tint)
 from ..scoring import RATINGS, Result
 from ..wording import plain
-from .chart_defs import Band, ChartDef, SeriesDef, chart_definitions
+from .chart_defs import FONT, FONT_PT, GAP, ChartDef, SeriesDef, chart_definitions, format_literal
 
 TABLE_STYLE = "Table Style Medium 2"
-FONT = "Arial"      # the house font, as in the Word charts
-FONT_PT = 9
-GAP = 40            # gap between bars, % of a bar's width, as in the Word charts
-BAND_TINT = 0.3     # band shading: the palette colour at 30% on white, as in the Word charts
 NOT_ASSESSED = "Not assessed"
 
 
@@ -124,22 +120,6 @@ def _font(size: float = FONT_PT, bold: bool = False) -> dict:
     return {"name": FONT, "size": size, "bold": bold, "color": "#" + INK}
 
 
-def _tint(hex_colour: str, strength: float = BAND_TINT) -> str:
-    """HEX_COLOUR at STRENGTH on white, as an opaque hex colour (renders the same everywhere)."""
-    channels = (int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))
-    return "".join(f"{round(255 - (255 - c) * strength):02X}" for c in channels)
-
-
-def _band_name(band: Band) -> str:
-    """"Good band (63–87%)": the legend's name for a band, as in the Word charts."""
-    return f"{band.label} band ({band.first}\u2013{band.last}%)"
-
-
-def _literal(text: str) -> str:
-    """TEXT as a quoted literal inside an Excel number format ('"' itself is written \\")."""
-    return '"' + text.replace('"', '"\\""') + '"' if text else ""
-
-
 def _number_format(series: SeriesDef, scale: float) -> str:
     """The series' number format for cells SCALE times smaller: '0"%"' for 63 becomes '0%' for 0.63."""
     return series.number_format.replace('"%"', "%") if scale == 100 else series.number_format
@@ -150,8 +130,8 @@ def _data_labels(series: SeriesDef, scale: float) -> dict:
     words has its own number format ending in them, a missing one says "Not assessed" at 0."""
     base = _number_format(series, scale)
     label = {"fill": {"color": "#FFFFFF"}, "font": _font()}
-    custom = [{**label, "num_format": f'{base};;{_literal(NOT_ASSESSED)}'} if value is None
-              else {**label, "num_format": base + _literal(suffix)} if suffix else None
+    custom = [{**label, "num_format": f'{base};;{format_literal(NOT_ASSESSED)}'} if value is None
+              else {**label, "num_format": base + format_literal(suffix)} if suffix else None
               for value, suffix in zip(series.values, series.suffixes)]
     return {"value": True, "num_format": base, "position": "outside_end", **label,
             **({"custom": custom} if any(custom) else {})}
@@ -470,7 +450,7 @@ class Annex:
         col, rows = self.BAND_COLUMN, max(len(c.categories) for c in charts)
         ws.write_string(2, col, "Rating band edges shaded behind the charts", self.bold)
         for i, band in enumerate(reversed(bands)):
-            ws.write_string(3, col + i, _band_name(band), self.wrap)
+            ws.write_string(3, col + i, band.legend_name, self.wrap)
             for r in range(rows):
                 ws.write_number(4 + r, col + i, band.high / 100, self.pct_edge)
         ws.set_column(col, col + len(bands) - 1, 22)
@@ -511,7 +491,7 @@ class Annex:
             col = self.BAND_COLUMN + i
             xl.add_series({"name": ["Charts", 3, col], **categories,
                            "values": ["Charts", 4, col, 3 + n, col], "gap": GAP, "overlap": 100,
-                           "fill": {"color": "#" + _tint(band.colour)}, "border": {"none": True}})
+                           "fill": {"color": "#" + tint(band.colour)}, "border": {"none": True}})
         if any(v is None for s in chart.series for v in s.values):
             xl.show_blanks_as("zero")  # so a missing value gets its "Not assessed" label at 0
         axis = chart.value_axis

@@ -26,6 +26,18 @@ from .sentences import band_starts
 
 
 
+# How every native chart (Word and Excel) is styled, whichever writer draws it.
+FONT = "Arial"  # the house font; LibreOffice draws it with the metric-compatible Liberation Sans
+FONT_PT = 9
+GAP = 40        # the gap between bars, as a % of a bar's width
+
+
+def format_literal(text: str) -> str:
+    """TEXT as a quoted literal inside an Excel number format ('"' itself is written \\"), so that a
+    label's words ride on its live number: `0"%"` + `" Good"`."""
+    return '"' + text.replace('"', '"\\""') + '"' if text else ""
+
+
 @dataclass(frozen=True)
 class Band:
     """A CQC rating band as drawn: from `low` to `high` on a 0–100 % axis. The edges sit half-way between
@@ -42,6 +54,11 @@ class Band:
     @property
     def width(self) -> float:
         return self.high - self.low
+
+    @property
+    def legend_name(self) -> str:
+        """"Good band (63–87%)": how a chart's legend names the band."""
+        return f"{self.label} band ({self.first}\u2013{self.last}%)"
 
     @property
     def name(self) -> str:

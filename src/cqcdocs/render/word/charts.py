@@ -38,8 +38,8 @@ from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.enum.chart import XL_CHART_TYPE
 
-from ...palette import INK, MUTED
-from ..chart_defs import ChartDef, SeriesDef
+from ...palette import INK, MUTED, tint
+from ..chart_defs import FONT, FONT_PT, GAP, ChartDef, SeriesDef, format_literal
 
 C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -47,25 +47,14 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 C, A, R = "{%s}" % C_NS, "{%s}" % A_NS, "{%s}" % R_NS
 
-FONT = "Arial"            # the house font; LibreOffice draws it with metric-compatible Liberation Sans
-FONT_PT = 9
-BAND_TINT = 0.3           # band shading: the palette colour at 30% on white
 WHITE = "FFFFFF"
 EMU_PER_CM = 360000
 FIXED_CREATED = datetime(2000, 1, 1)
 NOT_ASSESSED = " (not assessed)"
-GAP = 40                  # gap between bars, % of a bar's width
 
 # Axis ids: any distinct numbers; fixed so the output is the same every time.
 PRIMARY = ("111111111", "222222222")
 SECONDARY = ("333333333", "444444444")
-
-
-def tint(hex_colour: str, strength: float = BAND_TINT) -> str:
-    """HEX_COLOUR at STRENGTH on white, as an opaque hex colour (renders the same everywhere)."""
-    h = hex_colour.lstrip("#")
-    channels = (int(h[i:i + 2], 16) for i in (0, 2, 4))
-    return "".join(f"{round(255 - (255 - c) * strength):02X}" for c in channels)
 
 
 def native_height_cm(chart: ChartDef) -> float:
@@ -117,7 +106,7 @@ def chart_data(chart: ChartDef, created: datetime = FIXED_CREATED) -> CategoryCh
     # Widest first: each band series reaches its band's upper edge, and the later, shorter ones are drawn
     # over it, which leaves each band's own colour from its lower to its upper edge.
     for band in reversed(chart.bands):
-        data.add_series(f"{band.label} band ({band.first}\u2013{band.last}%)", [band.high] * len(chart.categories),
+        data.add_series(band.legend_name, [band.high] * len(chart.categories),
                         "0.0")
     return data
 
@@ -193,11 +182,6 @@ def _rich(parent, paragraphs: list[str], size_pt: float = FONT_PT, rotate: int |
     return rich
 
 
-def _literal(text: str) -> str:
-    """TEXT as a quoted literal inside an Excel number format ('"' itself is written \\")."""
-    return '"' + text.replace('"', '"\\""') + '"' if text else ""
-
-
 def _shows(parent, value: bool) -> None:
     for tag, on in (("showLegendKey", False), ("showVal", value), ("showCatName", False), ("showSerName", False),
                     ("showPercent", False), ("showBubbleSize", False)):
@@ -212,7 +196,7 @@ def _data_labels(ser, series: SeriesDef) -> None:
             continue
         label = _el(labels, "dLbl")
         _el(label, "idx", i)
-        _el(label, "numFmt", formatCode=series.number_format + _literal(suffix), sourceLinked=0)
+        _el(label, "numFmt", formatCode=series.number_format + format_literal(suffix), sourceLinked=0)
         _sp_pr(label, WHITE)
         _tx_pr(label)
         _el(label, "dLblPos", "outEnd")
