@@ -314,8 +314,8 @@ def test_picture_charts_are_the_same_definitions_drawn(example, tmp_path):
     document = docx.Document(str(path))
     xml = parts(path)["word/document.xml"]
     expected = charts.briefing_charts(result)
-    assert [c.key for c in expected] == ["statements", "evidence_grid", "themes", "benchmarks", "metrics"]
-    assert len(document.inline_shapes) == 5 and "<c:chart " not in xml
+    assert [c.key for c in expected] == ["statements", "themes", "benchmarks", "metrics"]
+    assert len(document.inline_shapes) == 4 and "<c:chart " not in xml
     definitions = {d.key: d for d in chart_definitions(result)}
     for chart in expected:
         if chart.key in definitions:

@@ -19,7 +19,7 @@ from cqcdocs.render.charts import DPI, briefing_charts, draw_charts, draw_pictur
 from cqcdocs.render.page import TEXT_WIDTH_CM
 from cqcdocs.resources import EXAMPLE_WORKBOOK
 
-KEYS = ["statements", "evidence_grid", "themes", "benchmarks", "metrics"]
+KEYS = ["statements", "themes", "benchmarks", "metrics"]
 
 
 def png_info(data: bytes) -> tuple[int, int, float]:
@@ -66,9 +66,6 @@ def test_alt_texts_state_the_numbers(example_charts):
         assert f"{name} {pct}% ({rating})" in alt["statements"]
     assert alt["statements"].startswith("Bar chart of the nine quality statement percentages")
     assert alt["statements"].endswith("Overall 73%, Good.")
-    assert ("Assessing needs: People's experience 2, Feedback from staff and leaders 3, Processes 3, "
-            "Feedback from partners 2;") in alt["evidence_grid"]
-    assert "Outcomes" not in alt["evidence_grid"]  # no statement was scored on it
     assert "derived" in alt["themes"] and "Working with people 67% (Good)" in alt["themes"]
     assert "derived" in next(c.title for c in example_charts if c.key == "themes")
     assert "Rotherham Metropolitan Borough Council 73%, Good (this council)" in alt["benchmarks"]
@@ -100,7 +97,7 @@ def test_a_fresh_process_gives_the_same_bytes(example_charts):
 
 def test_absent_data_gives_no_chart(northmoor):
     result, _ = northmoor
-    assert [c.key for c in draw_charts(dataclasses.replace(result, benchmarks=(), metrics=()))] == KEYS[:3]
+    assert [c.key for c in draw_charts(dataclasses.replace(result, benchmarks=(), metrics=()))] == KEYS[:2]
     # Only the council itself has a score: nothing to compare it with.
     alone = tuple(c for c in result.benchmarks if c.is_subject)
     assert "benchmarks" not in [c.key for c in draw_charts(dataclasses.replace(result, benchmarks=alone))]
@@ -119,13 +116,6 @@ def test_not_assessed_and_blank_cells_are_said_not_drawn(northmoor):
     ax = statements.figure.axes[0]
     assert sum(len(bars) for bars in ax.containers) == 8  # no bar for the statement not assessed
     assert "Not assessed" in [t.get_text() for t in ax.texts]
-    grid = drawn["evidence_grid"].alt_text
-    assert "Partnerships and communities: not assessed;" in grid
-    assert ("Equity in experience and outcomes: People's experience 2, Feedback from staff and leaders 2, "
-            "Processes 3, Feedback from partners not scored, Outcomes not scored;") in grid
-    assert "Feedback from partners 2, Outcomes 3;" in grid  # the one statement scored on Outcomes
-    cells = [t.get_text() for t in drawn["evidence_grid"].figure.axes[0].texts]
-    assert cells.count("\u2013") == 8  # Outcomes for seven statements, partners' feedback for Equity
     assert "Not charted (not percentages): Median days waiting for assessment: Northmoor 62 days, England 35 " \
            "days (worse)." in drawn["metrics"].alt_text
     assert "Rotherham" not in " ".join(d.alt_text for d in drawn.values())
@@ -192,7 +182,7 @@ def test_each_picture_says_what_its_definition_says(which, request):
     result, _ = request.getfixturevalue(which)
     defs = {d.key: d for d in chart_definitions(result)}
     drawn = {d.key: d for d in draw_charts(result)}
-    assert list(drawn) == KEYS and set(defs) == set(KEYS) - {"evidence_grid"}
+    assert list(drawn) == list(defs) == KEYS
     for key, d in defs.items():
         picture = drawn[key]
         assert (picture.title, picture.alt_text, picture.width_cm) == (d.title, d.alt_text, d.width_cm)

@@ -258,7 +258,6 @@ def overall_scores(w: Writer, b: Briefing) -> None:
     w.heading(GRID, 2)
     _grid(w, b)
     figure(w, b, "statements")
-    figure(w, b, "evidence_grid")
     w.heading(OVERALL, 2)
     if r.overall is None:
         w.para("No quality statement has been scored yet.")

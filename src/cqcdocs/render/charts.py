@@ -25,10 +25,9 @@ import matplotlib.style
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
 
-from ..palette import INK, MUTED, SCORE_FILL, SCORE_TEXT
-from ..scoring import RATINGS, Result
+from ..palette import INK, MUTED
+from ..scoring import Result
 from .chart_defs import AxisDef, Band, ChartDef, SeriesDef, chart_definitions
 from .page import TEXT_WIDTH_CM
 
@@ -67,7 +66,7 @@ def _c(hex_colour: str) -> str:
 
 @dataclass(frozen=True)
 class Chart:
-    key: str          # "statements", "evidence_grid", "themes", "benchmarks", "metrics"
+    key: str          # "statements", "themes", "benchmarks", "metrics"
     title: str        # sentence-case caption
     alt_text: str     # what the chart shows, with the numbers
     png: bytes        # PNG at DPI
@@ -272,69 +271,11 @@ def draw_picture(chart: ChartDef) -> DrawnChart:
     return DrawnChart(chart.key, chart.title, chart.alt_text, fig, chart.width_cm)
 
 
-@_styled
-def _evidence_grid(result: Result) -> DrawnChart | None:
-    statements = result.statements
-    if not any(s.categories for s in statements):
-        return None
-    categories = result.categories_used
-    fig = _figure(11.5)
-    ax = fig.add_subplot()
-    blank = False
-    for r, s in enumerate(statements):
-        if not s.categories:
-            # A statement with no category scores gets one message across its row, not a row of dashes.
-            ax.add_patch(Rectangle((0, r), len(categories), 1, facecolor=WHITE, edgecolor=_c(GRID), linewidth=1))
-            text = "Not assessed" if not s.assessed else f"No category scores (score {s.score} entered)"
-            ax.text(len(categories) / 2, r + 0.5, text, ha="center", va="center", fontstyle="italic")
-            continue
-        for c, category in enumerate(categories):
-            score = s.categories.get(category)
-            blank = blank or score is None
-            fill = _c(SCORE_FILL[score]) if score else WHITE
-            ax.add_patch(Rectangle((c, r), 1, 1, facecolor=fill, edgecolor=WHITE, linewidth=2))
-            ax.text(c + 0.5, r + 0.5, str(score) if score else "\u2013", ha="center", va="center", fontsize=11,
-                    color=_c(SCORE_TEXT[score]) if score else _c(INK), fontweight="bold" if score else "normal")
-    ax.set_xlim(0, len(categories))
-    ax.set_ylim(len(statements), 0)
-    ax.set_xticks([c + 0.5 for c in range(len(categories))], [_wrap(c, 14) for c in categories])
-    ax.xaxis.tick_top()
-    ax.set_yticks([r + 0.5 for r in range(len(statements))],
-                  [_wrap(s.quality_statement.name, 30) for s in statements])
-    ax.tick_params(length=0)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    handles = [Patch(facecolor=_c(SCORE_FILL[r.score]), edgecolor=_c(INK), linewidth=0.6,
-                     label=f"{r.score} {r.label}") for r in RATINGS]
-    if blank:
-        handles.append(Patch(facecolor=WHITE, edgecolor=_c(INK), linewidth=0.6, label="\u2013 not scored"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), handlelength=1.2,
-               columnspacing=1.2, fontsize=MIN_PT)
-    rows = []
-    for s in statements:
-        name = s.quality_statement.name
-        if not s.categories:
-            rows.append(f"{name}: not assessed" if not s.assessed else f"{name}: no category scores")
-            continue
-        cells = [f"{c} {s.categories[c]}" if c in s.categories else f"{c} not scored" for c in categories]
-        rows.append(f"{name}: " + ", ".join(cells))
-    alt = ("Heat map of the evidence category scores (1 Inadequate to 4 Outstanding) for each quality "
-           "statement, the score printed in each cell: " + "; ".join(rows) + ".")
-    return DrawnChart("evidence_grid", "Evidence category scores for each quality statement", alt, fig,
-                      TEXT_WIDTH_CM)
-
-
-
-
 def draw_charts(result: Result) -> list[DrawnChart]:
-    """The briefing's charts as figures, in document order, leaving out any whose data is absent: the
-    standard charts from their definitions, and the evidence-category heat map (not a standard chart
-    type) from the result, after the quality statements."""
-    drawn = [draw_picture(d) for d in chart_definitions(result)]
-    grid = _evidence_grid(result)
-    if grid is not None:
-        drawn.insert(1 if drawn and drawn[0].key == "statements" else 0, grid)
-    return drawn
+    """The briefing's charts as figures, in document order, leaving out any whose data is absent. (No heat
+    map of the evidence-category scores: the briefing's coloured grid table shows those 36 numbers, and the
+    annex charts them.)"""
+    return [draw_picture(d) for d in chart_definitions(result)]
 
 
 def briefing_charts(result: Result) -> list[Chart]:
