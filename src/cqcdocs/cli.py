@@ -152,7 +152,13 @@ def init(path: Path, force: bool) -> None:
     """
     from .blank import write_blank_workbook
 
-    if path.exists() and not force:
+    from .output import exists
+
+    try:
+        taken = exists(path)
+    except UserError as exc:
+        _fail(exc)
+    if taken and not force:
         _fail(f"{path} already exists; use --force to overwrite it")
     try:
         write_blank_workbook(path)
@@ -205,7 +211,10 @@ def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, templat
         return
     from .batch import run_batch
 
-    failed = run_batch(paths, out, jobs=jobs, report=_report, fail=_fail_one, options=options)
+    try:
+        failed = run_batch(paths, out, jobs=jobs, report=_report, fail=_fail_one, options=options)
+    except UserError as exc:  # the output folder cannot be used, or another run holds it
+        _fail(exc)
     click.echo(f"{len(paths) - failed} of {len(paths)} workbooks done")
     sys.exit(1 if failed else 0)
 

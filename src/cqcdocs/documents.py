@@ -72,8 +72,9 @@ def load_and_score(path: Path) -> tuple[Result, list[Message]]:
     return result, warnings + list(result.warnings)
 
 
-def make_documents(path: Path, out: Path, options: Options = Options()) -> Made:
-    """Write the briefing and/or annex for one workbook into OUT; raises on invalid input, writing nothing."""
+def make_documents(path: Path, out: Path, options: Options = Options(), *, lock: bool = True) -> Made:
+    """Write the briefing and/or annex for one workbook into OUT; raises on invalid input, writing nothing.
+    LOCK: hold OUT while writing (False when the caller holds it, as a batch does)."""
     result, warnings = load_and_score(path)
     workbook = result.workbook
     meeting = find_meeting(workbook, options.committee) if options.committee else None
@@ -95,7 +96,7 @@ def make_documents(path: Path, out: Path, options: Options = Options()) -> Made:
             write_annex(result, tmp, source_name=Path(path).name)
 
         targets.append((annex_path, write_xlsx))
-    made = Made(Path(path), write_all(targets), warnings)
+    made = Made(Path(path), write_all(targets, lock=lock), warnings)
     if options.check:
         from .check import check_files
 
