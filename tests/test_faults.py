@@ -169,3 +169,44 @@ def test_every_theme_wording_the_docs_list_is_accepted():
     wordings = _listed("Themes")
     assert len(wordings) >= 6
     assert [w for w in wordings if find_theme(w) is None] == []
+
+
+# --- characters the charts' font cannot draw -------------------------------------------------------
+
+def test_characters_the_chart_font_lacks_are_one_warning_per_field_and_left_out_of_the_pictures(tmp_path):
+    short = f"Assessment!B{ASSESSMENT_ROW['Short name']}"
+    workbook = make(tmp_path / "w.xlsx", council="Rotherham Council",
+                    cells={short: "Rotherham \U0001F3E5", "Benchmarks!A3": "Northshire \U0001F305 Council"})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run("brief", workbook, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
+    lines = result.output.splitlines()
+    assert [line for line in lines if "chart pictures" in line] == [
+        "Assessment: warning: Short name 'Rotherham \U0001F3E5': the chart pictures leave out \U0001F3E5 (their font has "
+        "no such character)",
+        "Benchmarks!3:3: warning: Council 'Northshire \U0001F305 Council': the chart pictures leave out \U0001F305 (their "
+        "font has no such character)"]
+
+
+def test_a_figure_keeps_what_its_font_draws_and_loses_only_what_it_cannot():
+    import matplotlib.style
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from cqcdocs.render.charts import STYLE
+    from cqcdocs.render.glyphs import fit_to_font
+
+    with matplotlib.style.context(["default", STYLE]):
+        fig = Figure()
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        ax.set_yticks([0, 1], ["Łódź \U0001F3E5 Council", "\U0001F3E5"])
+        ax.set_title("Ynys Môn – 70%")
+        fit_to_font(fig)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Łódź Council", "?"]
+    assert ax.get_title() == "Ynys Môn – 70%"

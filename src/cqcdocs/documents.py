@@ -77,6 +77,9 @@ def make_documents(path: Path, out: Path, options: Options = Options(), *, lock:
     LOCK: hold OUT while writing (False when the caller holds it, as a batch does)."""
     result, warnings = load_and_score(path)
     workbook = result.workbook
+    if options.briefing:  # its charts are pictures: say which characters their font cannot draw
+        from .render.glyphs import glyph_warnings
+        warnings = warnings + glyph_warnings(workbook)
     meeting = find_meeting(workbook, options.committee) if options.committee else None
     template, final, annex = options.template, options.final, options.annex
     targets = []

@@ -25,6 +25,7 @@ from matplotlib.patches import Patch, Rectangle
 from ..palette import INK, MUTED, OTHERS, RATING_FILL, SCORE_FILL, SCORE_TEXT, SUBJECT
 from ..scoring import RATINGS, Result
 from ..wording import number_word
+from .glyphs import fit_to_font
 from .page import TEXT_WIDTH_CM
 from .sentences import band_starts
 
@@ -108,6 +109,7 @@ def _png(fig: Figure) -> bytes:
     # the engine is removed, so that savefig neither repeats the layout nor makes its pre-draw. (Removed,
     # not set to "none": "none" leaves a placeholder engine, and savefig pre-draws any figure that has an
     # engine, which cost a whole extra draw of every chart.)
+    fit_to_font(fig)  # characters the font lacks would be drawn as boxes, with a warning on the terminal
     fig.set_dpi(DPI)
     engine = fig.get_layout_engine()
     before = None
