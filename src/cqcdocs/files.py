@@ -90,12 +90,3 @@ def lstat_or_none(path: Path) -> os.stat_result | None:
             return None
         raise
 
-
-def stat_or_none(path: Path) -> os.stat_result | None:
-    """PATH's status (links followed), None if nothing is there; other OS errors (name too long) are raised."""
-    try:
-        return os.stat(path)
-    except OSError as exc:
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-            return None
-        raise
