@@ -79,7 +79,8 @@ def test_a_failed_move_puts_every_previous_file_back(tmp_path, monkeypatch):
         return real_replace(src, dst)
 
     monkeypatch.setattr(cqcdocs.output.os, "replace", replace)
-    with pytest.raises(OutputError, match=r"b\.txt: cannot write the file \(Permission denied\)$"):
+    with pytest.raises(OutputError, match=r"b\.txt: cannot replace the file; is it open in Word or Excel\? "
+                                          r"\(Permission denied\)$"):
         write_all([(tmp_path / "a.txt", lambda p: p.write_text("new a")),
                    (tmp_path / "b.txt", lambda p: p.write_text("new b"))])
     assert snapshot(tmp_path) == {"a.txt": b"yesterday's a.txt", "b.txt": b"yesterday's b.txt"}
@@ -90,8 +91,8 @@ def test_a_file_open_elsewhere_is_a_clear_error_and_nothing_changes(previous, mo
     real_replace = os.replace
 
     def locked(src, dst):
-        # Windows refuses to move a file Word has open; the first move (yesterday's file aside) fails.
-        if Path(src).name == BRIEFING:
+        # Windows refuses to replace a file Word has open: the new briefing cannot take its name.
+        if Path(dst).name == BRIEFING:
             raise PermissionError(13, "Permission denied")
         return real_replace(src, dst)
 
@@ -105,10 +106,14 @@ def test_a_file_open_elsewhere_is_a_clear_error_and_nothing_changes(previous, mo
 
 def test_a_read_only_folder_is_a_clear_error(tmp_path, monkeypatch):
     # Tests run as root in CI, where chmod cannot make a folder read-only: fail where the OS would.
-    def refused(*args, **kwargs):
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(cqcdocs.output.tempfile, "mkstemp", refused)
+    def refused(path, *args, **kwargs):
+        if Path(path).name.startswith(".cqcdocs."):  # the lock file and temporary files
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(cqcdocs.output.os, "open", refused)
     result = run("brief", "--out", tmp_path)
     assert result.exit_code == 1
     assert result.output == f"Error: {tmp_path}: cannot write to this folder (Permission denied)\n"

@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 from .documents import Options
 from .errors import UserError
+from .output import folder_lock
 
 # A worker's memory settles after a few workbooks (font and style caches); retiring it every 20 bounds
 # anything a renderer might accumulate, at the cost of one fork and a few cold caches.
@@ -66,7 +67,7 @@ def make_one(path: Path, out: Path, options: Options) -> Outcome:
     start = time.perf_counter()
     made, error = None, None
     try:
-        made = make_documents(Path(path), Path(out), options)
+        made = make_documents(Path(path), Path(out), options, lock=False)  # run_batch holds the folder
     except UserError as exc:
         error = exc.lines
     except Exception as exc:  # a bug, not the officer's mistake: say so, keep going with the others
@@ -99,9 +100,16 @@ def run_batch(paths: list[Path], out: Path, *, jobs: int | None, report: Callabl
 
     REPORT gets each success's `documents.Made` and FAIL each failure's path and message lines, in the order of
     PATHS. Two workbooks that would write the same file name (the same council twice) fail loudly
-    rather than silently replace each other's documents.
+    rather than silently replace each other's documents. The output folder is held for the whole batch,
+    once (`output.folder_lock`); an OutputError if another run holds it.
     """
-    paths = [Path(p) for p in paths]
+    with folder_lock(Path(out)):
+        return _run_batch([Path(p) for p in paths], Path(out), jobs, report, fail, on_outcome, options)
+
+
+def _run_batch(paths: list[Path], out: Path, jobs: int | None, report: Callable[[Any], None],
+               fail: Callable[[Path, list[str]], None], on_outcome: Callable[[Outcome], None] | None,
+               options: Options) -> int:
     if on_outcome is None and os.environ.get(STATS_ENV):
         on_outcome = _print_stats
     workers = max(1, min(jobs or os.cpu_count() or 1, len(paths)))

@@ -142,7 +142,13 @@ def init(path: Path, force: bool) -> None:
     """
     from .blank import write_blank_workbook
 
-    if path.exists() and not force:
+    from .output import exists
+
+    try:
+        taken = exists(path)
+    except UserError as exc:
+        _fail(exc)
+    if taken and not force:
         _fail(f"{path} already exists; use --force to overwrite it")
     try:
         write_blank_workbook(path)
@@ -204,8 +210,11 @@ def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, templat
     from .batch_report import BatchReport
 
     view = BatchReport(len(paths), verbose=verbose)
-    with view:
-        failed = run_batch(paths, out, jobs=jobs, report=view.report, fail=view.fail, options=options)
+    try:
+        with view:
+            failed = run_batch(paths, out, jobs=jobs, report=view.report, fail=view.fail, options=options)
+    except UserError as exc:  # the output folder cannot be used, or another run holds it
+        _fail(exc)
     view.finish()
     if summary_file is not None:
         try:

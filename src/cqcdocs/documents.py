@@ -76,10 +76,15 @@ def load_and_score(path: Path) -> tuple[Result, list[Message]]:
     return result, warnings + list(result.warnings)
 
 
-def make_documents(path: Path, out: Path, options: Options = Options()) -> Made:
-    """Write the briefing and/or annex for one workbook into OUT; raises on invalid input, writing nothing."""
+def make_documents(path: Path, out: Path, options: Options = Options(), *, lock: bool = True) -> Made:
+    """Write the briefing and/or annex for one workbook into OUT; raises on invalid input, writing nothing.
+    LOCK: hold OUT while writing (False when the caller holds it, as a batch does)."""
     result, warnings = load_and_score(path)
     workbook = result.workbook
+    if options.briefing and options.charts == "picture":  # say which characters the pictures' font lacks
+        from .render.glyphs import glyph_warnings
+
+        warnings = warnings + glyph_warnings(workbook)
     meeting = find_meeting(workbook, options.committee) if options.committee else None
     template, final, annex, charts = options.template, options.final, options.annex, options.charts
     targets = []
@@ -100,7 +105,7 @@ def make_documents(path: Path, out: Path, options: Options = Options()) -> Made:
 
         targets.append((annex_path, write_xlsx))
     overall = result.overall
-    made = Made(Path(path), write_all(targets), warnings, council=workbook.assessment.short_name,
+    made = Made(Path(path), write_all(targets, lock=lock), warnings, council=workbook.assessment.short_name,
                 overall_pct=overall.pct if overall else None, rating=overall.rating.label if overall else None)
     if options.check:
         from .check import check_files

@@ -8,6 +8,7 @@ wording shows values as the officer sees them in Excel, not as Python holds them
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable
@@ -32,7 +33,35 @@ class SourceCell:
 
     @property
     def blank(self) -> bool:
-        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+        """Nothing visible: empty, spaces, or only characters that show nothing once cleaned (control
+        characters, including Excel's "_x0007_" escapes, zero-width spaces, direction marks)."""
+        return self.value is None or (isinstance(self.value, str) and not visible(_decode_escapes(self.value)))
+
+    @property
+    def invisible(self) -> bool:
+        """Blank, yet not empty: the cell holds characters, none of which shows ("\u200b")."""
+        return self.blank and isinstance(self.value, str) and bool(self.value.strip())
+
+    def required(self, what: str) -> str:
+        """The message for a required value left blank; says so when the cell only looks filled in."""
+        return f"{what} is required" + ("; the cell holds only invisible characters" if self.invisible else "")
+
+
+# Blank-looking letters that Unicode files as ordinary ones: Hangul fillers and the blank Braille pattern.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def visible(text: str) -> bool:
+    """Whether TEXT has a character that shows: not a space, a control or format character (zero-width
+    space, direction marks, soft hyphen, byte-order mark), a lone surrogate or a blank-looking letter."""
+    for ch in text:
+        if ch.isspace() or ch in _BLANK_LETTERS or unicodedata.category(ch) in _INVISIBLE_CATEGORIES:
+            continue
+        return True
+    return False
+
+
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
 
 
 class Problems:

@@ -19,10 +19,12 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ..contract import SHEETS_BY_NAME, normalise
+from ..files import Unreadable, read_regular
 from .cells import Problems
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound document: .xls, or an encrypted .xlsx
 _ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
+MAX_FILE = 100 * 1024 * 1024  # the file itself: real workbooks are a few MB; read only after this check
 MAX_UNPACKED = 256 * 1024 * 1024  # far beyond any real source workbook; stops a zip bomb before openpyxl
 MAX_MERGED = 1_000_000  # openpyxl makes an object per merged cell: a merge of whole columns would hang it
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -176,22 +178,20 @@ def _scan_sheets(z: zipfile.ZipFile, workbook_part: str) -> tuple[Uncached, tupl
 # --- opening -----------------------------------------------------------------------------------------
 
 def _read_bytes(path: Path, problems: Problems) -> bytes | None:
-    """The whole file, or None after recording why it is not one that could be a workbook."""
+    """The whole file, or None after recording why it is not one that could be a workbook.
+
+    Only a regular file is read (a named pipe would block the run, a device fill memory), and only up
+    to MAX_FILE bytes, checked before reading.
+    """
     name = path.name
-    if not path.exists():
-        problems.error(name, "file not found")
-        return None
-    if path.is_dir():
-        problems.error(name, "is a folder, not a workbook")
+    try:
+        data = read_regular(path, MAX_FILE, "a workbook")
+    except Unreadable as exc:
+        problems.error(name, exc.reason)
         return None
     if name.startswith("~$"):
         problems.error(name, f"is the lock file Excel keeps while a workbook is open, not the workbook: "
                              f"use {name[2:]!r}")
-        return None
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.error(name, f"cannot be opened ({exc.strerror or exc})")
         return None
     if why := _not_a_package(data, path.suffix.lower()):
         problems.error(name, why)

@@ -46,8 +46,10 @@ def _assessment_values(rows: list[Row], problems: Problems) -> dict[str, SourceC
         field_places[field_name] = row["Field"].place
     for field_name, is_required in ASSESSMENT_FIELDS:
         if is_required and (field_name not in values or values[field_name].blank):
-            place = values[field_name].place if field_name in values else "Assessment"
-            problems.error(place, f"field {field_name!r} is required")
+            if field_name in values:
+                problems.error(values[field_name].place, values[field_name].required(f"field {field_name!r}"))
+            else:
+                problems.error("Assessment", f"field {field_name!r} is required")
     return values
 
 

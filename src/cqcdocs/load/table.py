@@ -212,7 +212,7 @@ def read_table(ws: Any, sheet: Sheet, problems: Problems) -> Table | None:
 def required_cell(row: Row, name: str, problems: Problems, what: str | None = None) -> SourceCell | None:
     cell = row[name]
     if cell.blank:
-        problems.error(cell.place, f"{what or name} is required")
+        problems.error(cell.place, cell.required(what or name))
         return None
     return cell
 
@@ -222,7 +222,7 @@ def cell_text(row: Row, name: str, problems: Problems, required: bool = True) ->
     cell = row.get(name)
     if cell is None or cell.blank:
         if required and cell is not None:
-            problems.error(cell.place, f"{name} is required")
+            problems.error(cell.place, cell.required(name))
         return ""
     return parse_text(cell, problems)
 

@@ -29,6 +29,7 @@ from matplotlib.lines import Line2D
 from ..palette import INK, MUTED
 from ..scoring import Result
 from .chart_defs import AxisDef, Band, ChartDef, SeriesDef, chart_definitions
+from .glyphs import fit_to_font
 from .page import TEXT_WIDTH_CM
 
 DPI = 200
@@ -111,6 +112,7 @@ def _png(fig: Figure) -> bytes:
     # the engine is removed, so that savefig neither repeats the layout nor makes its pre-draw. (Removed,
     # not set to "none": "none" leaves a placeholder engine, and savefig pre-draws any figure that has an
     # engine, which cost a whole extra draw of every chart.)
+    fit_to_font(fig)  # characters the font lacks would be drawn as boxes, with a warning on the terminal
     fig.set_dpi(DPI)
     engine = fig.get_layout_engine()
     before = None

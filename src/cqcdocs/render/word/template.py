@@ -14,24 +14,27 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from ...errors import TemplateError
+from ...files import Unreadable, read_regular
 from ...resources import REFERENCE_DOCX
 from ..page import MARGIN_CM, PAGE_HEIGHT_CM, PAGE_WIDTH_CM
 
 REQUIRED_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Number",
                    "Caption", "Table Grid")
 LANG = "en-GB"
+MAX_TEMPLATE = 100 * 1024 * 1024  # a template with pictures is a few MB; anything larger is not one
 
 
 def open_template(template: Path | None) -> docx.document.Document:
     """The template as a Document with the styles the briefing needs, or a TemplateError saying why not."""
     path = Path(template) if template is not None else REFERENCE_DOCX
     name = path.name
-    if not path.is_file():
-        raise TemplateError(f"{name}: template not found")
-    if path.suffix.lower() not in (".docx", ".dotx") or not zipfile.is_zipfile(path):
+    try:  # a regular file only, its size checked first: a named pipe would block the run, a device fill memory
+        data = read_regular(path, MAX_TEMPLATE, "a Word document")
+    except Unreadable as exc:
+        raise TemplateError(f"{name}: {'template not found' if exc.reason == 'file not found' else exc.reason}")
+    if path.suffix.lower() not in (".docx", ".dotx") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise TemplateError(f"{name}: not a Word document; the template must be a .docx (or .dotx) file")
     try:
-        data = path.read_bytes()
         if path.suffix.lower() == ".dotx":
             data = _dotx_as_docx(data)
         document = docx.Document(io.BytesIO(data))

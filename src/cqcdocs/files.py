@@ -1,0 +1,92 @@
+"""Reading a file the user named: regular files only, the size checked before reading, never blocking.
+
+`Path.read_bytes` would wait forever on a named pipe, read a device such as /dev/zero until memory runs
+out, and raise a bare OSError for a name longer than the system allows. `read_regular` says what the
+thing is instead, in words an officer can act on; the caller adds whose file it is (a workbook, a
+template). It imports nothing of the package, so the load and render layers can both use it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+
+class Unreadable(Exception):
+    """PATH cannot be read as a file; `reason` says why ("is a named pipe, not a workbook")."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def kind(mode: int) -> str | None:
+    """What a non-regular file is, as a noun phrase ("a named pipe"); None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not an ordinary file"
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size / 2**20:.1f} MB"
+
+
+def os_reason(exc: OSError) -> str:
+    """The operating system's own words for EXC ("No space left on device")."""
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def read_regular(path: Path, limit: int, what: str) -> bytes:
+    """The whole of regular file PATH, at most LIMIT bytes; raises `Unreadable` naming WHAT it is not.
+
+    The file is looked at (stat) before it is opened, so a device is never opened; it is opened without
+    blocking (a pipe swapped in meanwhile cannot hang the run) and checked again through the open file.
+    """
+    try:
+        before = os.stat(path)
+    except FileNotFoundError:
+        raise Unreadable("file not found") from None
+    except OSError as exc:
+        raise Unreadable(f"cannot be opened ({os_reason(exc)})") from exc
+    if (found := kind(before.st_mode)) is not None:
+        raise Unreadable(f"is {found}, not {what}")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise Unreadable(f"cannot be opened ({os_reason(exc)})") from exc
+    with os.fdopen(fd, "rb") as f:
+        opened = os.fstat(f.fileno())
+        if (found := kind(opened.st_mode)) is not None:
+            raise Unreadable(f"is {found}, not {what}")
+        if opened.st_size > limit:
+            raise Unreadable(f"is too large to be {what} ({megabytes(opened.st_size)}; the limit is "
+                             f"{megabytes(limit)})")
+        try:
+            data = f.read(limit + 1)
+        except OSError as exc:
+            raise Unreadable(f"cannot be read ({os_reason(exc)})") from exc
+    if len(data) > limit:  # grew while being read
+        raise Unreadable(f"is too large to be {what} (more than {megabytes(limit)})")
+    return data
+
+
+def lstat_or_none(path: Path) -> os.stat_result | None:
+    """PATH's own status (links not followed), None if nothing is there; other OS errors are raised."""
+    try:
+        return os.lstat(path)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return None
+        raise
+

@@ -1,0 +1,214 @@
+"""Faults beyond bad workbooks: over-long names, pipes and devices, invisible required values, glyphs the
+chart font lacks, and the wordings the docs promise. (Writing faults: tests/test_replace.py.)"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cqcdocs.cli import main
+from cqcdocs.contract import find_quality_statement, find_theme
+from cqcdocs.load import load_workbook, read
+
+sys.path.insert(0, str(Path(__file__).parent))
+from workbook_factory import ASSESSMENT_ROW, make  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+LONG = "x" * 300  # one name over the 255 bytes every common file system allows
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def cqcdocs(*args, timeout: float = 60) -> subprocess.CompletedProcess:
+    """The real command in its own process: a test of a hang must not hang the test run."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run([sys.executable, "-m", "cqcdocs", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
+# --- names over the system's length limit ---------------------------------------------------------
+
+@pytest.mark.parametrize("command", [["validate"], ["score"], ["brief", "--out", "{out}"]])
+def test_an_over_long_workbook_name_is_one_clear_line(tmp_path, command):
+    workbook = tmp_path / f"{LONG}.xlsx"
+    result = run(*command[:1], workbook, *[a.format(out=tmp_path / "out") for a in command[1:]])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception,
+                                                                                         SystemExit)
+    lines = result.output.splitlines()
+    assert lines[0] == f"{workbook.name}: cannot be opened (File name too long)"
+    assert lines[-1].endswith(f"{workbook.name}: not valid (1 error)" +
+                              ("; nothing written" if command[0] == "brief" else ""))
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_over_long_output_folder_is_one_clear_line(tmp_path):
+    out = tmp_path / LONG
+    result = run("brief", "--out", out)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {out}: cannot use this folder (File name too long)\n"
+    result = run("annex", "--out", out / "papers")
+    assert result.output == f"Error: {out / 'papers'}: cannot use this folder (File name too long)\n"
+    assert os.listdir(tmp_path) == []
+
+
+def test_an_over_long_template_name_is_one_clear_line(tmp_path):
+    template = tmp_path / f"{LONG}.docx"
+    result = run("brief", "--template", template, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.output == f"Error: {template.name}: cannot be opened (File name too long)\n"
+    assert os.listdir(tmp_path) == []
+
+
+def test_an_over_long_init_name_is_one_clear_line(tmp_path):
+    target = tmp_path / f"{LONG}.xlsx"
+    result = run("init", target)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {target}: cannot use this name (File name too long)\n"
+    assert os.listdir(tmp_path) == []
+
+
+# --- pipes, devices and enormous files --------------------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("command", ["validate", "score", "brief"])
+def test_a_named_pipe_is_refused_at_once(tmp_path, command):
+    pipe = tmp_path / "council.xlsx"
+    os.mkfifo(pipe)
+    result = cqcdocs(command, pipe, *(["--out", tmp_path / "out"] if command == "brief" else []), timeout=30)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "council.xlsx: is a named pipe, not a workbook" in (result.stdout + result.stderr).splitlines()
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_device_is_refused_without_reading_it():
+    result = cqcdocs("validate", "/dev/zero", timeout=30)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == ["zero: is a device, not a workbook", "zero: not valid (1 error)"]
+
+
+def test_an_enormous_file_is_refused_before_it_is_read(tmp_path):
+    huge = tmp_path / "huge.xlsx"
+    with open(huge, "wb") as f:
+        f.truncate(200 * 2**20)  # sparse: no disk is used, but 200 MB would be read
+    messages = read(huge)[1]
+    assert [m.line() for m in messages] == ["huge.xlsx: is too large to be a workbook (200 MB; the limit is "
+                                            "100 MB)"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_template_that_is_a_pipe_or_a_folder_is_refused(tmp_path):
+    pipe = tmp_path / "styles.docx"
+    os.mkfifo(pipe)
+    result = cqcdocs("brief", "--template", pipe, "--out", tmp_path / "out", timeout=30)
+    assert result.returncode == 1
+    assert result.stderr == "Error: styles.docx: is a named pipe, not a Word document\n"
+    folder = tmp_path / "folder.docx"
+    folder.mkdir()
+    result = run("brief", "--template", folder, "--out", tmp_path / "out")
+    assert result.output == "Error: folder.docx: is a folder, not a Word document\n"
+    assert not (tmp_path / "out").exists()
+
+
+# --- required values with nothing visible ----------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["_x0007_", "\u200b\u200b", "_x200B_\u2060", " \u00ad\u200e "],
+                         ids=["excel-escape", "zero-width", "escaped-zero-width", "soft-hyphen-and-mark"])
+def test_a_required_field_holding_only_invisible_characters_is_missing(tmp_path, value):
+    council = f"Assessment!B{ASSESSMENT_ROW['Council']}"
+    workbook = make(tmp_path / "w.xlsx", cells={council: value, "Findings!E3": value, "Actions!A2": value})
+    model, messages = read(workbook)
+    assert model is None
+    errors = [m.line() for m in messages if m.level == "error"]
+    hint = "; the cell holds only invisible characters"
+    assert errors == [f"{council}: field 'Council' is required{hint}", f"Findings!E3: Finding is required{hint}",
+                      f"Actions!A2: Ref is required{hint}"]
+
+
+def test_an_invisible_short_name_falls_back_to_the_council(tmp_path):
+    short = f"Assessment!B{ASSESSMENT_ROW['Short name']}"
+    workbook = make(tmp_path / "w.xlsx", council="Rotherham Council", cells={short: "\u200b"})
+    model, _ = load_workbook(workbook)
+    assert model.assessment.short_name == "Rotherham Council"
+
+
+def test_an_empty_cell_still_says_only_that_it_is_required(tmp_path):
+    workbook = make(tmp_path / "w.xlsx", cells={"Findings!E3": "   "})
+    assert [m.line() for m in read(workbook)[1] if m.level == "error"] == ["Findings!E3: Finding is required"]
+
+
+# --- the docs and the wordings they promise ---------------------------------------------------------
+
+def _listed(bullet: str) -> list[str]:
+    """The `backticked` wordings in docs/workbook.md's bullet starting **BULLET**."""
+    text = (ROOT / "docs" / "workbook.md").read_text(encoding="utf-8")
+    found = re.search(rf"^- \*\*{bullet}\*\*:(.*?)(?=^\S|^- )", text, re.S | re.M)
+    assert found, bullet
+    return re.findall(r"`([^`]+)`", found[1])
+
+
+def test_every_quality_statement_wording_the_docs_list_is_accepted():
+    wordings = _listed("Quality statements")
+    assert len(wordings) >= 2
+    assert [w for w in wordings if find_quality_statement(w) is None] == []
+
+
+def test_every_theme_wording_the_docs_list_is_accepted():
+    wordings = _listed("Themes")
+    assert len(wordings) >= 6
+    assert [w for w in wordings if find_theme(w) is None] == []
+
+
+# --- characters the charts' font cannot draw -------------------------------------------------------
+
+def test_characters_the_chart_font_lacks_are_one_warning_per_field_and_left_out_of_the_pictures(tmp_path):
+    short = f"Assessment!B{ASSESSMENT_ROW['Short name']}"
+    workbook = make(tmp_path / "w.xlsx", council="Rotherham Council",
+                    cells={short: "Rotherham \U0001F3E5", "Benchmarks!A3": "Northshire \U0001F305 Council"})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run("brief", workbook, "--out", tmp_path / "out", "--charts", "picture")
+    assert result.exit_code == 0, result.output
+    assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
+    # Word's own charts use the reader's fonts: nothing is left out, so nothing to warn about.
+    native = run("brief", workbook, "--out", tmp_path / "native")
+    assert native.exit_code == 0 and "chart pictures" not in native.output
+    lines = result.output.splitlines()
+    assert [line for line in lines if "chart pictures" in line] == [
+        "Assessment: warning: Short name 'Rotherham \U0001F3E5': the chart pictures leave out \U0001F3E5 (their font has "
+        "no such character)",
+        "Benchmarks!3:3: warning: Council 'Northshire \U0001F305 Council': the chart pictures leave out \U0001F305 (their "
+        "font has no such character)"]
+
+
+def test_a_figure_keeps_what_its_font_draws_and_loses_only_what_it_cannot():
+    import matplotlib.style
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from cqcdocs.render.charts import STYLE
+    from cqcdocs.render.glyphs import fit_to_font
+
+    with matplotlib.style.context(["default", STYLE]):
+        fig = Figure()
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        ax.set_yticks([0, 1], ["Łódź \U0001F3E5 Council", "\U0001F3E5"])
+        ax.set_title("Ynys Môn – 70%")
+        fit_to_font(fig)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Łódź Council", "?"]
+    assert ax.get_title() == "Ynys Môn – 70%"
