@@ -313,5 +313,5 @@ def test_libreoffice_renders_the_annex(annex, to_pdf, pdf_text):
     for expected in ("Rotherham Metropolitan Borough Council", "73%", "Good", "Scores by quality statement"):
         assert expected in flat
     # The charts' labels in words, and the legend naming the bands (as the layout keeps them, one space apart).
-    for label in ("57% Requires improvement", "64% (computed)", "70.6%: better", "Outstanding band (88\u2013100%)"):
+    for label in ("57% Requires improvement", "64% (computed)", "70.57%: better", "Outstanding band (88\u2013100%)"):
         assert label in text

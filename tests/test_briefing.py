@@ -254,8 +254,25 @@ def test_metrics_and_actions_sections_when_the_workbook_has_them(briefing, examp
     assert ("Improvement plan actions" in level1) == bool(result.workbook.actions)
     if result.metrics:
         table = table_named(document, "Performance against the England average")
-        words = [row.cells[3].text.split(" ")[0].lower() for row in table.rows[1:]]
-        assert words == [m.comparison.split(" ")[0] for m in result.metrics]
+        words = [row.cells[3].text for row in table.rows[1:]]
+        # CQC's own words, verbatim ("Much better", "Significantly better"), never flattened to "Better".
+        assert words == [m.metric.cqc_comparison[:1].upper() + m.metric.cqc_comparison[1:] for m in result.metrics]
+        assert "Much better" in words and "Significantly better" in words
+        # Every value at the precision the workbook gives (two places here), in the table and on the chart.
+        assert table.rows[1].cells[1].text == "70.57%" and table.rows[2].cells[1].text == "60.62%"
+        chart = {d.key: d for d in chart_definitions(result)}["metrics"]
+        assert chart.series[0].labels[0] == "70.57%: better" and chart.series[1].labels[0] == "65.16%"
+
+
+def test_the_plan_not_yet_agreed_is_said_in_words_not_a_table_of_zeros(briefing, example):
+    result, _ = example
+    _, document, _ = briefing
+    assert not any("Improvement plan actions by theme" in (t._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val")))
+                   for t in document.tables)
+    text = all_text(document)
+    areas = sum(1 for a in result.workbook.actions)
+    assert (f"The improvement plan is not yet agreed. Its {areas} actions will answer the areas for development "
+            "CQC found") in text
 
 
 def test_next_steps(briefing, example):

@@ -163,12 +163,11 @@ def _unwrap(text: str) -> str:
 
 
 def value_labels(drawn) -> list[str]:
-    """The value labels written on a picture, top to bottom: a bar chart's on white patches (its band names
-    have none), a dot plot's to the right of the plot."""
+    """The value labels written on a picture, top to bottom: those in the column right of the plot (the
+    band names sit above it), with a wrapped label read as one line."""
     ax = drawn.figure.axes[0]
-    texts = [t for t in ax.texts if t.get_bbox_patch() is not None] if any(
-        t.get_bbox_patch() for t in ax.texts) else list(ax.texts)
-    return [t.get_text() for t in sorted(texts, key=lambda t: t.get_position()[1])]
+    texts = [t for t in ax.texts if t.get_position()[0] == 1.02]  # in axes units: right of the plot
+    return [t.get_text().replace("\n", " ") for t in sorted(texts, key=lambda t: t.get_position()[1])]
 
 
 def comparison_label(subject, reference, i: int) -> str:
@@ -201,7 +200,7 @@ def test_each_picture_says_what_its_definition_says(which, request):
             assert [bar.get_width() for bar in bars] == drawn_values
             assert [to_hex(bar.get_facecolor())[1:].upper() for bar in bars] == \
                 [c for v, c in zip(series.values, series.colours) if v is not None]
-            assert [_unwrap(t.get_text()) for t in ax.texts if t.get_bbox_patch() is None] == \
+            assert [_unwrap(t.get_text()) for t in ax.texts if t.get_position()[0] != 1.02] == \
                 [b.label for b in d.bands]
         else:
             subject, reference = d.series
@@ -222,7 +221,7 @@ def test_example_labels_as_the_briefing_states_them(example):
     assert value_labels(drawn["statements"])[:3] == ["63% Good", "75% Good", "57% Requires improvement"]
     assert "73% (this council)" in value_labels(drawn["benchmarks"])
     assert "64% (computed)" in value_labels(drawn["benchmarks"])
-    assert value_labels(drawn["metrics"])[0] == "70.6% (England 65.2%): better"
+    assert value_labels(drawn["metrics"])[0] == "70.57% (England 65.16%): better"  # the table's precision
 
 
 def test_a_picture_follows_its_definition_not_the_result(example):

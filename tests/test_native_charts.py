@@ -137,7 +137,7 @@ def test_definitions_match_todays_pictures_and_the_result(example, defs):
     council, england = metrics.series
     assert council.values == tuple(m.metric.council_value for m in result.metrics if m.metric.unit == "%")
     assert england.values == tuple(m.metric.england_average for m in result.metrics if m.metric.unit == "%")
-    assert council.labels[0] == "70.6%: better" and england.labels[0] == "65.2%"
+    assert council.labels[0] == "70.57%: better" and england.labels[0] == "65.16%"
     for d in defs:
         for s in d.series:
             assert len(s.values) == len(s.colours) == len(s.labels) == len(s.suffixes) == len(d.categories)

@@ -41,7 +41,7 @@ INK = "1A1A1A"
 ACCENT = "1F4E79"       # headings and table header fill (white text on it is 8.9:1)
 HEADER_TEXT = "FFFFFF"
 MUTED = "595959"        # secondary text, 7:1 on white
-SUBJECT = "2166AC"      # the council in comparison charts
+SUBJECT = "5E3C99"      # the council in comparison charts: purple, no rating's colour, so never read as one
 OTHERS = "BABABA"       # other councils / England average
 
 

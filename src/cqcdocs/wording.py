@@ -75,9 +75,17 @@ def plain(text: str) -> str:
     return BOLD.sub(r"\1", text)
 
 
-def format_value(value: float, unit: str) -> str:
-    """A metric value as given, without float noise: 70.57 → "70.57%", 3.0 → "3 weeks"."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+def decimals(values, most: int = 2) -> int:
+    """How many decimal places VALUES are given to (at most MOST): 70.57 and 3.0 → 2; 3.0 and 4 → 0."""
+    places = [len(f"{v:.{most}f}".rstrip("0").split(".")[1]) if "." in f"{v:.{most}f}".rstrip("0") else 0
+              for v in values]
+    return max(places, default=0)
+
+
+def format_value(value: float, unit: str, places: int | None = None) -> str:
+    """A metric value without float noise: 70.57 → "70.57%", 3.0 → "3 weeks"; with PLACES, to exactly that
+    many decimal places, so that a column (and its chart) reads at one precision: 60.6 → "60.60%"."""
+    text = f"{value:,.{places}f}" if places is not None else f"{value:,.2f}".rstrip("0").rstrip(".")
     unit = clean(unit).strip()
     if unit in ("%", ""):
         return f"{text}{unit}"

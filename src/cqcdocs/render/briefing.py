@@ -20,8 +20,8 @@ from ..palette import COMPARISON_FILL, INK
 from ..scoring import RATINGS, Result
 from ..wording import clean, format_pct, format_value, join_words, number_word
 from .page import TEXT_WIDTH_CM
-from .sentences import (benchmark_sentence, committee_subject, draft_change_sentences, summary_points,
-                        theme_heading)
+from .sentences import (benchmark_sentence, committee_subject, comparison_words, draft_change_sentences,
+                        metric_places, summary_points, theme_heading)
 from .word.package import deterministic_zip, set_properties
 from .word.tables import TableCell, rating_cell, score_cell
 from .word.template import open_template, prepare
@@ -401,24 +401,37 @@ def performance(w: Writer, b: Briefing) -> None:
     w.para("How the council compares with the England average on the measures CQC cites. The comparison "
            "is CQC's own where the report gives one; otherwise it is worked out (within 5% of the England "
            "average counts as similar) and marked \u2018computed\u2019.")
+    places = metric_places(metrics)
     rows = []
     for m in metrics:
-        word = m.comparison.capitalize() + (" (computed)" if m.basis == "computed" else "")
-        rows.append([TableCell(m.metric.indicator), TableCell(format_value(m.metric.council_value, m.metric.unit),
-                                                     align="right"),
-                     TableCell(format_value(m.metric.england_average, m.metric.unit), align="right"),
-                     TableCell(word, COMPARISON_FILL.get(m.comparison), INK)])
+        unit, word = m.metric.unit.strip(), comparison_words(m) + (" (computed)" if m.basis == "computed" else "")
+        rows.append([TableCell(m.metric.indicator),
+                     TableCell(format_value(m.metric.council_value, unit, places[unit]), align="right"),
+                     TableCell(format_value(m.metric.england_average, unit, places[unit]), align="right"),
+                     TableCell(word[:1].upper() + word[1:] or "Not stated", COMPARISON_FILL.get(m.comparison), INK)])
     w.table("Performance against the England average", f"Each indicator's value for {b.name}, the "
             "England average and how they compare", ["Indicator", b.name, "England", "Comparison"], rows,
             [8.6, 2.5, 2.5, 3.4], first_column=True)
     figure(w, b, "metrics")
+    others = [m.metric.indicator for m in metrics if m.metric.unit.strip() != "%"]
+    if others and "metrics" in b.charts:
+        w.para(f"The chart shows the measures given as percentages; {join_words(others)} "
+               f"({'is' if len(others) == 1 else 'are'} not a percentage) {'is' if len(others) == 1 else 'are'} "
+               "in the table above.")
 
 
 def actions(w: Writer, b: Briefing) -> None:
     counts = b.result.action_counts
-    if not b.workbook.actions or not counts:
+    actions = b.workbook.actions
+    if not actions or not counts:
         return
     w.heading(ACTIONS, 1)
+    if not plan_agreed(actions):
+        # A table of zeros would say nothing; say where the plan stands instead.
+        w.para(f"The improvement plan is not yet agreed. Its {len(actions)} actions will answer the areas for "
+               "development CQC found; their owners, due dates and progress will be reported here once it is "
+               "agreed.")
+        return
     w.para("The improvement plan's actions by theme and status:")
     rows = [[TableCell(t.name)] + [TableCell(str(counts.get((t.number, s), 0)), align="center")
                                    for s in ACTION_STATUSES]
@@ -426,6 +439,11 @@ def actions(w: Writer, b: Briefing) -> None:
     w.table("Improvement plan actions by theme and status", "The number of improvement plan actions in "
             "each theme at each status", ["Theme", *ACTION_STATUSES], rows,
             [4.5] + [12.5 / len(ACTION_STATUSES)] * len(ACTION_STATUSES), first_column=True)
+
+
+def plan_agreed(actions) -> bool:
+    """A plan is agreed once any action has an owner, a due date or has moved from "Not started"."""
+    return any(a.owner.strip() or a.due is not None or a.status != ACTION_STATUSES[0] for a in actions)
 
 
 def next_steps(w: Writer, b: Briefing) -> None:

@@ -22,7 +22,7 @@ from ..palette import INK, OTHERS, RATING_FILL, SUBJECT
 from ..scoring import RATINGS, Result
 from ..wording import number_word
 from .page import TEXT_WIDTH_CM
-from .sentences import band_starts
+from .sentences import band_starts, comparison_words, metric_places
 
 
 
@@ -230,21 +230,22 @@ def _metrics(result: Result) -> ChartDef | None:
     name = a.short_name
     others = [m for m in result.metrics if m.metric.unit.strip() != "%"]
     parts = [f"{m.metric.indicator}: {name} {m.metric.council_value:g}%, England {m.metric.england_average:g}% "
-             f"({m.comparison})" for m in charted]
+             f"({comparison_words(m) or m.comparison})" for m in charted]
     extra = [f"{m.metric.indicator}: {name} {m.metric.council_value:g} {m.metric.unit}, England "
-             f"{m.metric.england_average:g} {m.metric.unit} ({m.comparison})" for m in others]
+             f"{m.metric.england_average:g} {m.metric.unit} ({comparison_words(m) or m.comparison})" for m in others]
     alt = (f"Dot plot of {name} against the England average for {number_word(len(charted))} performance measures given as "
            "percentages, each labelled with both values and whether the council is better, similar or worse: "
            + "; ".join(parts) + "." + (" Not charted (not percentages): " + "; ".join(extra) + "." if extra else ""))
     council = tuple(m.metric.council_value for m in charted)
     england = tuple(m.metric.england_average for m in charted)
-    words = tuple("" if m.comparison == "not stated" else f": {m.comparison}" for m in charted)
+    words = tuple(f": {w}" if (w := comparison_words(m)) else "" for m in charted)
     top = max(100.0, *(max(c, e) for c, e in zip(council, england)))
-    fmt = '0.0"%"'
+    places = metric_places(charted)["%"]  # the table's precision
+    fmt = ("0." + "0" * places if places else "0") + '"%"'
     subject = SeriesDef(name, council, (SUBJECT,) * len(charted),
-                        tuple(f"{v:.1f}%{w}" for v, w in zip(council, words)), words, fmt, 1, marker="o")
+                        tuple(f"{v:.{places}f}%{w}" for v, w in zip(council, words)), words, fmt, places, marker="o")
     reference = SeriesDef("England average", england, (OTHERS,) * len(charted),
-                          tuple(f"{v:.1f}%" for v in england), ("",) * len(charted), fmt, 1, marker="D",
+                          tuple(f"{v:.{places}f}%" for v in england), ("",) * len(charted), fmt, places, marker="D",
                           short_name="England")
     return ChartDef("metrics", "comparison", f"Performance measures: {name} against the England average", alt,
                     tuple(m.metric.indicator for m in charted), (subject, reference),

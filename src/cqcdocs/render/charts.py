@@ -136,11 +136,6 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(line.replace("\0 ", "").replace("\0", "") for line in lines) or text
 
 
-def _label(ax, x: float, y: float, text: str, **kwargs) -> None:
-    """A value label on a white patch, so band lines and shading behind it never cut through the text."""
-    ax.text(x, y, text, va="center", bbox={"facecolor": WHITE, "edgecolor": "none", "pad": 0.8}, **kwargs)
-
-
 
 def _bands(ax, bands: tuple[Band, ...], shade: bool) -> None:
     """CQC's rating bands: a line where each band above the lowest begins (39, 63 and 88%), each band
@@ -187,22 +182,22 @@ def _rows(ax, chart: ChartDef, **kwargs) -> None:
 
 
 def _bar_picture(chart: ChartDef, fig: Figure) -> None:
-    """Horizontal bars, one per category, each filled in its point's colour and labelled at its end with
-    the definition's label; a category without a value has no bar, only its label, in italics."""
+    """Horizontal bars, one per category, each filled in its point's colour, with the definition's label in
+    a column to the right of the plot, level with its bar: a long label ("57% Requires improvement") then
+    never runs across a band line or out of the plot. A category without a value has no bar; its label
+    is in italics."""
     ax = fig.add_subplot()
     _bands(ax, chart.bands, chart.shade_bands)
     _value_axis(ax, chart.value_axis)
     (series,) = chart.series
-    nudge = (chart.value_axis.maximum - chart.value_axis.minimum) / 100
     emphasis = chart.emphasis or (False,) * len(chart.categories)
     for row, (value, colour, label, strong) in enumerate(zip(series.values, series.colours, series.labels,
                                                              emphasis)):
-        if value is None:
-            _label(ax, chart.value_axis.minimum + nudge, row, label, fontstyle="italic", zorder=3)
-            continue
-        ax.barh(row, value, chart.bar_thickness, color=_c(colour), edgecolor=_c(series.outline), linewidth=0.6,
-                zorder=2)
-        _label(ax, value + nudge, row, label, fontweight="bold" if strong else "normal", zorder=3)
+        if value is not None:
+            ax.barh(row, value, chart.bar_thickness, color=_c(colour), edgecolor=_c(series.outline),
+                    linewidth=0.6, zorder=2)
+        ax.text(1.02, row, _wrap(label, 16), transform=ax.get_yaxis_transform(), va="center", linespacing=1.0,
+                fontweight="bold" if strong else "normal", fontstyle="italic" if value is None else "normal")
     _rows(ax, chart)
     _value_title(ax, chart)
 

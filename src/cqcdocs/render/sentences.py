@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..contract import Theme
-from ..scoring import RATINGS, Ranking, Result, StatementResult, rating_for_score
-from ..wording import join_words, number_word
+from ..scoring import RATINGS, MetricResult, Ranking, Result, StatementResult, rating_for_score
+from ..wording import decimals, join_words, number_word
 
 
 def theme_heading(theme: Theme) -> str:
@@ -95,3 +95,20 @@ def committee_subject(name: str) -> str:
     if name.lower().startswith("the ") or name.lower() in _NO_ARTICLE:
         return name
     return f"the {name}"
+
+
+def comparison_words(m: MetricResult) -> str:
+    """How a measure compares with England: CQC's own words as the report gives them ("much better",
+    "significantly better"), else the computed word ("better"), or "" when neither is known."""
+    if m.basis == "CQC":
+        return " ".join(m.metric.cqc_comparison.split())
+    return "" if m.comparison == "not stated" else m.comparison
+
+
+def metric_places(metrics) -> dict[str, int]:
+    """Decimal places per unit, from the values given: every figure in one unit (in the table and the
+    chart alike) is shown at one precision."""
+    values: dict[str, list[float]] = {}
+    for m in metrics:
+        values.setdefault(m.metric.unit.strip(), []).extend((m.metric.council_value, m.metric.england_average))
+    return {unit: decimals(v) for unit, v in values.items()}
