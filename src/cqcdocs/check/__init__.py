@@ -18,7 +18,7 @@ from lxml import etree
 from ..wording import count
 from .excel import _check_xlsx
 from .pdf import _check_pdf
-from .shared import _OLE_MAGIC, RULES, Problem, _Package
+from .shared import _OLE_MAGIC, RULES, Problem, Unreadable, _Package
 from .word import _check_docx
 
 __all__ = ["RULES", "Problem", "check_file", "check_files", "summary", "to_json"]
@@ -41,9 +41,9 @@ def check_file(path: str | Path, *, lang: str = "en-GB") -> list[Problem]:
         return unreadable("file not found")
     if not path.is_file():
         return unreadable("not a file")
-    if check is _check_pdf:  # not a zip package: it reads the file itself
-        return _check_pdf(path, lang)
     try:
+        if check is _check_pdf:  # not a zip package: it reads the file itself
+            return _check_pdf(path, lang)
         with path.open("rb") as f:
             if f.read(8) == _OLE_MAGIC:
                 return unreadable("password-protected, or an old .doc/.xls renamed: save it from Word or Excel "
@@ -53,6 +53,8 @@ def check_file(path: str | Path, *, lang: str = "en-GB") -> list[Problem]:
             if "[Content_Types].xml" not in pkg.names:
                 return unreadable("a zip file but not an Office package (no [Content_Types].xml)")
             return check(path.name, pkg, lang)
+    except Unreadable as exc:
+        return unreadable(str(exc))
     except zipfile.BadZipFile:
         return unreadable("not a zip package, so not a real .docx/.xlsx (damaged, or another format renamed)")
     except etree.XMLSyntaxError as exc:

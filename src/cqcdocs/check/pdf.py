@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .shared import _FILE_NAME, _PLACEHOLDER, Problem, _problems
+from .shared import _FILE_NAME, _PLACEHOLDER, Problem, Unreadable, _problems
 
 _HEADING = re.compile(r"/H([1-6])$")
 _MAX_NODES = 1_000_000  # a structure tree larger than this is not walked further
@@ -205,21 +205,16 @@ def _check_pdf_document(name: str, pdf, lang: str) -> list[Problem]:
 
 
 def _check_pdf(path: Path, lang: str) -> list[Problem]:
-    """Every problem in the PDF at PATH; an unreadable one is a `file-readable` problem."""
+    """Every problem in the PDF at PATH; raises Unreadable when it cannot be opened as a PDF."""
     import pikepdf
 
-    def unreadable(message: str) -> list[Problem]:
-        return [Problem(path.name, "file-readable", "error", "file", message)]
-
+    with path.open("rb") as f:
+        if b"%PDF-" not in f.read(1024):
+            raise Unreadable("not a PDF (no %PDF- header: damaged, or another format renamed)")
     try:
-        with path.open("rb") as f:
-            if b"%PDF-" not in f.read(1024):
-                return unreadable("not a PDF (no %PDF- header: damaged, or another format renamed)")
         with pikepdf.open(path) as pdf:
             return _check_pdf_document(path.name, pdf, lang)
     except pikepdf.PasswordError:
-        return unreadable("password-protected: save it without a password to check it")
+        raise Unreadable("password-protected: save it without a password to check it") from None
     except pikepdf.PdfError as exc:
-        return unreadable(f"damaged: {exc}")
-    except OSError as exc:
-        return unreadable(f"cannot be read ({exc.strerror or exc})")
+        raise Unreadable(f"damaged: {exc}") from None

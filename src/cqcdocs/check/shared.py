@@ -68,6 +68,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML, or an old b
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
+class Unreadable(Exception):
+    """A file that cannot be checked at all: `check_file` makes it one `file-readable` problem."""
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str
