@@ -85,3 +85,9 @@ def pdf_text():
         return text, pages
 
     return read
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """LibreOffice's soffice, for tests that make PDFs (skipped without it, unless CQCDOCS_REQUIRE_OFFICE)."""
+    return _office_tool("soffice")

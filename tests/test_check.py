@@ -425,7 +425,7 @@ def test_workbook_written_by_openpyxl(tmp_path):
 # --- unreadable files ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, content, message", [
-    ("notes.txt", b"hello", "not a .docx or .xlsx file"),
+    ("notes.txt", b"hello", "not a .docx, .xlsx or .pdf file"),
     ("missing.docx", None, "file not found"),
     ("fake.docx", b"not a zip", "not a zip package, so not a real .docx/.xlsx (damaged, or another format renamed)"),
     ("old.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500),
@@ -445,7 +445,7 @@ def test_zips_that_are_not_the_right_package(tmp_path):
     assert rules(plain) == [("file-readable", "file", "a zip file but not an Office package (no [Content_Types].xml)")]
     workbook_named_docx = make_xlsx(tmp_path / "a.xlsx").rename(tmp_path / "a.docx")
     assert rules(workbook_named_docx) == [("file-readable", "file", "no word/document.xml: not a Word document")]
-    assert rules(tmp_path) == [("file-readable", "file", "not a .docx or .xlsx file")]
+    assert rules(tmp_path) == [("file-readable", "file", "not a .docx, .xlsx or .pdf file")]
     (tmp_path / "folder.xlsx").mkdir()
     assert rules(tmp_path / "folder.xlsx") == [("file-readable", "file", "not a file")]
 

@@ -166,4 +166,5 @@ def _collect(outcomes: Any, report: Callable[[Any], None], fail: Callable[[Path,
                                 "folders)"])
             continue
         report(outcome.made)
+        failures += bool(outcome.made.failed)  # written, but a document it asked for (a PDF) is missing
     return failures

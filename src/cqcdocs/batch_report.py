@@ -86,11 +86,12 @@ class BatchReport:
         """A workbook whose documents were written (`documents.Made`)."""
         checks = made.checks or []
         check_errors = [p for p in checks if p.level == "error"]
+        failed = made.failed  # documents not made (a PDF without LibreOffice): errors, though the rest was written
         row = Row(str(made.workbook), made.council, "written", made.overall_pct, made.rating, len(made.written),
-                  len(made.warnings) + len(checks) - len(check_errors), len(check_errors),
-                  str(check_errors[0]) if check_errors else "")
+                  len(made.warnings) + len(checks) - len(check_errors), len(check_errors) + len(failed),
+                  failed[0] if failed else str(check_errors[0]) if check_errors else "")
         self.rows.append(row)
-        lines = [m.line() for m in made.warnings] + [f"check: {p}" for p in checks]
+        lines = failed + [m.line() for m in made.warnings] + [f"check: {p}" for p in checks]
         if self.verbose:
             lines += [f"Wrote {p}" for p in made.written]
         self._show(row, lines, f"wrote {count(row.files, 'file')}" + (

@@ -168,6 +168,10 @@ def _report(made) -> None:
         for p in made.checks:
             click.echo(f"check: {p}")
         click.echo(f"Accessibility check: {summary(made.checks, zero_counts=True)}")
+    for line in made.failed:  # a PDF that could not be made: the rest was written, but the run failed
+        click.echo(f"Error: {line}", err=True)
+    if made.failed:
+        sys.exit(1)
 
 
 @main.command()
@@ -180,18 +184,20 @@ def _report(made) -> None:
 @click.option("--no-annex", is_flag=True, help="Write the Word briefing only.")
 @click.option("--charts", type=click.Choice(["native", "picture"]), default="native", show_default=True,
               help="Editable Word charts, or pictures for publishing systems that cannot draw them.")
+@click.option("--pdf", is_flag=True, help="Also a tagged, accessible PDF of the briefing (needs LibreOffice).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Workers for several workbooks (default: all cores).")
 @click.option("--summary", "summary_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Several workbooks: also write the summary table to this .csv or .json file.")
 @click.option("-v", "--verbose", is_flag=True, help="Several workbooks: list every file written.")
 def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, template: Path | None, final: bool,
-          no_annex: bool, charts: str, jobs: int | None, summary_file: Path | None, verbose: bool) -> None:
+          no_annex: bool, charts: str, pdf: bool, jobs: int | None, summary_file: Path | None, verbose: bool) -> None:
     """Write the Word briefing and Excel annex for each WORKBOOK (default: the bundled example).
 
     \b
     Examples:
       cqcdocs brief
       cqcdocs brief council.xlsx --out papers --committee "Health Select" --final
+      cqcdocs brief council.xlsx --pdf
       cqcdocs brief a.xlsx b.xlsx c.xlsx --jobs 2 --summary region.csv
     """
     from .documents import Options, make_documents
@@ -199,7 +205,8 @@ def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, templat
     if summary_file is not None and summary_file.suffix.lower() not in (".csv", ".json"):
         _fail(f"{summary_file}: the summary file must end in .csv or .json")
     paths = list(workbooks) or [EXAMPLE_WORKBOOK]
-    options = Options(annex=not no_annex, committee=committee, template=template, final=final, charts=charts)
+    options = Options(annex=not no_annex, committee=committee, template=template, final=final, charts=charts,
+                      pdf=pdf)
     if len(paths) == 1:
         try:
             _report(make_documents(paths[0], out, options))
@@ -248,11 +255,12 @@ def annex(workbook: Path | None, out: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 @click.option("--lang", default="en-GB", show_default=True, help="The language the documents should declare.")
 def check(files: tuple[Path, ...], as_json: bool, lang: str) -> None:
-    """Check .docx and .xlsx FILES for accessibility problems; exit 1 if any error.
+    """Check .docx, .xlsx and .pdf FILES for accessibility problems; exit 1 if any error.
 
     \b
     Example:
       cqcdocs check out/rotherham-cqc-briefing.docx out/rotherham-cqc-annex.xlsx
+      cqcdocs check out/rotherham-cqc-briefing.pdf
     """
     from .check import check_files, summary, to_json
 

@@ -7,6 +7,8 @@ pay for python-docx, XlsxWriter or matplotlib.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +31,7 @@ class Options:
     final: bool = False
     check: bool = True
     charts: str = "native"  # "native": editable Word charts; "picture": images, for systems that cannot draw them
+    pdf: bool = False  # a tagged PDF beside each Word document, through LibreOffice (render/pdf.py)
 
 
 def find_meeting(workbook: Workbook, name: str) -> Meeting:
@@ -68,12 +71,48 @@ class Made:
     council: str = ""
     overall_pct: int | None = None
     rating: str | None = None
+    failed: list[str] = field(default_factory=list)  # documents that could not be made (a PDF), and why
 
 
 def load_and_score(path: Path) -> tuple[Result, list[Message]]:
     workbook, warnings = load_workbook(path)
     result = score_workbook(workbook)
     return result, warnings + list(result.warnings)
+
+
+def with_pdfs(targets: list, work: Path, failed: list[str]) -> list:
+    """TARGETS with a PDF after each Word document. Each .docx is rendered into WORK first and converted there,
+    so the PDF joins the set `write_all` moves into place together; a PDF that cannot be made is left out
+    and said in FAILED (the .docx is still written), and an earlier run's PDF is said to be out of date."""
+    from .errors import PdfError
+    from .render.pdf import INSTALL_HINT, docx_to_pdf, find_soffice
+
+    soffice = find_soffice()
+    out = []
+    for target, writer in targets:
+        if target.suffix.lower() != ".docx":
+            out.append((target, writer))
+            continue
+        pdf = target.with_suffix(".pdf")
+        stale = f"; {pdf} is from an earlier run" if pdf.exists() else ""
+        if soffice is None:
+            out.append((target, writer))
+            failed.append(f"{pdf.name}: not written: {INSTALL_HINT}{stale}")
+            continue
+        docx, made = work / target.name, work / pdf.name
+        writer(docx)
+        out.append((target, _copy_of(docx)))
+        try:
+            docx_to_pdf(docx, made, soffice=soffice)
+        except PdfError as exc:
+            failed.append(f"{pdf.name}: not written: {exc}{stale}")
+            continue
+        out.append((pdf, _copy_of(made)))
+    return out
+
+
+def _copy_of(source: Path):
+    return lambda tmp: shutil.copyfile(source, tmp)
 
 
 def make_documents(path: Path, out: Path, options: Options = Options(), *, lock: bool = True) -> Made:
@@ -104,8 +143,14 @@ def make_documents(path: Path, out: Path, options: Options = Options(), *, lock:
             write_annex(result, tmp, source_name=Path(path).name)
 
         targets.append((annex_path, write_xlsx))
+    failed: list[str] = []
+    if options.pdf:
+        with tempfile.TemporaryDirectory(prefix="cqcdocs-") as work:
+            written = write_all(with_pdfs(targets, Path(work), failed), lock=lock)
+    else:
+        written = write_all(targets, lock=lock)
     overall = result.overall
-    made = Made(Path(path), write_all(targets, lock=lock), warnings, council=workbook.assessment.short_name,
+    made = Made(Path(path), written, warnings, failed=failed, council=workbook.assessment.short_name,
                 overall_pct=overall.pct if overall else None, rating=overall.rating.label if overall else None)
     if options.check:
         from .check import check_files

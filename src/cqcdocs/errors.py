@@ -40,3 +40,7 @@ class OutputError(UserError):
 
 class UnknownMeeting(UserError):
     """A meeting named by the user matched none in the Governance sheet, or more than one."""
+
+
+class PdfError(UserError):
+    """A PDF could not be made: LibreOffice is missing, failed, or took too long (the .docx is still written)."""

@@ -1,9 +1,9 @@
-"""`cqcdocs check`: accessibility checks for any .docx or .xlsx, read straight from the package XML.
+"""`cqcdocs check`: accessibility checks for any .docx, .xlsx or .pdf, read straight from the file.
 
 Reading the parts directly (not through python-docx or openpyxl) works on any file, including one
 edited by hand in Word, and keeps the check fast. Each rule has an id and a one-line explanation in
-RULES; docs/accessibility-checks.md says how to fix each in Word or Excel. `word` and `excel` hold the
-rules for each kind of file, `shared` what they share.
+RULES; docs/accessibility-checks.md says how to fix each in Word or Excel. `word`, `excel` and `pdf` hold
+the rules for each kind of file, `shared` what they share; PDFs are read with pikepdf (`check/pdf.py`).
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from lxml import etree
 
 from ..wording import count
 from .excel import _check_xlsx
-from .shared import _OLE_MAGIC, RULES, Problem, _Package
+from .pdf import _check_pdf
+from .shared import _OLE_MAGIC, RULES, Problem, Unreadable, _Package
 from .word import _check_docx
 
 __all__ = ["RULES", "Problem", "check_file", "check_files", "summary", "to_json"]
 
 
-_KINDS = {".docx": _check_docx, ".docm": _check_docx, ".xlsx": _check_xlsx, ".xlsm": _check_xlsx}
+_KINDS = {".docx": _check_docx, ".docm": _check_docx, ".xlsx": _check_xlsx, ".xlsm": _check_xlsx, ".pdf": _check_pdf}
 
 
 def check_file(path: str | Path, *, lang: str = "en-GB") -> list[Problem]:
@@ -35,12 +36,14 @@ def check_file(path: str | Path, *, lang: str = "en-GB") -> list[Problem]:
 
     check = _KINDS.get(path.suffix.lower())
     if check is None:
-        return unreadable("not a .docx or .xlsx file")
+        return unreadable("not a .docx, .xlsx or .pdf file")
     if not path.exists():
         return unreadable("file not found")
     if not path.is_file():
         return unreadable("not a file")
     try:
+        if check is _check_pdf:  # not a zip package: it reads the file itself
+            return _check_pdf(path, lang)
         with path.open("rb") as f:
             if f.read(8) == _OLE_MAGIC:
                 return unreadable("password-protected, or an old .doc/.xls renamed: save it from Word or Excel "
@@ -50,6 +53,8 @@ def check_file(path: str | Path, *, lang: str = "en-GB") -> list[Problem]:
             if "[Content_Types].xml" not in pkg.names:
                 return unreadable("a zip file but not an Office package (no [Content_Types].xml)")
             return check(path.name, pkg, lang)
+    except Unreadable as exc:
+        return unreadable(str(exc))
     except zipfile.BadZipFile:
         return unreadable("not a zip package, so not a real .docx/.xlsx (damaged, or another format renamed)")
     except etree.XMLSyntaxError as exc:

@@ -26,7 +26,7 @@ W = "{%s}" % NS["w"]
 R_ID = "{%s}id" % NS["r"]
 
 RULES: dict[str, str] = {
-    "file-readable": "The file opens as a Word (.docx) or Excel (.xlsx) package.",
+    "file-readable": "The file opens as a Word (.docx) or Excel (.xlsx) package, or as a PDF.",
     "docx-title": "The document title property is set (screen readers announce it).",
     "docx-language": "The document language is set, and is the expected one, so text is read with the right voice.",
     "docx-alt-text": "Every picture and chart has alt text that says what it shows (not a file name or 'Picture 3').",
@@ -47,6 +47,14 @@ RULES: dict[str, str] = {
     "xlsx-image-alt-text": "Every image has alt text.",
     "xlsx-merged-cells": "No merged cells inside Excel tables.",
     "xlsx-table-header": "Every Excel table has a header row.",
+    "pdf-tagged": "The PDF is tagged: it has a structure tree and is marked as tagged, so screen readers can follow it.",
+    "pdf-language": "The document language is set, and is the expected one.",
+    "pdf-title": "The document title is set and the viewer shows it as the window title, not the file name.",
+    "pdf-headings": "The structure tree has headings, starting at H1 and skipping no level.",
+    "pdf-alt-text": "Every Figure in the structure tree has alt text that says what it shows.",
+    "pdf-table-header": "Every table in the structure tree has header cells (TH).",
+    "pdf-bookmarks": "A document of more than one page has bookmarks.",
+    "pdf-fonts": "Every font is embedded, so the text looks and reads the same everywhere.",
 }
 
 _PLACEHOLDER = re.compile(r"^(picture|image|img|chart|graphic|figure|diagram|photo|screenshot)\s*\d*$", re.I)
@@ -58,6 +66,10 @@ _CAPTION = re.compile(r"^\s*(?:figure|fig\.)\s*(\d+)", re.I)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML, or an old binary .doc/.xls renamed
 # Files come from anywhere: never expand entities or fetch anything while parsing them.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+class Unreadable(Exception):
+    """A file that cannot be checked at all: `check_file` makes it one `file-readable` problem."""
 
 
 @dataclass(frozen=True)
