@@ -40,3 +40,7 @@ class OutputError(UserError):
 
 class UnknownMeeting(UserError):
     """A meeting named by the user matched none in the Governance sheet, or more than one."""
+
+
+class ProgressError(UserError):
+    """The improvement plan cannot be reported on as asked: no plan, or a comparison date after the report's."""
