@@ -218,20 +218,20 @@ def by_theme(w: Writer, r: Report) -> None:
     w.native_chart(status_by_theme_chart(p.by_theme))
 
 
-def by_recommendation(w: Writer, r: Report) -> None:
-    p = r.progress
-    if not p.agreed or all(g.name == "Not given" for g in p.by_recommendation):
+def _given_groups(w: Writer, r: Report, heading: str, first: str, groups: Sequence[Group]) -> None:
+    """A section of counts by a column the Actions sheet may leave out: left out when no action gives it."""
+    if not r.progress.agreed or all(g.name == "Not given" for g in groups):
         return
-    w.heading(BY_RECOMMENDATION, 1)
-    _group_table(w, "Actions by recommendation and status", "Recommendation", p.by_recommendation)
+    w.heading(heading, 1)
+    _group_table(w, f"Actions by {first.lower()} and status", first, groups)
+
+
+def by_recommendation(w: Writer, r: Report) -> None:
+    _given_groups(w, r, BY_RECOMMENDATION, "Recommendation", r.progress.by_recommendation)
 
 
 def by_statement(w: Writer, r: Report) -> None:
-    p = r.progress
-    if not p.agreed or all(g.name == "Not given" for g in p.by_statement):
-        return
-    w.heading(BY_STATEMENT, 1)
-    _group_table(w, "Actions by quality statement and status", "Quality statement", p.by_statement)
+    _given_groups(w, r, BY_STATEMENT, "Quality statement", r.progress.by_statement)
 
 
 def over_time(w: Writer, r: Report) -> None:
