@@ -28,7 +28,7 @@ ROOT = HERE.parent
 GOLDEN = HERE / "golden"
 NORTHMOOR_SOURCE = HERE / "fixtures" / "northmoor"
 
-# Each case: a folder under tests/golden, the `cqcdocs brief` arguments (None: the bundled example), and
+# Each case: a folder under tests/golden, the `cqcdocs brief` (or progress) arguments (None: the bundled example), and
 # the documents it writes.
 CASES: dict[str, tuple[str | None, list[str], list[str]]] = {
     "rotherham": (None, [], ["rotherham-cqc-briefing.docx", "rotherham-cqc-annex.xlsx"]),
@@ -36,6 +36,11 @@ CASES: dict[str, tuple[str | None, list[str], list[str]]] = {
                                   ["rotherham-cqc-briefing-health-select-commission.docx"]),
     "rotherham-pictures": (None, ["--charts", "picture", "--no-annex"], ["rotherham-cqc-briefing.docx"]),
     "northmoor": ("northmoor", [], ["northmoor-cqc-briefing.docx", "northmoor-cqc-annex.xlsx"]),
+    # `cqcdocs progress` (arguments starting "progress"): as at the fourth board, and the example's unagreed plan.
+    "northmoor-progress": ("northmoor", ["progress", "--as-at", "2026-08-11"],
+                           ["northmoor-improvement-plan-2026-08-11.docx", "northmoor-improvement-plan-2026-08-11.xlsx"]),
+    "rotherham-progress": (None, ["progress", "--as-at", "2026-05-20"],
+                           ["rotherham-improvement-plan-2026-05-20.docx", "rotherham-improvement-plan-2026-05-20.xlsx"]),
 }
 
 # Values that may change without the document changing: none today (the writers fix every timestamp from
@@ -57,7 +62,8 @@ def make(case: str, folder: Path) -> list[Path]:
     from cqcdocs.cli import main
 
     workbook, args, names = CASES[case]
-    argv = ["brief", *([str(build_northmoor(folder))] if workbook == "northmoor" else []), "--out",
+    command, args = (args[0], args[1:]) if args[:1] == ["progress"] else ("brief", args)
+    argv = [command, *([str(build_northmoor(folder))] if workbook == "northmoor" else []), "--out",
             str(folder / "out"), *args]
     run = CliRunner().invoke(main, argv, catch_exceptions=False)
     assert run.exit_code == 0, run.output

@@ -111,7 +111,7 @@ def test_missing_sheet_and_column(filled):
     assert result.output.splitlines() == [
         "Scores!1:1: missing column 'Processes'",
         "Key dates: sheet 'Key dates' is missing (the workbook has 'Instructions', 'Lists', 'Assessment', "
-        "'Scores', 'Findings', 'Governance', 'Next steps', 'Survey', 'Benchmarks', 'Metrics', 'Actions', "
+        "'Scores', 'Findings', 'Governance', 'Next steps', 'Survey', 'Benchmarks', 'Metrics', 'Actions', 'Updates', "
         "'Recommendations')",
         "council.xlsx: not valid (2 errors)"]
 

@@ -50,7 +50,8 @@ def test_reading_a_workbook_imports_no_renderer(args):
 
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["validate", "--help"], ["score", "--help"],
-                                  ["brief", "--help"], ["annex", "--help"], ["check", "--help"], ["init", "--help"]],
+                                  ["brief", "--help"], ["annex", "--help"], ["check", "--help"], ["init", "--help"],
+                                  ["progress", "--help"]],
                          ids=" ".join)
 def test_help_imports_no_renderer_and_no_workbook_reader(args):
     loaded = imported(*args)

@@ -51,6 +51,7 @@ COLUMNS = {
     "Metrics": ("Indicator", "Source", "Council value", "England average", "Unit", "Higher is better",
                 "CQC comparison", "Quality statement"),
     "Actions": ("Ref", "Theme", "Area for development", "Action", "Owner", "Due", "Status", "Update"),
+    "Updates": ("Date", "Ref", "Status", "Commentary", "Evidence", "Updated by"),
     "Recommendations": ("Recommendation",),
 }
 SCORES_COL = {name: get_column_letter(i) for i, name in enumerate(COLUMNS["Scores"], start=1)}
@@ -97,9 +98,19 @@ def _action(i: int) -> list[Any]:
             date(2026, 4 + i % 8, 1 + i % 27), STATUSES[i % len(STATUSES)], "On schedule" if i % 2 else None]
 
 
+def _update(i: int, actions: int) -> list[Any]:
+    """Fortnightly rounds from January 2025, each giving every action a status (Complete with evidence)."""
+    ref, round_ = i % actions, i // actions
+    status = STATUSES[(ref + round_) % len(STATUSES)]
+    return [date.fromordinal(date(2025, 1, 6).toordinal() + 14 * round_), f"A{ref + 1:03d}", status,
+            f"Round {round_ + 1}: progress noted.", "Audit report" if status == "Complete" else None, "Officer"]
+
+
 def build(*, council: str = "Testshire County Council", short_name: str | None = None, findings: int = 12,
-          actions: int = 5, finding_text: str | None = None, cells: dict[str, Any] | None = None) -> openpyxl.Workbook:
-    """A valid workbook in memory. CELLS ("Sheet!B7" → value) are written last, to plant bad input."""
+          actions: int = 5, finding_text: str | None = None, cells: dict[str, Any] | None = None,
+          updates: int = 0) -> openpyxl.Workbook:
+    """A valid workbook in memory (with UPDATES rows of the action log). CELLS ("Sheet!B7" → value) are written
+    last, to plant bad input; a cell on an optional sheet the workbook lacks adds that sheet, headers first."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
 
@@ -132,9 +143,13 @@ def build(*, council: str = "Testshire County Council", short_name: str | None =
                        "Assessing needs"],
                       ["Carers who feel in control", "SACE", 16.67, 21.53, "%", "Y", "worse", None]])
     sheet("Actions", [_action(i) for i in range(actions)])
+    if updates:
+        sheet("Updates", [_update(i, actions) for i in range(updates)])
     sheet("Recommendations", [["notes the outcome of the CQC assessment."]])
     for ref, value in (cells or {}).items():
         name, coordinate = ref.rsplit("!", 1)
+        if name not in wb.sheetnames:
+            sheet(name, [])
         wb[name][coordinate] = value
     return wb
 

@@ -113,7 +113,7 @@ def _contract_sheet(ws, sheet, choices: dict[str, list[str]], ranges: dict[str, 
     for column_name, list_name in (("Theme", "Theme"), ("Section", "Section"), ("Status", "Status"),
                                    ("Rating", "Rating"), ("Higher is better", "Yes/No")):
         validate(column_name, _list_validation(ranges[list_name], ", ".join(choices[list_name])))
-    if sheet.name in ("Findings", "Metrics"):
+    if sheet.name in ("Findings", "Metrics", "Actions"):
         validate("Quality statement", _list_validation(ranges["Quality statement"], "one of CQC's nine"))
 
 

@@ -250,6 +250,56 @@ def annex(workbook: Path | None, out: Path) -> None:
         _fail(exc, writing=True)
 
 
+class _Date(click.ParamType):
+    """A date as the workbook takes one: 2026-08-11, 11/08/2026 or 11 August 2026."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        from .load import Problems, SourceCell, parse_date
+
+        problems = Problems()
+        parsed = parse_date(SourceCell(value, ""), problems) if isinstance(value, str) else value
+        if parsed is None:
+            self.fail(problems.messages[0].text, param, ctx)
+        return parsed
+
+
+@main.command()
+@WORKBOOK
+@click.option("--as-at", "as_at", type=_Date(), help="The date the report is as at (default: today).")
+@click.option("--since", type=_Date(), help="Compare with this date instead of the last board meeting.")
+@click.option("--board", help="The board whose meetings in the Governance sheet are compared with "
+                              "(default: one containing 'Assurance Board').")
+@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Folder for the documents (created if missing).")
+@click.option("--final", is_flag=True, help="Leave out the author's notes appendix.")
+def progress(workbook: Path | None, as_at, since, board: str | None, out: Path, final: bool) -> None:
+    """Write the monthly improvement plan progress report (Word) and its Excel annex for WORKBOOK.
+
+    \b
+    Examples:
+      cqcdocs progress council.xlsx --as-at 2026-08-11
+      cqcdocs progress council.xlsx --since 2026-07-01 --out papers --final
+    """
+    import datetime
+
+    from .documents import make_progress
+
+    if since is not None and board is not None:
+        _fail("use --since or --board, not both")
+    try:
+        made, plan = make_progress(_workbook(workbook), out, as_at or datetime.date.today(), since=since, board=board,
+                                   final=final)
+    except UserError as exc:
+        _fail(exc, writing=True)
+    from .render.progress_defs import headline, not_agreed_sentence
+
+    _report(made)
+    for line in headline(plan) if plan.agreed else [not_agreed_sentence(plan)]:
+        click.echo(line)
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")

@@ -133,8 +133,13 @@ SHEETS: tuple[Sheet, ...] = (
     ), required=False, purpose="Performance metrics against the England average."),
     Sheet("Actions", (
         _c("Ref"), _c("Theme"), _c("Area for development"), _c("Action"), _c("Owner"), _c("Due"), _c("Status"),
-        _c("Update", False),
+        _c("Update", False), _c("Recommendation", False, "the recommendation or source review finding it answers"),
+        _c("Quality statement", False), _c("Thread", False, "a cross-cutting thread, e.g. Co-production"),
+        _c("Start", False), _c("Evidence", False, "what shows the action is done"),
     ), required=False, purpose="The improvement plan."),
+    Sheet("Updates", (
+        _c("Date"), _c("Ref"), _c("Status"), _c("Commentary", False), _c("Evidence", False), _c("Updated by", False),
+    ), required=False, purpose="The improvement plan's log: one row per action per update."),
     Sheet("Recommendations", (_c("Recommendation"),), required=False,
           purpose="Committee recommendations, worded to follow 'That <committee> ...'."),
 )

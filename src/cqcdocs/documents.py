@@ -157,3 +157,32 @@ def make_documents(path: Path, out: Path, options: Options = Options(), *, lock:
 
         made.checks = check_files([str(p) for p in made.written])
     return made
+
+
+def progress_names(workbook: Workbook, as_at) -> tuple[str, str]:
+    """The progress report's .docx and .xlsx names: `<council>-improvement-plan-<yyyy-mm-dd>`."""
+    base = f"{slug(workbook.assessment.short_name)}-improvement-plan-{as_at.isoformat()}"
+    return f"{base}.docx", f"{base}.xlsx"
+
+
+def make_progress(path: Path, out: Path, as_at, *, since=None, board: str | None = None, final: bool = False,
+                  check: bool = True):
+    """Write the improvement plan's progress report and its annex for one workbook as at AS_AT; raises on
+    invalid input, writing nothing. Returns what was written and the `Progress` it reports."""
+    from .progress import compute_progress
+    from .render.progress_annex import write_progress_annex
+    from .render.progress_report import write_progress_report
+
+    workbook, warnings = load_workbook(path)
+    progress = compute_progress(workbook, as_at, since=since, board=board)
+    warnings = warnings + list(progress.warnings)
+    docx, xlsx = (out / name for name in progress_names(workbook, as_at))
+    made = Made(Path(path), write_all([
+        (docx, lambda tmp: write_progress_report(progress, tmp, final=final, warnings=warnings, annex_name=xlsx.name)),
+        (xlsx, lambda tmp: write_progress_annex(progress, tmp, source_name=Path(path).name))]),
+        warnings, council=workbook.assessment.short_name)
+    if check:
+        from .check import check_files
+
+        made.checks = check_files([str(p) for p in made.written])
+    return made, progress

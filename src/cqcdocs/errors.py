@@ -44,3 +44,7 @@ class UnknownMeeting(UserError):
 
 class PdfError(UserError):
     """A PDF could not be made: LibreOffice is missing, failed, or took too long (the .docx is still written)."""
+
+
+class ProgressError(UserError):
+    """The improvement plan cannot be reported on as asked: no plan, or a comparison date after the report's."""

@@ -155,6 +155,26 @@ class Action:
     status: str
     update: str = ""
     place: str = ""
+    recommendation: str = ""
+    quality_statement: QualityStatement | None = None
+    thread: str = ""
+    start: date | None = None
+    evidence: str = ""
+    places: dict[str, str] = field(default_factory=dict, compare=False)  # column → cell
+
+
+@dataclass(frozen=True)
+class Update:
+    """One row of the improvement plan's log: an action's status on a date."""
+
+    date: date
+    ref: str
+    status: str
+    commentary: str = ""
+    evidence: str = ""
+    updated_by: str = ""
+    place: str = ""
+    places: dict[str, str] = field(default_factory=dict, compare=False)  # column → cell
 
 
 @dataclass(frozen=True)
@@ -173,6 +193,7 @@ class Workbook:
     metrics: tuple[Metric, ...] = ()
     actions: tuple[Action, ...] = ()
     recommendations: tuple[str, ...] = ()
+    updates: tuple[Update, ...] = ()
 
 
 @dataclass(frozen=True)

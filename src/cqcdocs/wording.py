@@ -96,3 +96,12 @@ def format_pct(value: float) -> str:
     """A percentage to at most one decimal place: 70.0 → "70%", 70.57 → "70.6%"."""
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return f"{text}%"
+
+
+def duration(days: int) -> str:
+    """"5 days", "3 weeks", "4 months": how long something has lasted, in the unit a reader would use."""
+    if days < 14:
+        return count(days, "day")
+    if days < 63:
+        return count(days // 7, "week")
+    return count(days // 30, "month")

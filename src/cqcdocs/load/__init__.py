@@ -22,7 +22,7 @@ from ..model import Message, Workbook
 from .cells import (MAX_TEXT, Problems, SourceCell, parse_choice, parse_date, parse_number, parse_pct,
                     parse_quality_statement, parse_score, parse_text, parse_theme, parse_whole_pct, parse_yes_no)
 from .opening import MAX_MERGED, MAX_UNPACKED, open_workbook
-from .sheets import READERS
+from .sheets import READERS, check_updates
 
 __all__ = ["read", "load_workbook", "InvalidWorkbook", "Problems", "SourceCell", "MAX_TEXT", "MAX_UNPACKED",
            "MAX_MERGED", "parse_text", "parse_score", "parse_number", "parse_pct", "parse_whole_pct", "parse_date",
@@ -61,13 +61,14 @@ def read(path: str | Path) -> tuple[Workbook | None, list[Message]]:
     wb, problems.formulas = opened
     parts = {sheet_name: _read_sheet(wb, sheet_name, reader, problems) for sheet_name, reader in READERS.items()}
     wb.close()
+    check_updates(parts["Actions"], parts["Updates"], problems)
     if problems.has_errors or parts["Assessment"] is None:
         return None, problems.messages
     workbook = Workbook(
         source=str(path), assessment=parts["Assessment"], scores=parts["Scores"], findings=parts["Findings"],
         governance=parts["Governance"], key_dates=parts["Key dates"], next_steps=parts["Next steps"],
         survey=parts["Survey"], benchmarks=parts["Benchmarks"], metrics=parts["Metrics"],
-        actions=parts["Actions"], recommendations=parts["Recommendations"])
+        actions=parts["Actions"], recommendations=parts["Recommendations"], updates=parts["Updates"])
     return workbook, problems.messages
 
 

@@ -15,7 +15,7 @@ from ..contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, EVIDENCE_CATEGORIES,
                         QUALITY_STATEMENTS, RATING_LABELS, SHEETS_BY_NAME, QualityStatement, Theme, normalise,
                         theme_of)
 from ..model import (Action, Assessment, Benchmark, Finding, Meeting, Metric, Milestone, NextStep, ScoreRow,
-                     SurveyResult, format_short_date)
+                     SurveyResult, Update, format_short_date)
 from .cells import (Problems, SourceCell, parse_choice, parse_date, parse_number, parse_pct,
                     parse_quality_statement, parse_score, parse_text, parse_theme, parse_whole_pct, parse_yes_no)
 from .table import Row, cell_text, optional, read_table, required, required_cell
@@ -263,8 +263,57 @@ def read_actions(ws: Any, problems: Problems) -> tuple[Action, ...]:
             action=cell_text(row, "Action", problems), owner=cell_text(row, "Owner", problems, False),
             due=optional(row, "Due", parse_date, problems),
             status=required(row, "Status", parse_choice, problems, ACTION_STATUSES, "status"),
-            update=cell_text(row, "Update", problems, False), place=row["_row"].place))
+            update=cell_text(row, "Update", problems, False), place=row["_row"].place,
+            recommendation=cell_text(row, "Recommendation", problems, False),
+            quality_statement=optional(row, "Quality statement", parse_quality_statement, problems),
+            thread=cell_text(row, "Thread", problems, False), start=optional(row, "Start", parse_date, problems),
+            evidence=cell_text(row, "Evidence", problems, False), places=_places(row)))
     return tuple(actions)
+
+
+def _places(row: Row) -> dict[str, str]:
+    return {name: cell.place for name, cell in row.items() if name != "_row"}
+
+
+def read_updates(ws: Any, problems: Problems) -> tuple[Update, ...]:
+    return tuple(Update(
+        date=required(row, "Date", parse_date, problems), ref=cell_text(row, "Ref", problems),
+        status=required(row, "Status", parse_choice, problems, ACTION_STATUSES, "status"),
+        commentary=cell_text(row, "Commentary", problems, False), evidence=cell_text(row, "Evidence", problems, False),
+        updated_by=cell_text(row, "Updated by", problems, False), place=row["_row"].place, places=_places(row))
+        for row in _rows(ws, "Updates", problems))
+
+
+def check_updates(actions: tuple[Action, ...], updates: tuple[Update, ...], problems: Problems) -> None:
+    """What needs both sheets: each update names a known action, one status per action per date, and, once
+    the plan is monitored (there are updates), an action marked Complete has evidence somewhere (a warning:
+    the board will ask for it)."""
+    if not updates:
+        return
+    if not actions:
+        problems.error("Updates", "the updates name actions, but the workbook has no Actions sheet (or it is empty)")
+        return
+    known = {a.ref for a in actions}
+    seen: dict[tuple[str, date], Update] = {}
+    by_ref: dict[str, list[Update]] = {}
+    for u in updates:
+        by_ref.setdefault(u.ref, []).append(u)
+        if u.ref and u.ref not in known:
+            problems.error(u.places["Ref"], f"action ref {u.ref!r} is not in the Actions sheet")
+        if u.ref and u.date and u.status:
+            other = seen.setdefault((u.ref, u.date), u)
+            if other.status != u.status:
+                problems.error(u.places["Status"], f"{u.ref} has two updates dated {format_short_date(u.date)} with "
+                                                   f"different statuses: {u.status!r} here and {other.status!r} at "
+                                                   f"{other.places['Status']}")
+    for a in actions:
+        own = by_ref.get(a.ref, [])
+        complete = [u.places["Status"] for u in own if u.status == "Complete"]
+        if a.status == "Complete":
+            complete.insert(0, a.places["Status"])
+        if complete and not a.evidence and not any(u.evidence for u in own):
+            problems.warn(complete[0], f"{a.ref} is marked Complete without evidence: say what shows it is done "
+                                       "in an Evidence column (Updates or Actions)")
 
 
 def read_recommendations(ws: Any, problems: Problems) -> tuple[str, ...]:
@@ -276,5 +325,5 @@ READERS: dict[str, Callable[[Any, Problems], Any]] = {
     "Assessment": read_assessment, "Scores": read_scores, "Findings": read_findings,
     "Governance": read_governance, "Key dates": read_key_dates, "Next steps": read_next_steps,
     "Survey": read_survey, "Benchmarks": read_benchmarks, "Metrics": read_metrics, "Actions": read_actions,
-    "Recommendations": read_recommendations,
+    "Updates": read_updates, "Recommendations": read_recommendations,
 }

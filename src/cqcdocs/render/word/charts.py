@@ -38,7 +38,7 @@ from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.enum.chart import XL_CHART_TYPE
 
-from ...palette import INK, MUTED, tint
+from ...palette import INK, MUTED, contrast, tint
 from ..chart_defs import FONT, FONT_PT, GAP, ChartDef, SeriesDef, format_literal
 
 C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -188,28 +188,38 @@ def _shows(parent, value: bool) -> None:
         _el(parent, tag, int(on))
 
 
-def _data_labels(ser, series: SeriesDef) -> None:
-    """Each point's value and words at the end of its bar, on white so band edges never cut the text."""
+def _data_labels(ser, series: SeriesDef, stacked: bool = False) -> None:
+    """Each point's value and words at the end of its bar, on white so band edges never cut the text; in a
+    stacked bar, inside its segment in the text colour that reads on its fill, and none on an empty one."""
     labels = etree.Element(C + "dLbls")
+    position, fill = ("ctr", None) if stacked else ("outEnd", WHITE)
     for i, (value, suffix) in enumerate(zip(series.values, series.suffixes)):
         if value is None:
             continue
         label = _el(labels, "dLbl")
         _el(label, "idx", i)
+        if stacked and not value:
+            _el(label, "delete", 1)
+            continue
         _el(label, "numFmt", formatCode=series.number_format + format_literal(suffix), sourceLinked=0)
-        _sp_pr(label, WHITE)
-        _tx_pr(label)
-        _el(label, "dLblPos", "outEnd")
+        _sp_pr(label, fill)
+        _tx_pr(label, colour=_readable_on(series.colours[i]) if stacked else INK)
+        _el(label, "dLblPos", position)
         _shows(label, True)
     _el(labels, "numFmt", formatCode=series.number_format, sourceLinked=0)
-    _sp_pr(labels, WHITE)
-    _tx_pr(labels)
-    _el(labels, "dLblPos", "outEnd")
+    _sp_pr(labels, fill)
+    _tx_pr(labels, colour=_readable_on(series.colours[0]) if stacked else INK)
+    _el(labels, "dLblPos", position)
     _shows(labels, True)
     ser.find(C + "cat").addprevious(labels)
 
 
-def _style_series(ser, series: SeriesDef) -> None:
+def _readable_on(fill: str) -> str:
+    """White or ink, whichever contrasts more with FILL."""
+    return WHITE if contrast(WHITE, fill) > contrast(INK, fill) else INK
+
+
+def _style_series(ser, series: SeriesDef, stacked: bool = False) -> None:
     """Fill and outline, a colour per point from the definition (the palette), and the data labels."""
     tx = ser.find(C + "tx")
     sp = _sp_pr(etree.Element(C + "spPr"), series.colours[0], series.outline, 0.5)
@@ -228,7 +238,7 @@ def _style_series(ser, series: SeriesDef) -> None:
         _sp_pr(point, colour, series.outline, 0.5)
         anchor.addnext(point)
         anchor = point
-    _data_labels(ser, series)
+    _data_labels(ser, series, stacked)
 
 
 def _style_band(ser, colour: str) -> None:
@@ -321,8 +331,9 @@ def chart_xml(chart: ChartDef, workbook_rid: str, created: datetime = FIXED_CREA
     written = space.findall(f"{C}chart/{C}plotArea/{C}barChart/{C}ser")
     n = len(chart.series)
     series, bands = written[:n], written[n:]
+    stacked = chart.kind == "stacked"  # one bar per category, a segment per series
     for ser, s in zip(series, chart.series):
-        _style_series(ser, s)
+        _style_series(ser, s, stacked)
     for ser, band in zip(bands, reversed(chart.bands)):
         _style_band(ser, band.colour)
 
@@ -345,7 +356,7 @@ def chart_xml(chart: ChartDef, workbook_rid: str, created: datetime = FIXED_CREA
         _category_axis(plot, SECONDARY, False)
         _value_axis(plot, chart, SECONDARY, False)
     else:
-        _bar_chart(plot, "clustered", series, GAP, 0, PRIMARY)
+        _bar_chart(plot, "stacked" if stacked else "clustered", series, GAP, 100 if stacked else 0, PRIMARY)
         _category_axis(plot, PRIMARY, True)
         _value_axis(plot, chart, PRIMARY, True)
     _sp_pr(plot)
