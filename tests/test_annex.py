@@ -11,7 +11,7 @@ from cqcdocs.check import check_file
 from cqcdocs.documents import load_and_score
 from cqcdocs.render.annex import write_annex
 
-SHEETS = ["Contents", "Scores", "Themes", "Findings", "Metrics", "Benchmarks", "Actions", "Charts"]
+SHEETS = ["Contents", "Scores", "Themes", "Findings", "Metrics", "Key figures", "Benchmarks", "Actions", "Charts"]
 PACK_GRID = [(2, 3, 3, 2), (3, 3, 3, 3), (2, 2, 3, 2), (2, 3, 3, 2), (3, 3, 3, 3), (3, 3, 3, 3), (3, 3, 3, 2),
              (3, 3, 3, 3), (3, 3, 3, 3)]
 
@@ -36,9 +36,11 @@ def test_sheets_and_tables(annex):
     assert wb.sheetnames == SHEETS
     tables = {name: {t: wb[name].tables[t].ref for t in wb[name].tables} for name in SHEETS}
     assert tables["Scores"] == {"tblScores": "A3:N12"}
-    assert tables["Contents"] == {"tblContents": "A12:B19", "tblRatingBands": "A22:D26"}
+    assert tables["Contents"] == {"tblContents": "A12:B20", "tblRatingBands": "A23:D27"}
     assert tables["Findings"] == {"tblFindings": "A3:F77"}
     assert tables["Metrics"] == {"tblMetrics": "A3:J23"}
+    assert tables["Key figures"] == {"tblKeyFigures": "A3:G18"}
+    assert tables["Benchmarks"] == {"tblBenchmarks": "A3:G18"}  # all 15 councils in the region
     assert set(tables["Actions"]) == {"tblActions", "tblActionCounts"}
     assert wb.properties.title == "Rotherham Metropolitan Borough Council CQC assessment annex"
     assert wb["Scores"].freeze_panes == "A4"
@@ -97,7 +99,7 @@ def test_charts_print_whole_without_their_helper_columns(annex):
     ws = openpyxl.load_workbook(annex)["Charts"]
     # A break above the metrics chart (row 63) and the benchmark chart; the band helper columns (U:W) stay out.
     assert [b.id for b in ws.row_breaks.brk] == [62, 106]
-    assert ws.print_area == "'Charts'!$A$1:$O$123"
+    assert ws.print_area == "'Charts'!$A$1:$O$127"  # the benchmark chart has nine councils
     # One page wide (fitToWidth defaults to 1), as many tall as the breaks make.
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
 
@@ -148,8 +150,36 @@ def test_northmoor_annex(northmoor, tmp_path):
     row = next(r for r in wb["Scores"].iter_rows(min_row=4, values_only=True) if r[0] == "Partnerships and communities")
     assert row[header.index("Rating")] == "Not assessed" and row[header.index("Computed %")] is None
     everything = "".join(xml_parts(out, r".*\.xml").values())
+    table = result.national_table  # its description names the region checked most recently: not a leak
+    for text in (table.coverage, *table.sources):
+        everything = everything.replace(text.replace("'", "&apos;"), "").replace(text, "")
     assert "Rotherham" not in everything and "Yorkshire" not in everything
     assert check_file(out) == []
+
+
+def test_key_figures_sheet(annex):
+    ws = openpyxl.load_workbook(annex)["Key figures"]
+    assert [c.value for c in ws[3]] == ["Theme", "Quality statement", "Measure", "Value", "Unit", "As at", "Source"]
+    rows = {r[2]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    assert rows["People waiting for an annual review of their care"][:2] == ("Working with people", "Assessing needs")
+    assert rows["People waiting for an annual review of their care"][3:5] == (1066, "people")
+    assert rows["Open Deprivation of Liberty Safeguards (DoLS) cases"][3:6] == (827, "cases", "February 2025")
+    assert rows["Carers who had a carer's assessment"][5] == "2024/25"
+    assert ws.cell(4, 4).number_format == "#,##0"
+
+
+def test_benchmarks_sheet_states_caveats_national_position_date_and_sources(annex):
+    ws = openpyxl.load_workbook(annex)["Benchmarks"]
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    basis = {r[1]: r[4] for r in rows if r[1]}
+    assert basis["City of Doncaster Council"] == "computed from quality statement scores; secondary source"
+    assert basis["North Lincolnshire Council"] == "no published score; pilot (indicative) rating"
+    notes = {r[0]: r[1] for r in rows if r[0] in ("Region", "Sub-region", "National", "National table", "Sources")}
+    assert notes["Region"] == ("Second of the 9 councils in Yorkshire and the Humber whose score is known, of 15 "
+                               "in the region")
+    assert notes["National"] == "Joint twelfth of the 79 councils in England with a published score"
+    assert notes["National table"] == "Published CQC local authority assessment results, England, as at 20 March 2026"
+    assert notes["Sources"].startswith("https://github.com/alxtrnr/bongo-twisty/")
 
 
 def test_libreoffice_renders_the_annex(annex, to_pdf, pdf_text):

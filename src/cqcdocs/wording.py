@@ -76,9 +76,11 @@ def plain(text: str) -> str:
 
 
 def format_value(value: float, unit: str) -> str:
-    """A metric value as given, without float noise: 70.57 → "70.57%", 3.0 → "3 weeks"."""
+    """A metric value as given, without float noise: 70.57 → "70.57%", 3.0 → "3 weeks", "£14,321,000"."""
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     unit = clean(unit).strip()
+    if unit == "\u00a3":  # money: "£14,321,000"
+        return f"\u00a3{text}"
     if unit in ("%", ""):
         return f"{text}{unit}"
     return f"{text} {unit}"

@@ -7,7 +7,7 @@ comes from `scoring.Result`; workbook text is always written as a string, never 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
@@ -18,6 +18,7 @@ from ..palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISO
                       RATING_FILL, RATING_TEXT, SUBJECT)
 from ..scoring import RATINGS, Result
 from ..wording import join_words, plain
+from .sentences import benchmark_notes, ranking_clause
 
 TABLE_STYLE = "Table Style Medium 2"
 
@@ -164,6 +165,7 @@ class Annex:
                   ("Themes", "Theme percentages derived from the quality statement scores"),
                   ("Findings", "Every finding from the CQC assessment and peer reviews, filterable"),
                   ("Metrics", "Performance measures against the England average"),
+                  ("Key figures", "Figures from the assessment: waits, caseloads, spend"),
                   ("Benchmarks", "Councils in the region ranked by overall score"),
                   ("Actions", "The improvement actions, and a count by theme and status"),
                   ("Charts", "Native Excel charts of the figures above")]
@@ -263,8 +265,11 @@ class Annex:
         ws = self.sheet("Benchmarks", f"Councils in {self.a.region} by overall score", wide=True)
         rows, fmts = [], []
         for c in self.result.benchmarks:
+            basis = "; ".join([c.pct_basis or "no published score",
+                               *({"Pilot": "pilot (indicative) rating", "Secondary": "secondary source"}[x]
+                                 for x in c.caveats)])
             rows.append([c.position, c.council, c.sub_region, None if c.pct is None else c.pct / 100,
-                         c.pct_basis or "no published score", c.rating or "", "Yes" if c.is_subject else ""])
+                         basis, c.rating or "", "Yes" if c.is_subject else ""])
             base = self.subject if c.is_subject else None
             fmts.append([base, base, base, self.subject_pct if c.is_subject else None, base,
                          self.rating_fmt.get(c.rating or "", base), base])
@@ -272,14 +277,38 @@ class Annex:
             ("Rank", 7, self.num), ("Council", 40, self.text), ("Sub-region", 20, self.text),
             ("Overall %", 10, self.pct), ("Basis", 32, self.text), ("Rating", 22, self.text),
             ("This council", 10, self.text)], rows, fmts).last
-        note = last + 2
-        for label, ranking in (("Region", self.result.region_ranking), ("Sub-region", self.result.sub_region_ranking)):
-            if ranking:
-                ws.write_string(note, 0, label, self.bold)
-                ws.write_string(note, 1, f"{ranking.group}: {ranking.phrase} councils with an overall score"
-                                         + (f"; {ranking.without_score} more without one" if ranking.without_score
-                                            else ""), self.text)
-                note += 1
+        self._benchmark_notes(ws, last + 2)
+
+    def _benchmark_notes(self, ws, row: int) -> None:
+        """Under the Benchmarks table: the national position, the caveats on the figures, and the national
+        results table's date and sources."""
+        r = self.result
+        lines = [(label, ranking_clause(ranking)[0].upper() + ranking_clause(ranking)[1:])
+                 for label, ranking in (("Region", r.region_ranking), ("Sub-region", r.sub_region_ranking),
+                                        ("National", r.national_ranking)) if ranking]
+        lines += [("Note" if i == 0 else "", note) for i, note in enumerate(benchmark_notes(r))]
+        if (table := r.national_table) is not None and r.national_ranking:
+            lines.append(("National table", f"{table.title}, as at {format_date(table.as_at)}"))
+            lines += [("Sources" if i == 0 else "", source) for i, source in enumerate(table.sources)]
+        for at, (label, text) in enumerate(lines, start=row):
+            if label:
+                ws.write_string(at, 0, label, self.bold)
+            ws.write_string(at, 1, text, self.text)
+
+    def key_figures(self) -> None:
+        ws = self.sheet("Key figures", "Key figures from the assessment", wide=True)
+        whole = self.wb.add_format({"num_format": "#,##0", "valign": "top"})
+        decimal = self.wb.add_format({"num_format": "#,##0.00", "valign": "top"})
+        rows, fmts = [], []
+        for f in self.result.workbook.key_figures:
+            as_at = format_date(f.as_at) if isinstance(f.as_at, date) else f.as_at or ""
+            rows.append([f.theme.name if f.theme else "", f.quality_statement.name if f.quality_statement else "",
+                         f.measure, f.value, f.unit, as_at, f.source])
+            fmts.append([None, None, None, whole if float(f.value).is_integer() else decimal, None, None, None])
+        self.table(ws, 2, "tblKeyFigures", [
+            ("Theme", 20, self.wrap), ("Quality statement", 26, self.wrap), ("Measure", 48, self.wrap),
+            ("Value", 14, whole), ("Unit", 10, self.text), ("As at", 14, self.text), ("Source", 30, self.wrap)],
+            rows, fmts)
 
     def actions(self) -> None:
         ws = self.sheet("Actions", "Improvement actions", wide=True)
@@ -443,6 +472,7 @@ class Annex:
         self.themes()
         self.findings()
         self.metrics()
+        self.key_figures()
         self.benchmarks()
         self.actions()
         self.charts()
