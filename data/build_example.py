@@ -19,9 +19,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 SHEETS = ("Assessment", "Scores", "Findings", "Governance", "Key dates", "Next steps", "Survey", "Benchmarks",
-          "Metrics", "Actions", "Recommendations")
+          "Metrics", "Actions", "Recommendations", "Key figures", "Section text")
 WIDE = {"Finding", "Action", "Area for development", "Update", "Value", "Source", "Indicator", "Recommendation",
-        "Quality statement", "Question", "Step", "Milestone", "Council", "Meeting"}
+        "Quality statement", "Question", "Step", "Milestone", "Council", "Meeting", "Measure", "Paragraph"}
 HERE = Path(__file__).resolve().parent
 
 
