@@ -174,7 +174,7 @@ def test_benchmarks_sheet_states_caveats_national_position_date_and_sources(anne
     basis = {r[1]: r[4] for r in rows if r[1]}
     assert basis["City of Doncaster Council"] == "computed from quality statement scores; secondary source"
     assert basis["North Lincolnshire Council"] == "no published score; pilot (indicative) rating"
-    notes = {r[0]: r[1] for r in rows if r[0] in ("Region", "Sub-region", "National", "National table", "Sources")}
+    notes = dict(r[0].split(": ", 1) for r in rows if r[0] and not r[1] and ": " in r[0])
     assert notes["Region"] == ("Second of the 9 councils in Yorkshire and the Humber whose score is known, of 15 "
                                "in the region")
     assert notes["National"] == "Joint twelfth of the 79 councils in England with a published score"

@@ -275,7 +275,7 @@ class Annex:
                          self.rating_fmt.get(c.rating or "", base), base])
         last = self.table(ws, 2, "tblBenchmarks", [
             ("Rank", 7, self.num), ("Council", 40, self.text), ("Sub-region", 20, self.text),
-            ("Overall %", 10, self.pct), ("Basis", 32, self.text), ("Rating", 22, self.text),
+            ("Overall %", 10, self.pct), ("Basis", 32, self.wrap), ("Rating", 22, self.text),
             ("This council", 10, self.text)], rows, fmts).last
         self._benchmark_notes(ws, last + 2)
 
@@ -290,10 +290,12 @@ class Annex:
         if (table := r.national_table) is not None and r.national_ranking:
             lines.append(("National table", f"{table.title}, as at {format_date(table.as_at)}"))
             lines += [("Sources" if i == 0 else "", source) for i, source in enumerate(table.sources)]
+        # Each note across the table's width (A to G, 141 characters), wrapped: one long line would widen the
+        # printed page until fit-to-width made it unreadable. Merged below the table, never inside it.
         for at, (label, text) in enumerate(lines, start=row):
-            if label:
-                ws.write_string(at, 0, label, self.bold)
-            ws.write_string(at, 1, text, self.text)
+            text = f"{label}: {text}" if label else text
+            ws.merge_range(at, 0, at, 6, text, self.wrap)
+            ws.set_row(at, 15 * -(-len(text) // int(141 * 1.1)) + 2)
 
     def key_figures(self) -> None:
         ws = self.sheet("Key figures", "Key figures from the assessment", wide=True)
