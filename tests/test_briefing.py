@@ -178,27 +178,54 @@ def test_executive_summary_and_draft_changes(briefing):
 def test_ranking_sentence(briefing, example):
     result, _ = example
     _, document, _ = briefing
-    # The pack claims "joint second ... (out of 13)"; the benchmark data has 6 councils with a score.
-    assert result.sub_region_ranking.highest and result.region_ranking.phrase == "second of 6"
+    # The pack claims "joint second ... (out of 13)", which no public source supports: of the region's 15
+    # councils, 9 have a known score and none but Rotherham has 73%.
+    assert result.sub_region_ranking.highest and result.region_ranking.phrase == "second of 9"
+    assert (result.region_ranking.listed, result.sub_region_ranking.listed) == (15, 4)
+    assert result.national_ranking.phrase == "joint twelfth of 79"
     sentences = [p.text for p in document.paragraphs if p.text.startswith("With an overall score of 73%")]
-    assert sentences and sentences[0].startswith(
-        "With an overall score of 73%, Rotherham is the highest scoring of the ")
-    assert "second of 6 councils in Yorkshire and the Humber with an overall score (4 more have a published " \
-           "rating only)" in sentences[0]
+    assert sentences[0] == (
+        "With an overall score of 73%, Rotherham is the highest scoring of the 2 councils in South Yorkshire whose "
+        "score is known, of 4 in the sub-region, and second of the 9 councils in Yorkshire and the Humber whose "
+        "score is known, of 15 in the region. Nationally, it is joint twelfth of the 79 councils in England with a "
+        "published score.")
+
+
+def test_benchmark_table_shows_every_council_and_its_caveats(briefing):
+    _, document, _ = briefing
+    table = table_named(document, "Councils in Yorkshire and the Humber")
+    rows = {r.cells[1].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    assert len(rows) == 15
+    assert rows["City of Doncaster Council"][3] == "64% (computed, secondary source)"
+    assert rows["North Lincolnshire Council"][3:] == ["No published score", "Good (pilot)"]
+    assert rows["Barnsley Metropolitan Borough Council"][3:] == ["No published score", "Not published"]
+    text = all_text(document)
+    assert "Notes on these figures:" in text
+    for note in ("Score computed by the CQC method from the council's quality statement scores (no overall % "
+                 "published): City of Doncaster Council.",
+                 "From a secondary source (a third-party copy of CQC's report pages), not checked against CQC's own "
+                 "report: City of Doncaster Council.",
+                 "An indicative rating from CQC's 2023 pilot assessments, not a formal assessment: North "
+                 "Lincolnshire Council.",
+                 "No published result found: Barnsley Metropolitan Borough Council, City of Bradford Metropolitan "
+                 "District Council and Sheffield City Council.",
+                 "The national position is from cqcdocs' national results table (as at 20 March 2026), which holds "
+                 "85 councils"):
+        assert note in text
 
 
 @pytest.mark.parametrize("ranking, expected", [
-    (Ranking("Yorkshire and the Humber", 2, True, 13, 4, 4),
-     "joint second of 13 councils in Yorkshire and the Humber with an overall score (4 more have a published "
-     "rating only)"),
-    (Ranking("South Yorkshire", 1, False, 4, 0, 0),
-     "the highest scoring of the 4 councils in South Yorkshire with an overall score"),
+    (Ranking("Yorkshire and the Humber", 2, True, 13, 2, 1),
+     "joint second of the 13 councils in Yorkshire and the Humber whose score is known, of 15 in the region"),
+    (Ranking("South Yorkshire", 1, False, 4, 0, 0, "sub-region"),
+     "the highest scoring of the 4 councils in South Yorkshire"),
     (Ranking("North East", 1, True, 3, 1, 0),
-     "the joint highest scoring of the 3 councils in North East with an overall score (1 more has no "
-     "published result)"),
+     "the joint highest scoring of the 3 councils in North East whose score is known, of 4 in the region"),
     (Ranking("East", 1, False, 1, 2, 1),
-     "the only council in East with an overall score (1 more has a published rating only; 1 more has no "
-     "published result)"),
+     "the only council in East whose score is known, of 3 in the region"),
+    (Ranking("Yorkshire and the Humber", 4, False, 9, 0, 0), "fourth of the 9 councils in Yorkshire and the Humber"),
+    (Ranking("England", 12, True, 79, 6, 4, "country"), "joint twelfth of the 79 councils in England with a "
+                                                        "published score"),
 ])
 def test_ranking_clause_is_honest_about_councils_without_a_score(ranking, expected):
     assert ranking_clause(ranking) == expected
@@ -658,6 +685,8 @@ def test_northmoor_briefing(northmoor, tmp_path):
     assert row.cells[header.index("Rating")].text == "Not assessed" and row.cells[header.index("%")].text == "\u2013"
     assert "Not assessed: Partnerships and communities" in text
     everything = "\n".join(parts(path).values())
+    table = result.national_table  # its description names the region checked most recently: not a leak
+    everything = everything.replace(table.coverage.replace("'", "&apos;"), "").replace(table.coverage, "")
     for word in ("Rotherham", "South Yorkshire", "Yorkshire"):
         assert word not in everything
 
@@ -674,3 +703,70 @@ def test_libreoffice_renders_the_briefing(briefing, example, to_pdf, pdf_text):
     for expected in (marking, "Overall score: 73%", "Overall rating: Good", "Scores by quality statement",
                      "Requires improvement", "Next steps"):
         assert expected in flat
+
+
+# --- key figures and section text ---------------------------------------------------------------------
+
+def test_key_figures_table(briefing):
+    _, document, _ = briefing
+    table = table_named(document, "Key figures from the assessment")
+    assert [c.text for c in table.rows[0].cells] == ["Theme or quality statement", "Measure", "Figure", "As at"]
+    rows = {r.cells[1].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    assert len(rows) == 15
+    assert rows["People waiting for an annual review of their care"] == [
+        "Assessing needs", "People waiting for an annual review of their care", "1,066 people", "Not stated"]
+    assert rows["Longest wait for an annual review"][2] == "1,372 days"
+    assert rows["Open Deprivation of Liberty Safeguards (DoLS) cases"][2:] == ["827 cases", "February 2025"]
+    assert rows["Section 42 enquiries still open after 80 working days"][0] == "Safeguarding"
+    assert rows["Carers who had a carer's assessment"][2:] == ["545 carers", "2024/25"]
+    spend = [r for name, r in rows.items() if name.startswith("Adult social care spend above")][0]
+    assert spend[0] == "Context" and spend[2] == "\u00a314,321,000"
+    # Grouped by theme and quality statement: Assessing needs first, then Safeguarding, then context.
+    about = [r.cells[0].text for r in table.rows[1:]]
+    assert about == sorted(about, key=["Assessing needs", "Safeguarding", "Context"].index)
+    assert "All are from the CQC assessment report (20 March 2026)." in all_text(document)
+
+
+def headings_and_text(document) -> list[tuple[str, str]]:
+    return [(p.style.name, p.text) for p in document.paragraphs]
+
+
+def test_section_text_goes_before_and_after_its_section(briefing):
+    _, document, _ = briefing
+    paragraphs = headings_and_text(document)
+    texts = [t for _, t in paragraphs]
+    # Before: straight after the Next steps heading, ahead of the generated list.
+    at = texts.index("Next steps")
+    assert texts[at + 1].startswith("Reflection sessions and a celebration event are taking place")
+    assert paragraphs[at + 2][0] == "List Bullet"
+    # After: at the end of Background, after the generated peer-review sentence.
+    background = texts[texts.index("Background"):texts.index("Key assessment dates")]
+    assert background[-1].endswith("Both peer reviews supported adult social care's improvement journey as well "
+                                   "as its readiness for assessment by the CQC.")
+    assert "December 2023" in background[-1] and "January 2025" in background[-1]
+    # A "## " line is a subheading, "- " lines a bulleted list, after the generated Key strengths.
+    at = texts.index("Freedom to Speak Up")
+    assert paragraphs[at][0] == "Heading 2" and texts.index("Theme four \u2013 Leadership") < at
+    assert at < texts.index("Areas for development")
+    assert paragraphs[at + 2] == ("List Bullet", "A way of working or a process that isn't being properly followed.")
+
+
+def test_section_text_for_a_section_with_nothing_of_its_own_still_shows(example, tmp_path):
+    from cqcdocs.model import SectionText
+
+    result, _ = example
+    workbook = dataclasses.replace(result.workbook, survey=(), section_text=(
+        SectionText("Staff survey highlights", "Before", "The survey closes in June."),
+        SectionText("Staff survey highlights", "After", "Results will follow.")))
+    path = write(dataclasses.replace(result, workbook=workbook), tmp_path / "b.docx")
+    texts = [p.text for p in docx.Document(str(path)).paragraphs]
+    at = texts.index("Staff survey highlights")
+    assert texts[at + 1:at + 3] == ["The survey closes in June.", "Results will follow."]
+
+
+def test_every_section_that_takes_text_is_one_the_contract_names():
+    from cqcdocs.contract import BRIEFING_SECTIONS
+    from cqcdocs.render.briefing import SECTION_HEADINGS, SECTIONS
+
+    in_order = [SECTION_HEADINGS[s] for s in SECTIONS if s in SECTION_HEADINGS]
+    assert tuple(in_order) == BRIEFING_SECTIONS

@@ -70,8 +70,10 @@ def test_alt_texts_state_the_numbers(example_charts):
     assert "derived" in next(c.title for c in example_charts if c.key == "themes")
     assert "Rotherham Metropolitan Borough Council 73%, Good (this council)" in alt["benchmarks"]
     assert "City of Doncaster Council 64%, Good (computed from its quality statement scores)" in alt["benchmarks"]
-    assert alt["benchmarks"].endswith("No published score for four more: Calderdale Council, City of York Council, "
-                                      "North East Lincolnshire Council, North Lincolnshire Council.")
+    assert "East Riding of Yorkshire Council 28%, Inadequate." in alt["benchmarks"]  # all 15 in the region
+    assert alt["benchmarks"].endswith("No published score for six more: Barnsley Metropolitan Borough Council, "
+                                      "Calderdale Council, City of Bradford Metropolitan District Council, North East "
+                                      "Lincolnshire Council, North Lincolnshire Council, Sheffield City Council.")
     assert "People satisfied with care and support: Rotherham 70.57%, England 65.16% (better)" in alt["metrics"]
     assert "Carers who felt safe: Rotherham 74.24%, England 80.93% (worse)" in alt["metrics"]
     assert "Not charted" not in alt["metrics"]  # every Rotherham measure is a percentage

@@ -112,7 +112,7 @@ def test_missing_sheet_and_column(filled):
         "Scores!1:1: missing column 'Processes'",
         "Key dates: sheet 'Key dates' is missing (the workbook has 'Instructions', 'Lists', 'Assessment', "
         "'Scores', 'Findings', 'Governance', 'Next steps', 'Survey', 'Benchmarks', 'Metrics', 'Actions', 'Updates', "
-        "'Recommendations')",
+        "'Recommendations', 'Key figures', 'Section text')",
         "council.xlsx: not valid (2 errors)"]
 
 
@@ -149,6 +149,43 @@ def test_init_has_drop_downs_and_the_nine_statements(tmp_path):
     assert ("whole", "1") in validations
     assert any(dv.type == "list" and dv.formula1.startswith("Lists!$C$")
                for dv in wb["Actions"].data_validations.dataValidation)
+
+
+def test_init_section_text_lists_the_briefing_sections(tmp_path):
+    path = tmp_path / "blank.xlsx"
+    run("init", path)
+    wb = openpyxl.load_workbook(path)
+    lists = {wb["Lists"].cell(1, c).value: c for c in range(1, wb["Lists"].max_column + 1)}
+    column = openpyxl.utils.get_column_letter(lists["Briefing section"])
+    formulas = {dv.formula1 for dv in wb["Section text"].data_validations.dataValidation}
+    assert any(f.startswith(f"Lists!${column}$") for f in formulas)
+    assert wb["Lists"].cell(2, lists["Briefing section"]).value == "Executive summary"
+
+
+def test_init_region_prefills_benchmarks_from_the_national_table(tmp_path):
+    path = tmp_path / "york.xlsx"
+    assert run("init", path, "--region", "yorkshire and the humber").exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Benchmarks"]
+    header = [c.value for c in ws[1]]
+    rows = {r[0]: dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True) if r[0]}
+    assert len(rows) == 15
+    assert rows["City of York Council"]["Overall score %"] == 0.39
+    doncaster = rows["City of Doncaster Council"]
+    assert doncaster["Overall score %"] is None and doncaster["Basis"] == "Secondary"  # computed from its scores
+    assert doncaster["Published"] == "September 2025" and doncaster["Assessing needs"] == 2
+    assert rows["North Lincolnshire Council"]["Basis"] == "Pilot"
+    assert wb["Assessment"]["B4"].value == "Yorkshire and the Humber"
+    assert "as at 20/03/2026" in wb["Instructions"].cell(wb["Instructions"].max_row, 1).value
+
+
+def test_init_unknown_region_lists_the_regions(tmp_path):
+    path = tmp_path / "x.xlsx"
+    result = run("init", path, "--region", "Yorkshire")
+    assert (result.exit_code, result.output) == (1, (
+        "Error: unknown region 'Yorkshire': the national results table has East Midlands, East of England, "
+        "London, North East, North West, South East, South West, West Midlands, Yorkshire and the Humber\n"))
+    assert not path.exists()
 
 
 def test_brief_on_a_bad_workbook_lists_every_problem_and_writes_nothing(filled, tmp_path):

@@ -305,7 +305,7 @@ def test_an_xlsm_with_macros_is_read_for_its_values_and_its_macros_never_run(tmp
 # --- sheets and headers -------------------------------------------------------------------------------
 
 ALL_SHEETS = ("'Assessment', 'Scores', 'Findings', 'Governance', 'Key dates', 'Next steps', 'Survey', "
-              "'Benchmarks', 'Metrics', 'Actions', 'Recommendations'")
+              "'Benchmarks', 'Metrics', 'Actions', 'Recommendations', 'Key figures', 'Section text'")
 
 
 def test_a_missing_sheet(tmp_path):
@@ -544,6 +544,22 @@ WRONG = [
     ("Metrics!D3", "", ["Metrics!D3: England average is required"]),
     ("Metrics!F2", "maybe", ["Metrics!F2: higher is better must be Y or N, got 'maybe'"]),
     ("Metrics!H2", "Wellbeing", [f"Metrics!H2: unknown quality statement 'Wellbeing': {QS_LIST}"]),
+    ("Benchmarks!H3", "guess", ["Benchmarks!H3: basis must be one or more of Published, Computed, Pilot, Secondary "
+                                "(separated by ;), got 'guess'"]),
+    # Key figures and Section text
+    ("Key figures!B2", "about 1,000", ["Key figures!B2: value must be a number, got 'about 1,000'"]),
+    ("Key figures!B3", None, ["Key figures!B3: Value is required"]),
+    ("Key figures!D2", "31/02/2025", ["Key figures!D2: '31/02/2025' is not a real date"]),
+    ("Key figures!F2", "Wellbeing", ["Key figures!F2: unknown theme or quality statement 'Wellbeing': use one of "
+                                     "CQC's four themes or nine quality statements (see docs/workbook.md)"]),
+    ("Section text!A2", "Freedom to Speak Up", [
+        "Section text!A2: section must be one of Executive summary, Governance relating to the CQC outcome, "
+        "Background, Key assessment dates, Overall scores, Summary of people's experiences, Summary of strengths "
+        "and areas for development, Staff survey highlights, Key strengths, Areas for development, Key figures, "
+        "Findings from peer reviews, Performance against the England average, Improvement plan actions, Next "
+        "steps; got 'Freedom to Speak Up'"]),
+    ("Section text!B3", "Middle", ["Section text!B3: position must be one of Before, After; got 'Middle'"]),
+    ("Section text!C2", "", ["Section text!C2: Paragraph is required"]),
     # Actions: ref, theme, due, status
     ("Actions!A3", "A001", ["Actions!A3: action ref 'A001' is used twice (also Actions!A2)"]),
     ("Actions!B2", "Theme 9", [f"Actions!B2: unknown theme 'Theme 9': {THEME_LIST}"]),

@@ -133,7 +133,7 @@ def test_definitions_match_todays_pictures_and_the_result(example, defs):
     scored = [c for c in result.benchmarks if c.pct is not None]
     assert benchmarks.series[0].values == tuple(c.pct for c in scored)
     assert benchmarks.series[0].colours == tuple(SUBJECT if c.is_subject else OTHERS for c in scored)
-    assert benchmarks.note.startswith("No published score: Calderdale Council")
+    assert benchmarks.note.startswith("No published score: Barnsley Metropolitan Borough Council, Calderdale Council")
     council, england = metrics.series
     assert council.values == tuple(m.metric.council_value for m in result.metrics if m.metric.unit == "%")
     assert england.values == tuple(m.metric.england_average for m in result.metrics if m.metric.unit == "%")

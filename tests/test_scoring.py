@@ -163,6 +163,31 @@ def test_benchmark_row_for_the_council_uses_the_computed_figure_and_warns():
         "Council 70%, but this assessment computes 73%; the computed figure is used for ranking"]
 
 
+def test_national_ranking_from_a_national_table_with_the_workbooks_rows_winning():
+    from cqcdocs.model import NationalTable
+
+    national = NationalTable("t", date(2026, 3, 20), "4 councils", ("s",), (
+        bench("Rotherham Metropolitan Borough Council", 73, "South Yorkshire"),
+        bench("Essex County Council", 73, "", "East of England"), bench("Leeds City Council", 60),
+        bench("Wokingham", 81, "", "South East"), bench("Nowhere Council", None, "", "North East", rating="Good")))
+    # The workbook says Leeds scored 74: its own row replaces the table's 60.
+    result = score_workbook(workbook(benchmarks=[bench("Leeds City Council", 74)]), national)
+    assert result.national_ranking == Ranking("England", 3, True, 4, 1, 1, "country")
+    assert result.national_ranking.listed == 5 and result.national_table is national
+    assert score_workbook(workbook(benchmarks=[])).national_ranking is None
+
+
+def test_a_benchmark_whose_basis_says_computed_is_labelled_computed_and_caveats_are_carried():
+    computed = Benchmark("Leeds City Council", "Yorkshire and the Humber", "West Yorkshire", 64, "Good",
+                         basis=("Computed", "Secondary"))
+    pilot = Benchmark("North Lincolnshire Council", "Yorkshire and the Humber", "Humber", None, "Good",
+                      basis=("Pilot",))
+    result = score_workbook(workbook(benchmarks=[computed, pilot]))
+    table = {c.council: (c.pct_basis, c.caveats) for c in result.benchmarks}
+    assert table["Leeds City Council"] == ("computed from quality statement scores", ("Secondary",))
+    assert table["North Lincolnshire Council"] == ("", ("Pilot",))
+
+
 def test_metric_comparison_prefers_cqc_words_then_direction():
     def metric(value, avg, higher=True, words=""):
         return compare_metric(Metric("x", "ASCS", value, avg, "%", higher, words))

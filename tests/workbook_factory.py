@@ -47,12 +47,14 @@ COLUMNS = {
     "Key dates": ("Milestone", "Date", "End date"),
     "Next steps": ("Step", "Date"),
     "Survey": ("Question", "% positive", "Group"),
-    "Benchmarks": ("Council", "Region", "Sub-region", "Overall score %", "Rating", "Published", "Source"),
+    "Benchmarks": ("Council", "Region", "Sub-region", "Overall score %", "Rating", "Published", "Source", "Basis"),
     "Metrics": ("Indicator", "Source", "Council value", "England average", "Unit", "Higher is better",
                 "CQC comparison", "Quality statement"),
     "Actions": ("Ref", "Theme", "Area for development", "Action", "Owner", "Due", "Status", "Update"),
     "Updates": ("Date", "Ref", "Status", "Commentary", "Evidence", "Updated by"),
     "Recommendations": ("Recommendation",),
+    "Key figures": ("Measure", "Value", "Unit", "As at", "Source", "Theme or quality statement"),
+    "Section text": ("Section", "Position", "Paragraph"),
 }
 SCORES_COL = {name: get_column_letter(i) for i, name in enumerate(COLUMNS["Scores"], start=1)}
 
@@ -136,7 +138,7 @@ def build(*, council: str = "Testshire County Council", short_name: str | None =
                          ["Northshire Council", "Yorkshire and the Humber", "South Yorkshire", 0.62,
                           "Requires improvement", date(2025, 9, 3), "CQC"],
                          ["Eastshire Council", "Yorkshire and the Humber", "West Yorkshire", 0.73, "Good",
-                          "May 2025", "CQC"]])
+                          "May 2025", "CQC", "Secondary"]])
     for r in range(2, 5):
         wb["Benchmarks"][f"D{r}"].number_format = "0%"
     sheet("Metrics", [["People satisfied with care and support", "ASCS", 70.57, 65.16, "%", "Y", "better",
@@ -146,6 +148,11 @@ def build(*, council: str = "Testshire County Council", short_name: str | None =
     if updates:
         sheet("Updates", [_update(i, actions) for i in range(updates)])
     sheet("Recommendations", [["notes the outcome of the CQC assessment."]])
+    sheet("Key figures", [["People waiting for an annual review", 1066, "people", "February 2025", "CQC report",
+                           "Assessing needs"],
+                          ["Adult social care spend", "£135,739,000", "£", "2023/24", "CQC report", None]])
+    sheet("Section text", [["Next steps", "Before", "Reflection sessions are taking place."],
+                           ["Background", "After", "Both peer reviews supported the improvement journey."]])
     for ref, value in (cells or {}).items():
         name, coordinate = ref.rsplit("!", 1)
         if name not in wb.sheetnames:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, EVIDENCE_CATEGORIES, FINDING_SECTIONS,
-                       QUALITY_STATEMENTS, RATING_LABELS, SHEETS, THEMES, theme_of)
+from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, BRIEFING_SECTIONS, EVIDENCE_CATEGORIES, FINDING_SECTIONS,
+                       QUALITY_STATEMENTS, RATING_LABELS, SHEETS, TEXT_POSITIONS, THEMES, normalise, theme_of)
+from .errors import UserError
+from .model import MonthDate, NationalTable, format_date
 from .output import write_all
 from .scoring import RATINGS
 
@@ -28,12 +30,28 @@ _INSTRUCTIONS = (
 )
 
 _WIDE = {"Finding", "Action", "Area for development", "Update", "Value", "Quality statement", "Question",
-         "Indicator", "Recommendation", "Source", "Purpose", "Step", "Milestone", "Meeting", "Council"}
+         "Indicator", "Recommendation", "Source", "Purpose", "Step", "Milestone", "Meeting", "Council", "Measure",
+         "Paragraph", "Section"}
 
 
-def write_blank_workbook(path: Path) -> None:
-    """Write the blank workbook at PATH (whole or not at all)."""
-    write_all([(Path(path), _write)])
+def find_region(table: NationalTable, name: str) -> str:
+    """The region of TABLE called NAME (ignoring case and spacing); a clear error listing them if none is."""
+    for region in table.regions:
+        if normalise(region) == normalise(name):
+            return region
+    raise UserError(f"unknown region {name!r}: the national results table has {', '.join(table.regions)}")
+
+
+def write_blank_workbook(path: Path, region: str | None = None, table: NationalTable | None = None) -> None:
+    """Write the blank workbook at PATH (whole or not at all). With REGION (a region of the national results
+    TABLE), the Assessment's region and the Benchmarks sheet are filled in from TABLE."""
+    if region is not None:
+        if table is None:
+            from .load.national import national_results
+
+            table = national_results()
+        region = find_region(table, region)
+    write_all([(Path(path), lambda target: _write(target, region, table))])
 
 
 def _list_validation(formula: str, prompt: str):
@@ -45,18 +63,54 @@ def _list_validation(formula: str, prompt: str):
     return dv
 
 
-def _write(path: Path) -> None:
+def _write(path: Path, region: str | None = None, table: NationalTable | None = None) -> None:
     from openpyxl import Workbook
 
     wb = Workbook()
     _instructions(wb.active)
     choices = {"Theme": [t.name for t in THEMES], "Section": list(FINDING_SECTIONS),
                "Status": list(ACTION_STATUSES), "Quality statement": [q.name for q in QUALITY_STATEMENTS],
-               "Rating": list(RATING_LABELS), "Yes/No": ["Y", "N"]}
+               "Rating": list(RATING_LABELS), "Yes/No": ["Y", "N"], "Briefing section": list(BRIEFING_SECTIONS),
+               "Position": list(TEXT_POSITIONS)}
     ranges = _lists(wb.create_sheet("Lists"), choices)
     for sheet in SHEETS:
         _contract_sheet(wb.create_sheet(sheet.name), sheet, choices, ranges)
+    if region is not None and table is not None:
+        _prefill_region(wb, region, table)
     wb.save(path)
+
+
+def _prefill_region(wb, region: str, table: NationalTable) -> None:
+    """The region on the Assessment sheet, and every council of REGION in TABLE on the Benchmarks sheet (its
+    published result, quality statement scores, basis and source), with the table's date in the Instructions."""
+    from openpyxl.styles import Alignment
+
+    assessment = wb["Assessment"]
+    assessment.cell(ASSESSMENT_FIELDS.index(("Region", True)) + 2, 2, region)
+    ws = wb["Benchmarks"]
+    columns = {c.value: c.column for c in ws[1]}
+    for r, bench in enumerate((c for c in table.councils if c.region == region), start=2):
+        values = {"Council": bench.council, "Region": bench.region, "Sub-region": bench.sub_region,
+                  "Overall score %": bench.overall_pct / 100 if bench.overall_pct is not None else None,
+                  "Rating": bench.rating, "Source": bench.source, "Basis": "; ".join(bench.basis) or None,
+                  # A month-only date stays text ("October 2025"), as the loader reads it back.
+                  "Published": format_date(bench.published) if isinstance(bench.published, MonthDate)
+                  else bench.published,
+                  **{qs.name: bench.qs_scores.get(qs.key) for qs in QUALITY_STATEMENTS}}
+        for name, value in values.items():
+            if value is not None and value != "":
+                cell = ws.cell(r, columns[name], value)
+                if name == "Overall score %":
+                    cell.number_format = "0%"
+                elif name == "Published" and not isinstance(value, str):
+                    cell.number_format = "dd/mm/yyyy"
+                elif name == "Source":
+                    cell.alignment = Alignment(wrap_text=False, vertical="top")
+    info = wb["Instructions"]
+    info.cell(info.max_row + 2, 1, f"Benchmarks: filled in for {region} from cqcdocs' national results table "
+                                   f"({table.title}, as at {table.as_at:%d/%m/%Y}; {table.coverage}). Check each "
+                                   "council's row; add any result published since, and any of the region's councils "
+                                   "the table lacks (with a blank score) so that the briefing counts them all.")
 
 
 def _instructions(info) -> None:
@@ -110,9 +164,11 @@ def _contract_sheet(ws, sheet, choices: dict[str, list[str]], ranges: dict[str, 
         ws.cell(ASSESSMENT_FIELDS.index(("Key decision", False)) + 2, 2, "N")
     if sheet.name == "Scores":
         _scores_rows(ws, sheet)
-    for column_name, list_name in (("Theme", "Theme"), ("Section", "Section"), ("Status", "Status"),
-                                   ("Rating", "Rating"), ("Higher is better", "Yes/No")):
-        validate(column_name, _list_validation(ranges[list_name], ", ".join(choices[list_name])))
+    section_list = "Briefing section" if sheet.name == "Section text" else "Section"
+    for column_name, list_name in (("Theme", "Theme"), ("Section", section_list), ("Status", "Status"),
+                                   ("Rating", "Rating"), ("Higher is better", "Yes/No"), ("Position", "Position")):
+        prompt = "a briefing section" if list_name == "Briefing section" else ", ".join(choices[list_name])
+        validate(column_name, _list_validation(ranges[list_name], prompt))
     if sheet.name in ("Findings", "Metrics", "Actions"):
         validate("Quality statement", _list_validation(ranges["Quality statement"], "one of CQC's nine"))
 

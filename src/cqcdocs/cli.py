@@ -133,12 +133,14 @@ def _score_json(result) -> dict:
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
-def init(path: Path, force: bool) -> None:
+@click.option("--region", help="Fill in the Benchmarks sheet with this region's councils from the bundled, dated "
+                               "national results table.")
+def init(path: Path, force: bool, region: str | None) -> None:
     """Write a blank source workbook at PATH, with instructions and drop-downs.
 
     \b
     Example:
-      cqcdocs init my-council-2026.xlsx
+      cqcdocs init my-council-2026.xlsx --region "Yorkshire and the Humber"
     """
     from .blank import write_blank_workbook
 
@@ -151,7 +153,7 @@ def init(path: Path, force: bool) -> None:
     if taken and not force:
         _fail(f"{path} already exists; use --force to overwrite it")
     try:
-        write_blank_workbook(path)
+        write_blank_workbook(path, region)
     except UserError as exc:
         _fail(exc)
     click.echo(f"Wrote {path}")

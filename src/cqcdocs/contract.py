@@ -64,6 +64,17 @@ RATING_LABELS: tuple[str, ...] = ("Inadequate", "Requires improvement", "Good", 
 FINDING_SECTIONS: tuple[str, ...] = ("People's experience", "Summary", "Key strength", "Area for development")
 ACTION_STATUSES: tuple[str, ...] = ("Not started", "On track", "At risk", "Off track", "Complete")
 
+# What a Benchmarks row's figures rest on, beyond a result CQC published (the default).
+BENCHMARK_BASES: tuple[str, ...] = ("Published", "Computed", "Pilot", "Secondary")
+# The briefing's sections that can carry officer-written paragraphs (Section text), in the briefing's order.
+BRIEFING_SECTIONS: tuple[str, ...] = (
+    "Executive summary", "Governance relating to the CQC outcome", "Background", "Key assessment dates",
+    "Overall scores", "Summary of people's experiences", "Summary of strengths and areas for development",
+    "Staff survey highlights", "Key strengths", "Areas for development", "Key figures",
+    "Findings from peer reviews", "Performance against the England average", "Improvement plan actions",
+    "Next steps")
+TEXT_POSITIONS: tuple[str, ...] = ("Before", "After")
+
 
 @dataclass(frozen=True)
 class Column:
@@ -126,6 +137,7 @@ SHEETS: tuple[Sheet, ...] = (
         _c("Council"), _c("Region"), _c("Sub-region", False), _c("Overall score %", False), _c("Rating", False),
         _c("Published", False), _c("Source", False),
         *(_c(qs.name, False) for qs in QUALITY_STATEMENTS),
+        _c("Basis", False, "Computed, Pilot or Secondary (several separated by ;) where not simply published"),
     ), required=False, purpose="Other councils' published results, for ranking."),
     Sheet("Metrics", (
         _c("Indicator"), _c("Source"), _c("Council value"), _c("England average"), _c("Unit", False),
@@ -142,6 +154,12 @@ SHEETS: tuple[Sheet, ...] = (
     ), required=False, purpose="The improvement plan's log: one row per action per update."),
     Sheet("Recommendations", (_c("Recommendation"),), required=False,
           purpose="Committee recommendations, worded to follow 'That <committee> ...'."),
+    Sheet("Key figures", (
+        _c("Measure"), _c("Value"), _c("Unit", False), _c("As at", False, "a date, or a period such as 2024/25"),
+        _c("Source", False), _c("Theme or quality statement", False),
+    ), required=False, purpose="Figures from the CQC report members scrutinise: waits, caseloads, spend."),
+    Sheet("Section text", (_c("Section"), _c("Position"), _c("Paragraph")), required=False,
+          purpose="Officer-written paragraphs before or after a briefing section's own content."),
 )
 
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}

@@ -15,6 +15,7 @@ from pathlib import Path
 from .contract import normalise
 from .errors import UnknownMeeting
 from .load import load_workbook
+from .load.national import national_results
 from .model import Meeting, Message, Workbook
 from .output import slug, write_all
 from .scoring import Result, score_workbook
@@ -76,7 +77,7 @@ class Made:
 
 def load_and_score(path: Path) -> tuple[Result, list[Message]]:
     workbook, warnings = load_workbook(path)
-    result = score_workbook(workbook)
+    result = score_workbook(workbook, national_results())
     return result, warnings + list(result.warnings)
 
 

@@ -129,6 +129,7 @@ class Benchmark:
     source: str = ""
     qs_scores: dict[str, int] = field(default_factory=dict)
     place: str = ""
+    basis: tuple[str, ...] = ()  # contract.BENCHMARK_BASES beyond "Published": "Computed", "Pilot", "Secondary"
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,46 @@ class Update:
 
 
 @dataclass(frozen=True)
+class KeyFigure:
+    """A figure from the report that members scrutinise: 1,066 people waiting for an annual review."""
+
+    measure: str
+    value: float
+    unit: str = ""
+    as_at: date | str | None = None  # a date, or a period as typed ("2024/25")
+    source: str = ""
+    theme: Theme | None = None
+    quality_statement: QualityStatement | None = None
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class SectionText:
+    """An officer-written paragraph shown before or after a briefing section's own content."""
+
+    section: str  # one of contract.BRIEFING_SECTIONS
+    position: str  # "Before" | "After"
+    text: str
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class NationalTable:
+    """A dated table of published results for councils across England (the package's bundled one, or
+    another): ranks a council nationally and pre-fills a new workbook's Benchmarks sheet."""
+
+    title: str
+    as_at: date  # results published by this date are included (see coverage)
+    coverage: str  # what the table covers, in a sentence
+    sources: tuple[str, ...]
+    councils: tuple[Benchmark, ...]
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return tuple(sorted({c.region for c in self.councils if c.region}))
+
+
+@dataclass(frozen=True)
 class Workbook:
     """Everything read from one source workbook."""
 
@@ -194,6 +235,8 @@ class Workbook:
     actions: tuple[Action, ...] = ()
     recommendations: tuple[str, ...] = ()
     updates: tuple[Update, ...] = ()
+    key_figures: tuple[KeyFigure, ...] = ()
+    section_text: tuple[SectionText, ...] = ()
 
 
 @dataclass(frozen=True)

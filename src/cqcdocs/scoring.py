@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from .contract import ACTION_STATUSES, QUALITY_STATEMENTS, RATING_LABELS, THEMES, QualityStatement, Theme
-from .model import Benchmark, Message, Metric, ScoreRow, Workbook
+from .model import Benchmark, Message, Metric, NationalTable, ScoreRow, Workbook
 from .wording import ordinal
 
 
@@ -118,6 +119,7 @@ class RankedCouncil:
     rating: str | None
     position: int | None
     is_subject: bool
+    caveats: tuple[str, ...] = ()  # "Pilot" (an indicative rating), "Secondary" (from a secondary source)
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,12 @@ class Ranking:
     out_of: int
     without_score: int
     rating_only: int = 0  # of those without a score, how many have a published rating
+    scope: str = "region"  # what GROUP is: "region", "sub-region" or "country"
+
+    @property
+    def listed(self) -> int:
+        """Every council in the group, with a score or not."""
+        return self.out_of + self.without_score
 
     @property
     def highest(self) -> bool:
@@ -161,6 +169,8 @@ class Result:
     benchmarks: tuple[RankedCouncil, ...] = ()
     region_ranking: Ranking | None = None
     sub_region_ranking: Ranking | None = None
+    national_ranking: Ranking | None = None
+    national_table: NationalTable | None = None
     metrics: tuple[MetricResult, ...] = ()
     action_counts: dict[tuple[int, str], int] = field(default_factory=dict)
     warnings: tuple[Message, ...] = ()
@@ -219,7 +229,8 @@ def score_themes(statements: tuple[StatementResult, ...]) -> tuple[ThemeResult, 
 def benchmark_pct(bench: Benchmark) -> tuple[int | None, str]:
     """A benchmark council's overall %: as published, else computed from its nine published QS scores."""
     if bench.overall_pct is not None:
-        return bench.overall_pct, "published"
+        return bench.overall_pct, "computed from quality statement scores" if "Computed" in bench.basis \
+            else "published"
     if len(bench.qs_scores) == len(QUALITY_STATEMENTS):
         return pct_up(sum(bench.qs_scores.values()), 4 * len(bench.qs_scores)), \
             "computed from quality statement scores"
@@ -235,15 +246,20 @@ def _same_council(a: str, b: str) -> bool:
     return " ".join(a.split()).lower() == " ".join(b.split()).lower()
 
 
-def rank_benchmarks(workbook: Workbook, overall: Overall | None) -> tuple[
-        tuple[RankedCouncil, ...], Ranking | None, Ranking | None, list[Message]]:
-    """Rank the council among its region and sub-region. The council's own % is always the computed one."""
+# A council's row for ranking: its record, its overall % (None if unknown), the %'s basis, and whether it is
+# the council the workbook is about.
+_Member = tuple[Benchmark, "int | None", str, bool]
+
+
+def _members(benchmarks: Sequence[Benchmark], workbook: Workbook, overall: Overall | None,
+             warnings: list[Message] | None = None) -> list[_Member]:
+    """BENCHMARKS as ranking members, the workbook's own council always at its computed %. WARNINGS, when
+    given, collects each published % that differs from the council's own statement scores or computed %."""
     a = workbook.assessment
-    warnings: list[Message] = []
-    rows: list[tuple[Benchmark, int | None, str, bool]] = []
-    for bench in workbook.benchmarks:
+    rows: list[_Member] = []
+    for bench in benchmarks:
         pct, basis = benchmark_pct(bench)
-        if bench.overall_pct is not None and len(bench.qs_scores) == len(QUALITY_STATEMENTS):
+        if warnings is not None and bench.overall_pct is not None and len(bench.qs_scores) == len(QUALITY_STATEMENTS):
             from_qs = pct_up(sum(bench.qs_scores.values()), 4 * len(bench.qs_scores))
             if from_qs != bench.overall_pct:
                 warnings.append(Message(bench.place, f"{bench.council}: overall score {bench.overall_pct}% "
@@ -251,7 +267,7 @@ def rank_benchmarks(workbook: Workbook, overall: Overall | None) -> tuple[
                                         "warning"))
         subject = _same_council(bench.council, a.council)
         if subject and overall is not None:
-            if pct is not None and pct != overall.pct:
+            if warnings is not None and pct is not None and pct != overall.pct:
                 warnings.append(Message(bench.place, f"Benchmarks gives {a.council} {pct}%, but this assessment "
                                         f"computes {overall.pct}%; the computed figure is used for ranking",
                                         "warning"))
@@ -260,29 +276,50 @@ def rank_benchmarks(workbook: Workbook, overall: Overall | None) -> tuple[
     if overall is not None and not any(r[3] for r in rows) and rows:
         rows.append((Benchmark(a.council, a.region, a.sub_region, None, overall.rating.label),
                      overall.pct, "this assessment", True))
+    return rows
 
-    def ranking(members: list[tuple[Benchmark, int | None, str, bool]], group: str) -> Ranking | None:
-        if overall is None or not any(m[3] for m in members):
-            return None
-        others = [m[1] for m in members if not m[3] and m[1] is not None]
-        position, joint = rank(overall.pct, others)
-        unscored = [m[0] for m in members if m[1] is None]
-        return Ranking(group, position, joint, len(others) + 1, len(unscored),
-                       sum(1 for bench in unscored if bench.rating))
 
+def _ranking(members: list[_Member], group: str, scope: str, overall: Overall | None) -> Ranking | None:
+    """Where the subject stands among MEMBERS; None when it has no score or is not among them."""
+    if overall is None or not any(m[3] for m in members):
+        return None
+    others = [m[1] for m in members if not m[3] and m[1] is not None]
+    position, joint = rank(overall.pct, others)
+    unscored = [m[0] for m in members if m[1] is None]
+    return Ranking(group, position, joint, len(others) + 1, len(unscored),
+                   sum(1 for bench in unscored if bench.rating), scope)
+
+
+def rank_benchmarks(workbook: Workbook, overall: Overall | None) -> tuple[
+        tuple[RankedCouncil, ...], Ranking | None, Ranking | None, list[Message]]:
+    """Rank the council among its region and sub-region. The council's own % is always the computed one."""
+    a = workbook.assessment
+    warnings: list[Message] = []
+    rows = _members(workbook.benchmarks, workbook, overall, warnings)
     in_region = [r for r in rows if _same_council(r[0].region, a.region)]
     in_sub = [r for r in in_region if a.sub_region and _same_council(r[0].sub_region, a.sub_region)]
-    region_rank = ranking(in_region, a.region)
-    sub_rank = ranking(in_sub, a.sub_region) if a.sub_region else None
+    region_rank = _ranking(in_region, a.region, "region", overall)
+    sub_rank = _ranking(in_sub, a.sub_region, "sub-region", overall) if a.sub_region else None
     scored = [r[1] for r in in_region if r[1] is not None]
     table = []
     for bench, pct, basis, subject in in_region:
         position = 1 + sum(1 for p in scored if p > pct) if pct is not None else None
         rating = overall.rating.label if subject and overall else bench.rating
+        caveats = () if subject else tuple(b for b in bench.basis if b in ("Pilot", "Secondary"))
         table.append(RankedCouncil(bench.council, bench.region, bench.sub_region, pct, basis, rating, position,
-                                   subject))
+                                   subject, caveats))
     table.sort(key=lambda c: (c.position is None, c.position or 0, c.council))
     return tuple(table), region_rank, sub_rank, warnings
+
+
+def rank_nationally(workbook: Workbook, overall: Overall | None, national: Sequence[Benchmark]) -> Ranking | None:
+    """Where the council stands among every council in NATIONAL (a national results table); the workbook's
+    own Benchmarks rows replace the table's rows for the same councils, being the officer's newer word."""
+    if not national:
+        return None
+    own = {" ".join(b.council.split()).lower() for b in workbook.benchmarks}
+    merged = [b for b in national if " ".join(b.council.split()).lower() not in own] + list(workbook.benchmarks)
+    return _ranking(_members(merged, workbook, overall), "England", "country", overall)
 
 
 _WORSE, _BETTER, _SIMILAR = ("worse", "below", "lower"), ("better", "above", "higher"), ("similar", "in line", "same")
@@ -344,8 +381,9 @@ def reconcile(workbook: Workbook, statements: tuple[StatementResult, ...], overa
     return warnings
 
 
-def score_workbook(workbook: Workbook) -> Result:
-    """Compute every figure the briefing and annex show, and the reconciliation warnings."""
+def score_workbook(workbook: Workbook, national: NationalTable | None = None) -> Result:
+    """Compute every figure the briefing and annex show, and the reconciliation warnings. NATIONAL is a
+    national results table (`load.national`), for the council's position in England."""
     statements = tuple(score_statement(row) for row in workbook.scores)
     overall = score_overall(statements)
     table, region_rank, sub_rank, bench_warnings = rank_benchmarks(workbook, overall)
@@ -358,6 +396,8 @@ def score_workbook(workbook: Workbook) -> Result:
         benchmarks=table,
         region_ranking=region_rank,
         sub_region_ranking=sub_rank,
+        national_ranking=rank_nationally(workbook, overall, national.councils if national else ()),
+        national_table=national,
         metrics=tuple(compare_metric(m) for m in workbook.metrics),
         action_counts=count_actions(workbook),
         warnings=tuple(warnings),

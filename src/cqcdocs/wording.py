@@ -83,10 +83,12 @@ def decimals(values, most: int = 2) -> int:
 
 
 def format_value(value: float, unit: str, places: int | None = None) -> str:
-    """A metric value without float noise: 70.57 → "70.57%", 3.0 → "3 weeks"; with PLACES, to exactly that
+    """A metric value without float noise: 70.57 → "70.57%", 3.0 → "3 weeks", "£14,321,000"; with PLACES, to exactly that
     many decimal places, so that a column (and its chart) reads at one precision: 60.6 → "60.60%"."""
     text = f"{value:,.{places}f}" if places is not None else f"{value:,.2f}".rstrip("0").rstrip(".")
     unit = clean(unit).strip()
+    if unit == "\u00a3":  # money: "£14,321,000"
+        return f"\u00a3{text}"
     if unit in ("%", ""):
         return f"{text}{unit}"
     return f"{text} {unit}"

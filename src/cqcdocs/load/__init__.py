@@ -68,7 +68,8 @@ def read(path: str | Path) -> tuple[Workbook | None, list[Message]]:
         source=str(path), assessment=parts["Assessment"], scores=parts["Scores"], findings=parts["Findings"],
         governance=parts["Governance"], key_dates=parts["Key dates"], next_steps=parts["Next steps"],
         survey=parts["Survey"], benchmarks=parts["Benchmarks"], metrics=parts["Metrics"],
-        actions=parts["Actions"], recommendations=parts["Recommendations"], updates=parts["Updates"])
+        actions=parts["Actions"], recommendations=parts["Recommendations"], updates=parts["Updates"],
+        key_figures=parts["Key figures"], section_text=parts["Section text"])
     return workbook, problems.messages
 
 

@@ -301,3 +301,39 @@ def parse_theme(cell: SourceCell, problems: Problems) -> Theme | None:
 def parse_quality_statement(cell: SourceCell, problems: Problems) -> QualityStatement | None:
     return _named(cell, problems, find_quality_statement, "quality statement",
                   "use one of CQC's nine (see docs/workbook.md)")
+
+
+def parse_theme_or_statement(cell: SourceCell, problems: Problems) -> QualityStatement | Theme | None:
+    """One of CQC's nine quality statements or four themes, as people type them."""
+    return _named(cell, problems, lambda text: find_quality_statement(text) or find_theme(text),
+                  "theme or quality statement", "use one of CQC's four themes or nine quality statements "
+                  "(see docs/workbook.md)")
+
+
+def parse_date_or_period(cell: SourceCell, problems: Problems) -> date | str | None:
+    """A date in any form `parse_date` reads, or a period kept as typed ("2024/25", "Q3 2025/26").
+
+    Text shaped like a date must be a real one: "31/02/2026" is an error, not a period."""
+    value = cell.value
+    if isinstance(value, (date, datetime)) or _date_parts(str(value).strip())[0] is not None:
+        return parse_date(cell, problems)
+    return parse_text(cell, problems) or None
+
+
+def parse_bases(cell: SourceCell, problems: Problems, options: tuple[str, ...]) -> tuple[str, ...] | None:
+    """One or more of OPTIONS separated by ";" or ","; each matched as people type it ("indicative" is
+    Pilot, "secondary source" is Secondary, "computed from scores" is Computed)."""
+    found: list[str] = []
+    for part in re.split(r"[;,]", str(cell.value)):
+        key = normalise(part)
+        if not key:
+            continue
+        match = next((o for o in options if key == normalise(o) or key.startswith(normalise(o) + " ")), None)
+        match = match or {"indicative": "Pilot", "pilot (indicative)": "Pilot"}.get(key)
+        if match is None:
+            problems.error(cell.place, f"basis must be one or more of {', '.join(options)} (separated by ;), "
+                                       f"got {show(cell.value)}")
+            return None
+        if match not in found:
+            found.append(match)
+    return tuple(found)

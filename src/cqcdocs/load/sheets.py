@@ -11,13 +11,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
-from ..contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, EVIDENCE_CATEGORIES, FINDING_SECTIONS,
-                        QUALITY_STATEMENTS, RATING_LABELS, SHEETS_BY_NAME, QualityStatement, Theme, normalise,
-                        theme_of)
-from ..model import (Action, Assessment, Benchmark, Finding, Meeting, Metric, Milestone, NextStep, ScoreRow,
-                     SurveyResult, Update, format_short_date)
-from .cells import (Problems, SourceCell, parse_choice, parse_date, parse_number, parse_pct,
-                    parse_quality_statement, parse_score, parse_text, parse_theme, parse_whole_pct, parse_yes_no)
+from ..contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, BENCHMARK_BASES, BRIEFING_SECTIONS, EVIDENCE_CATEGORIES,
+                        FINDING_SECTIONS, QUALITY_STATEMENTS, RATING_LABELS, SHEETS_BY_NAME, TEXT_POSITIONS,
+                        QualityStatement, Theme, normalise, theme_of)
+from ..model import (Action, Assessment, Benchmark, Finding, KeyFigure, Meeting, Metric, Milestone, NextStep, ScoreRow,
+                     SectionText, SurveyResult, Update, format_short_date)
+from .cells import (Problems, SourceCell, parse_bases, parse_choice, parse_date, parse_date_or_period, parse_number,
+                    parse_pct, parse_quality_statement, parse_score, parse_text, parse_theme, parse_theme_or_statement,
+                    parse_whole_pct, parse_yes_no)
 from .table import Row, cell_text, optional, read_table, required, required_cell
 
 
@@ -230,7 +231,8 @@ def read_benchmarks(ws: Any, problems: Problems) -> tuple[Benchmark, ...]:
             overall_pct=optional(row, "Overall score %", parse_whole_pct, problems, "overall score %"),
             rating=optional(row, "Rating", parse_choice, problems, RATING_LABELS, "rating"),
             published=optional(row, "Published", parse_date, problems),
-            source=cell_text(row, "Source", problems, False), qs_scores=qs_scores, place=row["_row"].place))
+            source=cell_text(row, "Source", problems, False), qs_scores=qs_scores, place=row["_row"].place,
+            basis=optional(row, "Basis", parse_bases, problems, BENCHMARK_BASES) or ()))
     return tuple(benchmarks)
 
 
@@ -320,10 +322,51 @@ def read_recommendations(ws: Any, problems: Problems) -> tuple[str, ...]:
     return tuple(cell_text(row, "Recommendation", problems) for row in _rows(ws, "Recommendations", problems))
 
 
+def read_key_figures(ws: Any, problems: Problems) -> tuple[KeyFigure, ...]:
+    figures = []
+    for row in _rows(ws, "Key figures", problems):
+        cell = row["Value"]
+        typed = cell.value.strip() if isinstance(cell.value, str) else ""
+        money = typed.startswith("\u00a3") or "\u00a3" in cell.number_format  # "£135,739,000" or a £ format
+        if typed.startswith("\u00a3"):
+            row = {**row, "Value": SourceCell(typed[1:], cell.place, cell.number_format)}
+        value = required(row, "Value", parse_number, problems, "value")
+        unit = "\u00a3" if money else "%" if typed.endswith("%") or "%" in cell.number_format else ""
+        about = optional(row, "Theme or quality statement", parse_theme_or_statement, problems)
+        qs = about if isinstance(about, QualityStatement) else None
+        figures.append(KeyFigure(
+            measure=cell_text(row, "Measure", problems), value=value,
+            unit=cell_text(row, "Unit", problems, False) or unit,
+            as_at=optional(row, "As at", parse_date_or_period, problems),
+            source=cell_text(row, "Source", problems, False),
+            theme=theme_of(qs) if qs else about, quality_statement=qs, place=row["_row"].place))
+    return tuple(figures)
+
+
+# Names people use for the briefing's sections, beyond the headings themselves.
+_BRIEFING_SECTION_ALIASES = {
+    "Governance": "Governance relating to the CQC outcome", "Key dates": "Key assessment dates",
+    "People's experiences": "Summary of people's experiences", "Survey": "Staff survey highlights",
+    "Strengths": "Key strengths", "Peer reviews": "Findings from peer reviews",
+    "Performance": "Performance against the England average", "Metrics": "Performance against the England average",
+    "Improvement plan": "Improvement plan actions", "Actions": "Improvement plan actions"}
+
+
+def read_section_text(ws: Any, problems: Problems) -> tuple[SectionText, ...]:
+    return tuple(SectionText(
+        section=required(row, "Section", parse_choice, problems, BRIEFING_SECTIONS, "section",
+                         _BRIEFING_SECTION_ALIASES),
+        position=required(row, "Position", parse_choice, problems, TEXT_POSITIONS, "position",
+                          {"Start": "Before", "End": "After"}),
+        text=cell_text(row, "Paragraph", problems), place=row["_row"].place)
+        for row in _rows(ws, "Section text", problems))
+
+
 # Contract sheet name → its reader, in reading order.
 READERS: dict[str, Callable[[Any, Problems], Any]] = {
     "Assessment": read_assessment, "Scores": read_scores, "Findings": read_findings,
     "Governance": read_governance, "Key dates": read_key_dates, "Next steps": read_next_steps,
     "Survey": read_survey, "Benchmarks": read_benchmarks, "Metrics": read_metrics, "Actions": read_actions,
     "Updates": read_updates, "Recommendations": read_recommendations,
+    "Key figures": read_key_figures, "Section text": read_section_text,
 }

@@ -11,7 +11,7 @@ reading the annex's own tables, so the charts stay live on the workbook's data.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
@@ -25,6 +25,7 @@ from ..palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISO
 from ..scoring import RATINGS, Result
 from ..wording import plain
 from .chart_defs import FONT, FONT_PT, GAP, ChartDef, SeriesDef, chart_definitions, format_literal
+from .sentences import benchmark_notes, ranking_clause
 
 TABLE_STYLE = "Table Style Medium 2"
 NOT_ASSESSED = "Not assessed"
@@ -267,6 +268,7 @@ class Annex:
                   ("Themes", "Theme percentages derived from the quality statement scores"),
                   ("Findings", "Every finding from the CQC assessment and peer reviews, filterable"),
                   ("Metrics", "Performance measures against the England average"),
+                  ("Key figures", "Figures from the assessment: waits, caseloads, spend"),
                   ("Benchmarks", "Councils in the region ranked by overall score"),
                   ("Actions", "The improvement actions, and a count by theme and status"),
                   ("Charts", "Native Excel charts of the figures above")]
@@ -366,23 +368,52 @@ class Annex:
         ws = self.sheet("Benchmarks", f"Councils in {self.a.region} by overall score", wide=True)
         rows, fmts = [], []
         for c in self.result.benchmarks:
+            basis = "; ".join([c.pct_basis or "no published score",
+                               *({"Pilot": "pilot (indicative) rating", "Secondary": "secondary source"}[x]
+                                 for x in c.caveats)])
             rows.append([c.position, c.council, c.sub_region, None if c.pct is None else c.pct / 100,
-                         c.pct_basis or "no published score", c.rating or "", "Yes" if c.is_subject else ""])
+                         basis, c.rating or "", "Yes" if c.is_subject else ""])
             base = self.subject if c.is_subject else None
             fmts.append([base, base, base, self.subject_pct if c.is_subject else None, base,
                          self.rating_fmt.get(c.rating or "", base), base])
         last = self.table(ws, 2, "tblBenchmarks", [
             ("Rank", 7, self.num), ("Council", 40, self.text), ("Sub-region", 20, self.text),
-            ("Overall %", 10, self.pct), ("Basis", 32, self.text), ("Rating", 22, self.text),
+            ("Overall %", 10, self.pct), ("Basis", 32, self.wrap), ("Rating", 22, self.text),
             ("This council", 10, self.text)], rows, fmts).last
-        note = last + 2
-        for label, ranking in (("Region", self.result.region_ranking), ("Sub-region", self.result.sub_region_ranking)):
-            if ranking:
-                ws.write_string(note, 0, label, self.bold)
-                ws.write_string(note, 1, f"{ranking.group}: {ranking.phrase} councils with an overall score"
-                                         + (f"; {ranking.without_score} more without one" if ranking.without_score
-                                            else ""), self.text)
-                note += 1
+        self._benchmark_notes(ws, last + 2)
+
+    def _benchmark_notes(self, ws, row: int) -> None:
+        """Under the Benchmarks table: the national position, the caveats on the figures, and the national
+        results table's date and sources."""
+        r = self.result
+        lines = [(label, ranking_clause(ranking)[0].upper() + ranking_clause(ranking)[1:])
+                 for label, ranking in (("Region", r.region_ranking), ("Sub-region", r.sub_region_ranking),
+                                        ("National", r.national_ranking)) if ranking]
+        lines += [("Note" if i == 0 else "", note) for i, note in enumerate(benchmark_notes(r))]
+        if (table := r.national_table) is not None and r.national_ranking:
+            lines.append(("National table", f"{table.title}, as at {format_date(table.as_at)}"))
+            lines += [("Sources" if i == 0 else "", source) for i, source in enumerate(table.sources)]
+        # Each note across the table's width (A to G, 141 characters), wrapped: one long line would widen the
+        # printed page until fit-to-width made it unreadable. Merged below the table, never inside it.
+        for at, (label, text) in enumerate(lines, start=row):
+            text = f"{label}: {text}" if label else text
+            ws.merge_range(at, 0, at, 6, text, self.wrap)
+            ws.set_row(at, 15 * -(-len(text) // int(141 * 1.1)) + 2)
+
+    def key_figures(self) -> None:
+        ws = self.sheet("Key figures", "Key figures from the assessment", wide=True)
+        whole = self.wb.add_format({"num_format": "#,##0", "valign": "top"})
+        decimal = self.wb.add_format({"num_format": "#,##0.00", "valign": "top"})
+        rows, fmts = [], []
+        for f in self.result.workbook.key_figures:
+            as_at = format_date(f.as_at) if isinstance(f.as_at, date) else f.as_at or ""
+            rows.append([f.theme.name if f.theme else "", f.quality_statement.name if f.quality_statement else "",
+                         f.measure, f.value, f.unit, as_at, f.source])
+            fmts.append([None, None, None, whole if float(f.value).is_integer() else decimal, None, None, None])
+        self.table(ws, 2, "tblKeyFigures", [
+            ("Theme", 20, self.wrap), ("Quality statement", 26, self.wrap), ("Measure", 48, self.wrap),
+            ("Value", 14, whole), ("Unit", 10, self.text), ("As at", 14, self.text), ("Source", 30, self.wrap)],
+            rows, fmts)
 
     def actions(self) -> None:
         ws = self.sheet("Actions", "Improvement actions", wide=True)
@@ -557,6 +588,7 @@ class Annex:
         self.themes()
         self.findings()
         self.metrics()
+        self.key_figures()
         self.benchmarks()
         self.actions()
         self.charts()

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from ..contract import ACTION_STATUSES, FINDING_SECTIONS, THEMES
+from ..contract import ACTION_STATUSES, FINDING_SECTIONS, QUALITY_STATEMENTS, THEMES
 from ..model import Finding, Meeting, Message, Workbook, format_date, format_short_date
 from ..palette import COMPARISON_FILL, INK
 from ..scoring import RATINGS, Result
 from ..wording import clean, format_pct, format_value, join_words, number_word
 from .page import TEXT_WIDTH_CM
-from .sentences import (benchmark_sentence, committee_subject, comparison_words, draft_change_sentences,
-                        metric_places, summary_points, theme_heading)
+from .section_text import framed
+from .sentences import (benchmark_notes, benchmark_sentence, committee_subject, comparison_words,
+                        draft_change_sentences, metric_places, summary_points, theme_heading)
 from .word.package import deterministic_zip, set_properties
 from .word.tables import TableCell, rating_cell, score_cell
 from .word.template import open_template, prepare
@@ -44,6 +46,7 @@ SUMMARY = "Summary of strengths and areas for development"
 SURVEY = "Staff survey highlights"
 STRENGTHS = "Key strengths"
 AREAS = "Areas for development"
+KEY_FIGURES = "Key figures"
 PEER_REVIEWS = "Findings from peer reviews"
 PERFORMANCE = "Performance against the England average"
 ACTIONS = "Improvement plan actions"
@@ -325,17 +328,26 @@ def _benchmark_table(w: Writer, b: Briefing) -> None:
         position = "\u2013"
         if c.position:
             position = f"{c.position} (joint)" if positions.count(c.position) > 1 else str(c.position)
-        if c.pct is None:
-            score = "No published score"
-        else:
-            score = f"{c.pct}%" + (" (computed)" if c.pct_basis.startswith("computed") else "")
+        marks = (["computed"] if c.pct_basis.startswith("computed") else []) + \
+            (["secondary source"] if "Secondary" in c.caveats else [])
+        score = "No published score" if c.pct is None else f"{c.pct}%" + (f" ({', '.join(marks)})" if marks else "")
+        rating = (c.rating + (" (pilot)" if "Pilot" in c.caveats else "")) if c.rating else "Not published"
         name = f"**{c.council}**" if c.is_subject else c.council
         rows.append([TableCell(position, align="center"), TableCell(name),
-                     TableCell(c.sub_region or "\u2013"), TableCell(score),
-                     rating_cell(c.rating, c.rating or "Not published")])
+                     TableCell(c.sub_region or "\u2013"), TableCell(score), rating_cell(c.rating, rating)])
     w.table(f"Councils in {b.a.region}", f"Published CQC results for councils in {b.a.region}, "
             "highest score first", ["Position", "Council", "Sub-region", "Overall score", "Rating"], rows,
             [1.8, 6.0, 3.2, 2.9, 3.1])
+    _benchmark_notes(w, b)
+
+
+def _benchmark_notes(w: Writer, b: Briefing) -> None:
+    """Under the comparison table: which figures are computed, pilot or second-hand, and where the national
+    position comes from."""
+    notes = benchmark_notes(b.result)
+    if notes:
+        w.para("Notes on these figures:")
+        w.bullets(notes)
 
 
 def cqc_findings(workbook: Workbook, section: str) -> list[Finding]:
@@ -372,6 +384,36 @@ def survey(w: Writer, b: Briefing) -> None:
                 + (f" ({group})" if group else ""), ["Question", "% positive"],
                 [[TableCell(s.question), TableCell(format_pct(s.pct_positive), align="right")] for s in items],
                 [14.0, 3.0], first_column=True)
+
+
+def key_figures(w: Writer, b: Briefing) -> None:
+    """The report's own figures (waits, caseloads, spend), grouped by theme and quality statement."""
+    figures = b.workbook.key_figures
+    if not figures:
+        return
+    w.heading(KEY_FIGURES, 1)
+    sources = list(dict.fromkeys(f.source for f in figures))
+    one_source = len(sources) == 1
+    w.para("Figures from the assessment that members may wish to scrutinise, by quality statement"
+           + (f". All are from the {sources[0]}" if one_source and sources[0] else "")
+           + ". \u2018Not stated\u2019 means the source does not say when the figure applies.")
+    order = {qs.key: i for i, qs in enumerate(QUALITY_STATEMENTS)}
+
+    def key(f):
+        return (f.theme.number if f.theme else 99, order.get(f.quality_statement.key, -1) if f.quality_statement
+                else -1)
+
+    rows = []
+    for f in sorted(figures, key=key):
+        about = f.quality_statement.name if f.quality_statement else f.theme.name if f.theme else "Context"
+        as_at = format_date(f.as_at) if isinstance(f.as_at, date) else (f.as_at or "Not stated")
+        row = [TableCell(about), TableCell(f.measure), TableCell(format_value(f.value, f.unit), align="right"),
+               TableCell(as_at)]
+        rows.append(row if one_source else [*row, TableCell(f.source or "\u2013")])
+    header = ["Theme or quality statement", "Measure", "Figure", "As at"] + ([] if one_source else ["Source"])
+    w.table("Key figures from the assessment", "Each figure with what it measures, the quality statement or "
+            "theme it concerns and when it applies" + ("" if one_source else ", and its source"), header, rows,
+            [3.6, 7.2, 3.3, 2.9] if one_source else [3.0, 5.6, 2.8, 2.4, 3.2])
 
 
 def peer_reviews(w: Writer, b: Briefing) -> None:
@@ -484,8 +526,13 @@ def areas(w: Writer, b: Briefing) -> None:
 
 # The briefing, in order. Each section decides for itself whether it has anything to say.
 SECTIONS = (title_block, committee_front_matter, contents, executive_summary, governance, background, key_dates,
-            overall_scores, people, summary, survey, strengths, areas, peer_reviews, performance, actions,
-            next_steps, author_notes)
+            overall_scores, people, summary, survey, strengths, areas, key_figures, peer_reviews, performance,
+            actions, next_steps, author_notes)
+# The heading of each section that can carry the workbook's Section text (contract.BRIEFING_SECTIONS).
+SECTION_HEADINGS = {executive_summary: EXECUTIVE_SUMMARY, governance: GOVERNANCE, background: BACKGROUND,
+                    key_dates: KEY_DATES, overall_scores: OVERALL_SCORES, people: PEOPLE, summary: SUMMARY,
+                    survey: SURVEY, strengths: STRENGTHS, areas: AREAS, key_figures: KEY_FIGURES,
+                    peer_reviews: PEER_REVIEWS, performance: PERFORMANCE, actions: ACTIONS, next_steps: NEXT_STEPS}
 
 
 CHART_KINDS = ("native", "picture")
@@ -514,7 +561,7 @@ def write_briefing(result: Result, path: Path, *, committee: Meeting | None = No
     b = Briefing(result, charts, committee, final, tuple(warnings), annex_name)
     w = Writer(document)
     for section in SECTIONS:
-        section(w, b)
+        framed(section, SECTION_HEADINGS.get(section), w, b)
     w.headers_and_footers(b.marking, draft=not final)
     w.space_after_tables()
     w.fill_contents()

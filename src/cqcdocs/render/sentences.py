@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..contract import Theme
+from ..contract import QUALITY_STATEMENTS, Theme
+from ..model import format_date
 from ..scoring import RATINGS, MetricResult, Ranking, Result, StatementResult, rating_for_score
-from ..wording import decimals, join_words, number_word
+from ..wording import decimals, join_words, number_word, ordinal
 
 
 def theme_heading(theme: Theme) -> str:
@@ -25,33 +26,70 @@ def band_starts() -> str:
 
 
 def ranking_clause(ranking: Ranking) -> str:
-    """Where the council stands in one group, honest about councils with no overall score."""
+    """Where the council stands in one group, counting honestly: "second of the 9 councils in Yorkshire and
+    the Humber whose score is known, of 15 in the region"; nationally "… in England with a published score"."""
+    known = "with a published score" if ranking.scope == "country" else "whose score is known"
     if ranking.out_of == 1:
-        text = f"the only council in {ranking.group} with an overall score"
-    elif ranking.position == 1:
-        text = (f"the {'joint ' if ranking.joint else ''}highest scoring of the {ranking.out_of} councils in "
-                f"{ranking.group} with an overall score")
+        text = f"the only council in {ranking.group} {known}"
     else:
-        text = f"{ranking.phrase} councils in {ranking.group} with an overall score"
-    notes = []
-    if ranking.rating_only:
-        notes.append(f"{ranking.rating_only} more {'has' if ranking.rating_only == 1 else 'have'} a published "
-                     "rating only")
-    no_result = ranking.without_score - ranking.rating_only
-    if no_result > 0:
-        notes.append(f"{no_result} more {'has' if no_result == 1 else 'have'} no published result")
-    return f"{text} ({'; '.join(notes)})" if notes else text
+        joint = "joint " if ranking.joint else ""
+        place = f"the {joint}highest scoring" if ranking.position == 1 else f"{joint}{ordinal(ranking.position)}"
+        text = f"{place} of the {ranking.out_of} councils in {ranking.group}"
+        if ranking.without_score or ranking.scope == "country":
+            text += f" {known}"
+    if ranking.without_score and ranking.scope != "country":
+        text += f", of {ranking.listed} in the {ranking.scope}"
+    return text
 
 
 def benchmark_sentence(result: Result) -> str:
-    """"With an overall score of 73%, Rotherham is the highest scoring of … and joint second of …"."""
+    """"With an overall score of 73%, Rotherham is the highest scoring of … and second of …", then the
+    national position."""
     if result.overall is None:
         return ""
     rankings = [r for r in (result.sub_region_ranking, result.region_ranking) if r is not None]
+    national = result.national_ranking
+    name = result.workbook.assessment.short_name
     if not rankings:
-        return ""
-    clauses = " and ".join(ranking_clause(r) for r in rankings)
-    return f"With an overall score of {result.overall.pct}%, {result.workbook.assessment.short_name} is {clauses}."
+        return f"With an overall score of {result.overall.pct}%, {name} is {ranking_clause(national)}." \
+            if national else ""
+    clauses = ", and ".join(ranking_clause(r) for r in rankings) if rankings[0].without_score \
+        else " and ".join(ranking_clause(r) for r in rankings)
+    sentence = f"With an overall score of {result.overall.pct}%, {name} is {clauses}."
+    if national:
+        sentence += f" Nationally, it is {ranking_clause(national)}."
+    return sentence
+
+
+def benchmark_notes(result: Result) -> list[str]:
+    """What members should know about the comparison's figures: which are computed, pilot or from a
+    secondary source, and which councils have no published result."""
+    councils = [c for c in result.benchmarks if not c.is_subject]
+    notes = []
+    for test, words in (
+            (lambda c: c.pct_basis.startswith("computed"), "Score computed by the CQC method from the council's "
+                                                            "quality statement scores (no overall % published)"),
+            (lambda c: "Secondary" in c.caveats, "From a secondary source (a third-party copy of CQC's report "
+                                                 "pages), not checked against CQC's own report"),
+            (lambda c: "Pilot" in c.caveats, "An indicative rating from CQC's 2023 pilot assessments, not a "
+                                             "formal assessment"),
+            (lambda c: c.pct is None and c.rating, "A rating without a published overall score"),
+            (lambda c: c.pct is None and not c.rating, "No published result found")):
+        names = [c.council for c in councils if test(c)]
+        if names:
+            notes.append(f"{words}: {join_words(names)}.")
+    if (table := result.national_table) is not None and result.national_ranking is not None:
+        computed = [c for c in table.councils if c.overall_pct is None and len(c.qs_scores) == len(QUALITY_STATEMENTS)]
+        known = sum(1 for c in table.councils if c.overall_pct is not None) + len(computed)
+        second_hand = sum(1 for c in computed if "Secondary" in c.basis)
+        note = f"The national position is from cqcdocs' national results table (as at {format_date(table.as_at)}), " \
+               f"which holds {table.coverage}."
+        if computed:
+            of_them = "all" if second_hand == len(computed) else f"{second_hand} of them"
+            note += (f" {len(computed)} of its {known} scores are computed from quality statement scores"
+                     + (f", {of_them} taken from a secondary source." if second_hand else "."))
+        notes.append(note)
+    return notes
 
 
 def draft_change_sentences(changes: Iterable[StatementResult]) -> list[str]:
