@@ -21,13 +21,16 @@ from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_range_abs
 from ..contract import ACTION_STATUSES, THEMES
 from ..model import format_date
 from ..palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISON_FILL, HEADER_TEXT, INK, MUTED,
-                      RATING_FILL, RATING_TEXT, SUBJECT, tint)
+                      OTHERS, RATING_FILL, RATING_TEXT, SUBJECT, tint)
 from ..scoring import RATINGS, Result
 from ..wording import plain
 from .chart_defs import FONT, FONT_PT, GAP, ChartDef, SeriesDef, chart_definitions, format_literal
 from .sentences import benchmark_notes, ranking_clause
 
 TABLE_STYLE = "Table Style Medium 2"
+SUBJECT_ROW = "DEEBF7"  # this council's row in a table: a pale blue that is no rating's colour
+# The evidence profile's series: the palette's neutrals, dark and light in turn.
+EVIDENCE_COLOURS = (ACCENT, OTHERS, MUTED, tint(ACCENT, 0.4), tint(ACCENT, 0.75))
 NOT_ASSESSED = "Not assessed"
 
 
@@ -145,46 +148,186 @@ def _chart_height(chart: ChartDef) -> int:
            chart.kind == "bar" else 20) * bars
 
 
+def _evidence_height(categories: int, statements: int) -> int:
+    """Pixels for the evidence profile: title and value axis, and a label-high bar per score with a gap
+    between quality statements."""
+    return 90 + statements * (categories * 17 + 12)
+
+
+def pack_pages(heights: list[int], page_rows: int, first_rows: int) -> list[list[int]]:
+    """Charts of HEIGHTS (pixels) in order, as many to a page of PAGE_ROWS rows as fit whole with a gap row
+    under each (the first page starting FIRST_ROWS down): the indexes of each page's charts. A chart taller
+    than a page gets one to itself (and is drawn to fit it)."""
+    pages: list[list[int]] = [[]]
+    used = first_rows
+    for i, height in enumerate(heights):
+        rows = -(-height // ROW_PX) + 2
+        if pages[-1] and used + rows > page_rows:
+            pages.append([])
+            used = 0
+        pages[-1].append(i)
+        used += rows
+    return pages
+
+
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+# Print layout. The annex prints in Arial 10 (the house font, which LibreOffice draws with the
+# metric-compatible Liberation Sans, so pages break the same everywhere) on A4 with narrow side margins.
+FONT_SIZE = 10
+ROW_PX = 17             # Arial 10's default row: 12.75 pt
+LINE_PT = 12.75         # a wrapped line of Arial 10, as Excel spaces them (LibreOffice a little closer)
+INDENT_PX = 10          # one indent level: the gap that keeps text off a number to its left
+PADDING_PX = 8          # what a cell keeps clear at its edges, with a little to spare
+WRAP_PADDING_PX = 4     # the same, as LibreOffice and Excel wrap text (a line too many is a blank line, one
+                        # too few a cut: this errs towards the blank)
+PAGE_IN = {False: (8.27, 11.69), True: (11.69, 8.27)}  # A4 (width, height) in inches: portrait, landscape
+MARGIN_IN = (0.4, 0.75)  # side, top and bottom margins; header and footer sit inside the top and bottom ones
+MIN_SCALE = 80          # the smallest print scale: 10 pt text prints no smaller than 8 pt
+TEXT = {"align": "left", "indent": 1, "valign": "top"}
+NUMBER = {"align": "right", "valign": "top"}
+
+# Arial's advance widths (thousandths of the type size) for " " to "~", regular and bold, so the annex can
+# measure its text: XlsxWriter cannot, and LibreOffice does not re-fit the row heights it is given.
+_ARIAL = (
+    (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, *[556] * 10, 278, 278, 584,
+     584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778,
+     722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278,
+     556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334,
+     260, 334, 584),
+    (278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, *[556] * 10, 333, 333, 584,
+     584, 584, 611, 975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778, 667, 778,
+     722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611, 556, 333,
+     611, 611, 278, 278, 556, 278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389,
+     280, 389, 584))
+
+
+def text_px(text: str, bold: bool = False, size: float = FONT_SIZE) -> float:
+    """TEXT's width in pixels in Arial at SIZE points (a character outside ASCII counted as a digit)."""
+    widths = _ARIAL[bold]
+    return sum(widths[ord(c) - 32] if 32 <= ord(c) < 127 else 556 for c in text) * size * 96 / 72 / 1000
+
+
+def column_px(width: float) -> int:
+    """A column WIDTH (in characters, as set_column takes it) in pixels, as Excel and XlsxWriter count: the
+    room text has in the cell."""
+    return int(width * 7 + 0.5) + 5
+
+
+def printed_px(width: float) -> float:
+    """A column WIDTH in pixels as LibreOffice lays it out, a little wider than Excel (a character the
+    width of Liberation Sans's digit, 7.41 pixels at 10 pt): what a printed page must hold."""
+    return width * 556 / 1000 * FONT_SIZE * 96 / 72 + 5
+
+
+def printable_px(wide: bool) -> tuple[float, float]:
+    """The A4 page's printable (width, height) in pixels at 100 %, landscape when WIDE, with a little slack
+    for rounding (the columns are measured as LibreOffice, the wider, lays them out)."""
+    width, height = PAGE_IN[wide]
+    return (0.99 * (width - 2 * MARGIN_IN[0]) * 96, 0.96 * (height - 2 * MARGIN_IN[1]) * 96)
+
+
+def print_scale(widths: list[float], wide: bool) -> int:
+    """The print scale (per cent, at most 100) at which columns of WIDTHS just fit the page's width."""
+    return min(100, int(100 * printable_px(wide)[0] / sum(max(column_px(w), printed_px(w)) for w in widths)))
+
+
+def heading_width(heading: str, width: float, numeric: bool) -> float:
+    """WIDTH, or wider if HEADING's longest word would not fit on a line of its own: a heading wraps between
+    words, never inside one ("Sub-regi")."""
+    needed = max(text_px(w, bold=True) for w in heading.split()) + PADDING_PX + (0 if numeric else INDENT_PX)
+    return max(width, -(-(needed - 5) // 7))
+
+
+def text_width(values, width: float, bold: bool = False) -> float:
+    """WIDTH, or wider if the longest of VALUES (text that does not wrap, indented) would not fit."""
+    needed = max([text_px(str(v), bold) for v in values if v] or [0]) + PADDING_PX + INDENT_PX
+    return max(width, -(-(needed - 5) // 7))
+
+
+def wrapped_lines(text: str, width: float, bold: bool = False, indent: bool = True) -> int:
+    """How many lines TEXT takes wrapped word by word, as the applications wrap it, in a column of WIDTH
+    characters, so that row heights can be set."""
+    room = column_px(width) - WRAP_PADDING_PX - (INDENT_PX if indent else 0)
+    space, lines = text_px(" ", bold), 0
+    for paragraph in str(text).split("\n"):
+        lines, line = lines + 1, 0.0
+        for word in paragraph.split():
+            word_px = text_px(word, bold)
+            if line and line + space + word_px > room:
+                lines, line = lines + 1, 0.0
+            line += (space if line else 0) + word_px
+            while line > room:  # a word longer than the line breaks inside
+                lines, line = lines + 1, line - room
+    return lines
+
 
 class Annex:
     def __init__(self, result: Result, path: Path, source_name: str):
         self.result = result
         self.a = result.workbook.assessment
         self.source_name = source_name
-        self.wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                                  "strings_to_numbers": False})
-        f = self.wb.add_format
-        self.title = f({"bold": True, "font_size": 16, "font_color": "#" + ACCENT})
-        self.bold = f({"bold": True, "valign": "top"})
-        # Explicit header formatting: LibreOffice does not draw Excel table styles.
-        self.header = f({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#" + ACCENT,
-                         "font_color": "#" + HEADER_TEXT, "border": 1, "border_color": "#FFFFFF"})
-        self.wrap = f({"text_wrap": True, "valign": "top"})
-        self.text = f({"valign": "top"})
-        self.pct = f({"num_format": "0%", "valign": "top"})
-        self.pct2 = f({"num_format": "0.00", "valign": "top"})
-        self.pct_edge = f({"num_format": "0.0%", "valign": "top"})
-        self.num = f({"num_format": "0", "valign": "top"})
-        self.date = f({"num_format": "dd/mm/yyyy", "valign": "top"})
-        self.italic = f({"italic": True, "font_color": "#595959"})
-        self.note = f({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"})
-        self.rating_fmt = {label: f({"bg_color": "#" + RATING_FILL[label], "font_color": "#" + RATING_TEXT[label],
-                                     "valign": "top"}) for label in RATING_FILL}
-        self.status_fmt = {s: f({"bg_color": "#" + ACTION_STATUS_FILL[s], "font_color": "#" + ACTION_STATUS_TEXT[s],
-                                 "valign": "top"}) for s in ACTION_STATUSES}
-        self.subject = f({"bold": True, "bg_color": "#DEEBF7", "valign": "top"})
-        self.subject_pct = f({"bold": True, "bg_color": "#DEEBF7", "num_format": "0%", "valign": "top"})
+        self.wb = xlsxwriter.Workbook(str(path), {
+            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE}, "default_row_height": ROW_PX})
+        self._formats: dict[tuple, object] = {}
+        self._numeric: set[int] = set()  # ids of the formats that hold numbers: right-aligned, header too
+        self._wide: dict[str, bool] = {}  # sheet → printed landscape
+        self._widths: dict[str, dict[int, float]] = {}  # sheet → the widths set, by column
+        f = self.format
+        self.title = self.wb.add_format({"bold": True, "font_size": 16, "font_color": "#" + ACCENT})
+        # Every cell top-aligned; text left-aligned and numbers right-aligned, each one indent in from the cell's
+        # edge, so a number never touches the next column's text ("3Good").
+        self.bold = f(TEXT, {"bold": True})
+        self.wrap = f(TEXT, {"text_wrap": True})
+        self.text = f(TEXT)
+        self.pct = f(NUMBER, {"num_format": "0%"})
+        self.pct2 = f(NUMBER, {"num_format": "0.00"})
+        self.pct_edge = f(NUMBER, {"num_format": "0.0%"})
+        self.num = f(NUMBER, {"num_format": "0"})
+        self.whole = f(NUMBER, {"num_format": "#,##0"})
+        self.decimal = f(NUMBER, {"num_format": "#,##0.00"})
+        self.date = f(NUMBER, {"num_format": "dd/mm/yyyy"})
+        self.bar = f(NUMBER, {"num_format": ";;;"})  # a data bar's own cell: the bar only, the value beside it
+        self.italic = f({"italic": True, "font_color": "#" + MUTED})
+        self.note = f(TEXT, {"italic": True, "font_color": "#" + MUTED, "text_wrap": True})
+        self.rating_fmt = {label: f(TEXT, {"bg_color": "#" + RATING_FILL[label], "font_color": "#" + RATING_TEXT[label]})
+                           for label in RATING_FILL}
+        self.status_fmt = {s: f(TEXT, {"bg_color": "#" + ACTION_STATUS_FILL[s], "font_color": "#" + ACTION_STATUS_TEXT[s]})
+                           for s in ACTION_STATUSES}
+        self.comparison_fmt = {c: f(TEXT, {"bg_color": "#" + fill}) for c, fill in COMPARISON_FILL.items()}
+        self.subject = f(TEXT, {"bold": True, "bg_color": "#" + SUBJECT_ROW})
+        self.subject_num = f(NUMBER, {"bold": True, "bg_color": "#" + SUBJECT_ROW, "num_format": "0"})
+        self.subject_pct = f(NUMBER, {"bold": True, "bg_color": "#" + SUBJECT_ROW, "num_format": "0%"})
         self.placed: dict[str, PlacedTable] = {}  # table name → where it landed
 
     # --- helpers --------------------------------------------------------------------------------
 
+    def format(self, *parts: dict):
+        """One workbook format for the merged PARTS (TEXT or NUMBER first), made once and reused."""
+        props = {k: v for part in parts for k, v in part.items()}
+        key = tuple(sorted(props.items()))
+        if key not in self._formats:
+            self._formats[key] = self.wb.add_format(props)
+            if props.get("align") == "right":
+                self._numeric.add(id(self._formats[key]))
+        return self._formats[key]
+
+    def header_format(self, fmt):
+        """A table header over cells of FMT: aligned as they are, so each heading sits over its values."""
+        return self.format(NUMBER if id(fmt) in self._numeric else TEXT,
+                           {"bold": True, "text_wrap": True, "bg_color": "#" + ACCENT,
+                            "font_color": "#" + HEADER_TEXT, "border": 1, "border_color": "#FFFFFF"})
+
     def sheet(self, name: str, heading: str, wide: bool = False):
         ws = self.wb.add_worksheet(name)
         ws.write_string(0, 0, heading, self.title)
+        ws.set_row(0, 24)
         ws.set_paper(9)
+        self._wide[name] = wide
         ws.set_landscape() if wide else ws.set_portrait()
+        ws.set_margins(left=MARGIN_IN[0], right=MARGIN_IN[0], top=MARGIN_IN[1], bottom=MARGIN_IN[1])
         ws.fit_to_pages(1, 0)
         # Excel drops a header or footer over 255 characters; cut long names rather than lose the marking.
         marking = _short(self.a.protective_marking, 60).replace("&", "&&")
@@ -192,6 +335,28 @@ class Annex:
                       "&RPage &P of &N")
         ws.set_header(f"&C{marking}")
         return ws
+
+    def set_width(self, ws, col: int, width: float) -> None:
+        """Set column COL's WIDTH and fit the printed page to the sheet's columns as they now are."""
+        ws.set_column(col, col, width)
+        self._widths.setdefault(ws.get_name(), {})[col] = width
+        self.fit_width(ws)
+
+    def fit_width(self, ws) -> None:
+        """Print WS one page wide when that keeps the text legible (a scale of at least MIN_SCALE, landscape if
+        portrait would not); otherwise at MIN_SCALE, the columns running on to a second page with the first
+        column repeated, as the header row is."""
+        widths = list(self._widths.get(ws.get_name(), {}).values())
+        wide = self._wide[ws.get_name()]
+        if not wide and print_scale(widths, False) < MIN_SCALE:
+            wide = self._wide[ws.get_name()] = True
+            ws.set_landscape()
+        if print_scale(widths, wide) >= MIN_SCALE:
+            ws.set_print_scale(100)  # no scale of its own: the fit decides it
+            ws.fit_to_pages(1, 0)
+        else:
+            ws.set_print_scale(MIN_SCALE)  # clears fit-to-page
+            ws.repeat_columns(0)
 
     def put(self, ws, row: int, col: int, value, fmt=None) -> None:
         """Write by type: text always as a string (so '=...' never becomes a formula), numbers as numbers."""
@@ -210,40 +375,42 @@ class Annex:
 
     def table(self, ws, first_row: int, name: str, columns: list[tuple[str, float, object]], rows: list[list],
               cell_formats: list[list] | None = None, header_repeat: bool = True,
-              set_widths: bool = True) -> PlacedTable:
-        """An Excel table at FIRST_ROW; columns are (header, width, format). Returns where it landed."""
+              set_widths: bool = True, first_col: int = 0) -> PlacedTable:
+        """An Excel table at FIRST_ROW (and FIRST_COL); columns are (header, width, format), the width what the
+        column is set to (SET_WIDTHS) or already is. Each heading is aligned as its values are, the header
+        row tall enough for the longest heading, and the page fitted to the columns. Returns where it landed."""
         placed = PlacedTable(ws.get_name(), first_row + 1, first_row + len(rows), tuple(h for h, _, _ in columns),
                              tuple(tuple(row) for row in rows))
+        if set_widths:
+            columns = [(h, heading_width(h, width, id(fmt) in self._numeric), fmt) for h, width, fmt in columns]
         self.placed[name] = placed
         if not rows:
-            ws.write_string(first_row, 0, "None in the source workbook.", self.note)
+            ws.write_string(first_row, first_col, "None in the source workbook.", self.note)
             return placed
         if set_widths:
-            for c, (_, width, fmt) in enumerate(columns):
-                ws.set_column(c, c, width)
-        ws.add_table(first_row, 0, placed.last, len(columns) - 1, {
+            for c, (_, width, _) in enumerate(columns, start=first_col):
+                self.set_width(ws, c, width)
+        ws.add_table(first_row, first_col, placed.last, first_col + len(columns) - 1, {
             "name": name, "style": TABLE_STYLE, "autofilter": True,
-            "columns": [{"header": header, "header_format": self.header} for header, _, _ in columns]})
-        longest = max(len(header) / max(width, 1) for header, width, _ in columns)
-        ws.set_row(first_row, 15 * min(3, -(-int(longest * 10) // 10)) + 4)
+            "columns": [{"header": header, "header_format": self.header_format(fmt)} for header, _, fmt in columns]})
+        lines = max(wrapped_lines(header, width, bold=True, indent=id(fmt) not in self._numeric)
+                    for header, width, fmt in columns)
+        ws.set_row(first_row, LINE_PT * lines + 4)
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 fmt = (cell_formats[r][c] if cell_formats and cell_formats[r][c] is not None else columns[c][2])
-                self.put(ws, first_row + 1 + r, c, value, fmt)
+                self.put(ws, first_row + 1 + r, first_col + c, value, fmt)
             ws.set_row(first_row + 1 + r, self._height(row, columns))
-        if header_repeat:
+        if header_repeat:  # the sheet's main table: its header repeats on every printed page and stays in view
             ws.repeat_rows(first_row)
-        ws.freeze_panes(first_row + 1, 0)
+            ws.freeze_panes(first_row + 1, 0)
         return placed
 
     def _height(self, row: list, columns: list[tuple[str, float, object]]) -> float:
         """Row height for wrapped text: XlsxWriter cannot measure text and LibreOffice does not re-fit rows."""
-        lines = 1
-        for value, (_, width, fmt) in zip(row, columns):
-            if fmt is self.wrap and isinstance(value, str) and value:
-                per_line = max(1, int(width * 1.1))
-                lines = max(lines, sum(-(-max(1, len(part)) // per_line) for part in value.split("\n")))
-        return 15 * lines + 2
+        lines = max([1] + [wrapped_lines(value, width) for value, (_, width, fmt) in zip(row, columns)
+                           if fmt is self.wrap and isinstance(value, str) and value])
+        return LINE_PT * lines + 3
 
     # --- sheets ---------------------------------------------------------------------------------
 
@@ -254,16 +421,16 @@ class Annex:
                  ("Source workbook", self.source_name),
                  ("Figures as at", f"CQC assessment published {format_date(self.a.published)}"),
                  ("Overall result", f"{o.pct}%, {o.rating.label}" if o else "Not assessed")]
-        for r, (label, value) in enumerate(lines, start=2):
-            ws.write_string(r, 0, label, self.bold)
-            ws.write_string(r, 1, value, self.wrap)
-        ws.write_string(8, 0, "Method", self.bold)
-        ws.write_string(8, 1, "Each evidence category is scored 1 to 4; a quality statement's percentage is its "
-                              "category scores over 4 times the categories scored, rounded up, and its score is the "
-                              "band that percentage falls in. The overall percentage is the quality statement scores "
-                              "over 4 times the statements assessed, rounded up; theme scores are derived the same "
-                              "way (CQC publishes none).", self.wrap)
-        ws.set_row(8, 90)
+        label_width, text_width = 20, 70
+        method = ("Each evidence category is scored 1 to 4; a quality statement's percentage is its category scores "
+                  "over 4 times the categories scored, rounded up, and its score is the band that percentage falls "
+                  "in. The overall percentage is the quality statement scores over 4 times the statements assessed, "
+                  "rounded up; theme scores are derived the same way (CQC publishes none).")
+        for r, (label, value) in enumerate([*lines, ("", ""), ("Method", method)], start=2):
+            if label:
+                ws.write_string(r, 0, label, self.bold)
+                ws.write_string(r, 1, value, self.wrap)
+                ws.set_row(r, LINE_PT * wrapped_lines(value, text_width) + 3)
         sheets = [("Scores", "Quality statements by evidence category, with computed and published figures"),
                   ("Themes", "Theme percentages derived from the quality statement scores"),
                   ("Findings", "Every finding from the CQC assessment and peer reviews, filterable"),
@@ -273,27 +440,27 @@ class Annex:
                   ("Actions", "The improvement actions, and a count by theme and status"),
                   ("Charts", "Native Excel charts of the figures above")]
         ws.write_string(10, 0, "Sheets", self.bold)
-        self.table(ws, 11, "tblContents", [("Sheet", 22, self.text), ("What it holds", 90, self.wrap)],
+        self.table(ws, 11, "tblContents", [("Sheet", label_width, self.text), ("What it holds", text_width, self.wrap)],
                    [list(s) for s in sheets], header_repeat=False)
         band_row = 11 + len(sheets) + 2
         ws.write_string(band_row, 0, "Rating bands", self.bold)
+        # Two columns, the score and its range in words beside the rating: under the wide second column of
+        # the tables above, numbers of their own would sit far from the rating they belong to.
         self.table(ws, band_row + 1, "tblRatingBands",
-                   [("Rating", 22, self.text), ("Score", 10, self.num), ("From %", 10, self.num),
-                    ("To %", 10, self.num)],
-                   [[r.label, r.score, r.low, r.high] for r in RATINGS],
-                   [[self.rating_fmt[r.label], None, None, None] for r in RATINGS], header_repeat=False,
-                   set_widths=False)
-        ws.freeze_panes(0, 0)
+                   [("Rating", label_width, self.text), ("Score and percentage range", text_width, self.text)],
+                   [[r.label, f"Score {r.score}, {r.band}"] for r in RATINGS],
+                   [[self.rating_fmt[r.label], None] for r in RATINGS], header_repeat=False, set_widths=False)
         ws.activate()
 
     def scores(self) -> None:
         ws = self.sheet("Scores", "Scores by quality statement and evidence category", wide=True)
         categories = self.result.categories_used
-        cols = [("Quality statement", 42, self.wrap), ("Theme", 20, self.text)]
-        cols += [(c, 13, self.num) for c in categories]
-        cols += [("Computed %", 12, self.pct), ("Computed score", 10, self.num), ("Rating", 22, self.text),
-                 ("Published score", 10, self.num), ("Published %", 11, self.pct), ("Draft score", 9, self.num),
-                 ("Matches published", 11, self.text), ("Basis", 20, self.text)]
+        # Narrow enough to print one landscape page wide at a legible scale, long names wrapping.
+        cols = [("Quality statement", 18, self.wrap), ("Theme", 13, self.wrap)]
+        cols += [(c, 8, self.num) for c in categories]  # as wide as their headings' longest words
+        cols += [("Computed %", 9, self.pct), ("Computed score", 9, self.num), ("Rating", 20, self.text),
+                 ("Published score", 9, self.num), ("Published %", 9, self.pct), ("Draft score", 8, self.num),
+                 ("Matches published", 9, self.text), ("Basis", 11, self.wrap)]
         rows, fmts = [], []
         for row, s in zip(self.result.workbook.scores, self.result.statements):
             published = [v for v in (row.score, row.published_pct) if v is not None]
@@ -318,7 +485,8 @@ class Annex:
             self.put(ws, r, 4 + len(categories), o.rating.label, self.rating_fmt[o.rating.label])
             if self.a.published_overall_pct is not None:
                 self.put(ws, r, 6 + len(categories), self.a.published_overall_pct / 100, self.pct)
-                self.put(ws, r, 8 + len(categories), "Yes" if self.a.published_overall_pct == o.pct else "No")
+                self.put(ws, r, 8 + len(categories), "Yes" if self.a.published_overall_pct == o.pct else "No",
+                         self.text)
 
     def themes(self) -> None:
         ws = self.sheet("Themes", "Theme scores (derived: CQC publishes no theme score)")
@@ -329,18 +497,18 @@ class Annex:
                          sum(s.score for s in t.statements if s.assessed),
                          None if t.pct is None else t.pct / 100, rating, "Derived"])
             fmts.append([None] * 5 + [self.rating_fmt.get(rating), None])
-        self.table(ws, 2, "tblThemes", [("Theme number", 10, self.num), ("Theme", 26, self.text),
-                                        ("Statements assessed", 12, self.num), ("Total score", 10, self.num),
-                                        ("Derived %", 11, self.pct), ("Derived rating", 22, self.text),
-                                        ("Basis", 10, self.text)], rows, fmts)
+        self.table(ws, 2, "tblThemes", [("Theme number", 8, self.num), ("Theme", 22, self.text),
+                                        ("Statements assessed", 11, self.num), ("Total score", 8, self.num),
+                                        ("Derived %", 9, self.pct), ("Derived rating", 20, self.text),
+                                        ("Basis", 9, self.text)], rows, fmts)
 
     def findings(self) -> None:
         ws = self.sheet("Findings", "Findings from the CQC assessment and peer reviews", wide=True)
         rows = [[f.review, f.theme.name, f.quality_statement.name if f.quality_statement else "", f.section,
                  f.service_area, plain(f.text)] for f in self.result.workbook.findings]
-        self.table(ws, 2, "tblFindings", [("Review", 24, self.wrap), ("Theme", 20, self.wrap),
-                                          ("Quality statement", 28, self.wrap), ("Section", 18, self.wrap),
-                                          ("Service area", 20, self.wrap), ("Finding", 80, self.wrap)], rows)
+        self.table(ws, 2, "tblFindings", [("Review", 16, self.wrap), ("Theme", 14, self.wrap),
+                                          ("Quality statement", 20, self.wrap), ("Section", 14, self.wrap),
+                                          ("Service area", 14, self.wrap), ("Finding", 72, self.wrap)], rows)
 
     def metrics(self) -> None:
         ws = self.sheet("Metrics", "Performance against the England average", wide=True)
@@ -348,21 +516,28 @@ class Annex:
         rows, fmts = [], []
         for m in self.result.metrics:
             x = m.metric
+            difference = round(m.difference, 2)
             rows.append([x.indicator, x.source, x.quality_statement.name if x.quality_statement else "",
-                         x.unit, x.council_value, x.england_average, round(m.difference, 2), m.comparison,
+                         x.unit, x.council_value, x.england_average, difference, difference, m.comparison,
                          "CQC report" if m.basis == "CQC" else m.basis, x.cqc_comparison])
-            fmts.append([None] * 7 + [self.wb.add_format({"bg_color": "#" + COMPARISON_FILL[m.comparison]})
-                                      if m.comparison in COMPARISON_FILL else None, None, None])
+            fmts.append([None] * 8 + [self.comparison_fmt.get(m.comparison), None, None])
+        # The difference twice: as a number, and as a data bar alone in its own column (the bar never covers
+        # the number it stands for).
         placed = self.table(ws, 2, "tblMetrics", [
-            ("Indicator", 48, self.wrap), ("Source", 16, self.wrap), ("Quality statement", 26, self.wrap),
-            ("Unit", 7, self.text), (name, 11, self.pct2), ("England average", 11, self.pct2),
-            ("Difference (points)", 12, self.pct2), ("Comparison", 12, self.text), ("Basis", 12, self.text),
-            ("CQC's words", 22, self.wrap)], rows, fmts)
+            ("Indicator", 36, self.wrap), ("Source", 12, self.wrap), ("Quality statement", 20, self.wrap),
+            ("Unit", 6, self.text), (name, 10, self.pct2), ("England average", 10, self.pct2),
+            ("Difference (points)", 11, self.pct2), ("Difference (bar)", 14, self.bar), ("Comparison", 11, self.text),
+            ("Basis", 12, self.wrap), ("CQC's words", 16, self.wrap)], rows, fmts)
         if rows:
-            _, first, col, last, _ = placed.column("Difference (points)")
+            # Zero in the middle and the longest bar short of the cell's edges, so no bar meets a neighbour.
+            reach = round(max(abs(row[6]) for row in rows) * 1.15, 2) or 1
+            _, first, col, last, _ = placed.column("Difference (bar)")
             ws.conditional_format(first, col, last, col, {"type": "data_bar", "bar_color": "#" + SUBJECT,
                                                       "bar_negative_color": "#" + RATING_FILL["Inadequate"],
-                                                      "bar_solid": True})
+                                                      "bar_negative_border_color": "#" + RATING_FILL["Inadequate"],
+                                                      "bar_solid": True, "bar_only": True,
+                                                      "min_type": "num", "min_value": -reach,
+                                                      "max_type": "num", "max_value": reach})
 
     def benchmarks(self) -> None:
         ws = self.sheet("Benchmarks", f"Councils in {self.a.region} by overall score", wide=True)
@@ -374,15 +549,19 @@ class Annex:
             rows.append([c.position, c.council, c.sub_region, None if c.pct is None else c.pct / 100,
                          basis, c.rating or "", "Yes" if c.is_subject else ""])
             base = self.subject if c.is_subject else None
-            fmts.append([base, base, base, self.subject_pct if c.is_subject else None, base,
-                         self.rating_fmt.get(c.rating or "", base), base])
+            fmts.append([self.subject_num if c.is_subject else None, base, base,
+                         self.subject_pct if c.is_subject else None, base, self.rating_fmt.get(c.rating or "", base),
+                         base])
+        # The council and basis columns as wide as their longest entry (this council's in bold).
+        councils = text_width([c.council for c in self.result.benchmarks], 30, bold=True)
+        bases = text_width([row[4] for row in rows], 24)
         last = self.table(ws, 2, "tblBenchmarks", [
-            ("Rank", 7, self.num), ("Council", 40, self.text), ("Sub-region", 20, self.text),
-            ("Overall %", 10, self.pct), ("Basis", 32, self.wrap), ("Rating", 22, self.text),
-            ("This council", 10, self.text)], rows, fmts).last
-        self._benchmark_notes(ws, last + 2)
+            ("Rank", 6, self.num), ("Council", councils, self.text), ("Sub-region", 18, self.text),
+            ("Overall %", 9, self.pct), ("Basis", bases, self.text), ("Rating", 20, self.text),
+            ("This council", 8, self.text)], rows, fmts).last
+        self._benchmark_notes(ws, last + 2, width=6 + councils + 18 + 9 + bases + 20 + 8)
 
-    def _benchmark_notes(self, ws, row: int) -> None:
+    def _benchmark_notes(self, ws, row: int, width: float) -> None:
         """Under the Benchmarks table: the national position, the caveats on the figures, and the national
         results table's date and sources."""
         r = self.result
@@ -393,17 +572,16 @@ class Annex:
         if (table := r.national_table) is not None and r.national_ranking:
             lines.append(("National table", f"{table.title}, as at {format_date(table.as_at)}"))
             lines += [("Sources" if i == 0 else "", source) for i, source in enumerate(table.sources)]
-        # Each note across the table's width (A to G, 141 characters), wrapped: one long line would widen the
-        # printed page until fit-to-width made it unreadable. Merged below the table, never inside it.
+        # Each note across the table's width (A to G), wrapped: one long line would widen the printed page
+        # until fit-to-width made it unreadable. Merged below the table, never inside it.
         for at, (label, text) in enumerate(lines, start=row):
             text = f"{label}: {text}" if label else text
             ws.merge_range(at, 0, at, 6, text, self.wrap)
-            ws.set_row(at, 15 * -(-len(text) // int(141 * 1.1)) + 2)
+            ws.set_row(at, 15 * -(-len(text) // int(width * 1.1)) + 2)
 
     def key_figures(self) -> None:
         ws = self.sheet("Key figures", "Key figures from the assessment", wide=True)
-        whole = self.wb.add_format({"num_format": "#,##0", "valign": "top"})
-        decimal = self.wb.add_format({"num_format": "#,##0.00", "valign": "top"})
+        whole, decimal = self.whole, self.decimal
         rows, fmts = [], []
         for f in self.result.workbook.key_figures:
             as_at = format_date(f.as_at) if isinstance(f.as_at, date) else f.as_at or ""
@@ -421,34 +599,39 @@ class Annex:
         for x in self.result.workbook.actions:
             rows.append([x.ref, x.theme.name, x.area_for_development, x.action, x.owner, x.due, x.status, x.update])
             fmts.append([None] * 6 + [self.status_fmt[x.status], None])
-        last = self.table(ws, 2, "tblActions", [
-            ("Ref", 8, self.text), ("Theme", 20, self.wrap), ("Area for development", 44, self.wrap),
-            ("Action", 44, self.wrap), ("Owner", 22, self.wrap), ("Due", 12, self.date), ("Status", 13, self.text),
-            ("Update", 30, self.wrap)], rows, fmts).last
+        columns = [("Ref", 6, self.text), ("Theme", 14, self.wrap), ("Area for development", 34, self.wrap),
+                   ("Action", 34, self.wrap), ("Owner", 14, self.wrap), ("Due", 11, self.date),
+                   ("Status", 11, self.text), ("Update", 24, self.wrap)]
+        last = self.table(ws, 2, "tblActions", columns, rows, fmts).last
         start = last + 3
-        # Under the wide Theme column (B), not the narrow Ref column, so theme names are not cut off.
+        # Under the wide Theme column (B), not the narrow Ref column, so theme names are not cut off; each count
+        # right-aligned under its right-aligned heading.
         ws.write_string(start - 1, 1, "Actions by theme and status", self.bold)
         counts = self.result.action_counts
         count_rows = [[t.name, *[counts[(t.number, s)] for s in ACTION_STATUSES],
                        sum(counts[(t.number, s)] for s in ACTION_STATUSES)] for t in THEMES]
         ws.add_table(start, 1, start + len(count_rows), len(ACTION_STATUSES) + 2, {
             "name": "tblActionCounts", "style": TABLE_STYLE, "autofilter": False,
-            "columns": [{"header": h, "header_format": self.header}
-                        for h in ("Theme", *ACTION_STATUSES, "Total")]})
+            "columns": [{"header": h, "header_format": self.header_format(self.num if i else self.wrap)}
+                        for i, h in enumerate(("Theme", *ACTION_STATUSES, "Total"))]})
+        theme_width = columns[1][1]
         for r, row in enumerate(count_rows, start=start + 1):
-            self.put(ws, r, 1, row[0], self.text)
+            self.put(ws, r, 1, row[0], self.wrap)
             for c, value in enumerate(row[1:], start=2):
                 self.put(ws, r, c, value, self.num)
+            ws.set_row(r, LINE_PT * wrapped_lines(row[0], theme_width) + 3)
 
     # --- charts ---------------------------------------------------------------------------------
 
     BAND_COLUMN = 20  # U: the band edges the charts shade, left of it the printed charts
-    CHART_WIDTH = 900  # pixels
-    ROW_PX = 20        # XlsxWriter's default row height in pixels
+    CHART_COLUMNS = 10  # A:J, the printed columns: as wide as a portrait page's text
+    CHART_COLUMN_WIDTH = 8.8  # characters: 67 pixels a column in Excel, 70 in LibreOffice
+    GROW = 1.5          # a chart grows to fill its page by at most half as tall again as it needs
 
     def charts(self) -> None:
-        """The Charts sheet: the briefing's charts from their definitions, then the evidence profile; each
-        chart starts a printed page, so none is cut in two."""
+        """The Charts sheet: the briefing's charts from their definitions, then the evidence profile, as many
+        to a portrait page as fit whole, each page's charts grown to fill it (bars stay in proportion: at most
+        GROW times the height they need) and as wide as the page, so they print at 100 %."""
         ws = self.sheet("Charts", "Charts")
         definitions = chart_definitions(self.result)
         banded = [d for d in definitions if d.bands]
@@ -459,16 +642,29 @@ class Annex:
             ws.write_string(2, 0, f"The rating band edges the charts shade are in columns {first} to {last}.",
                             self.italic)
         self._band_edges(ws, banded)
-        at, starts = 4, []
-        for definition in definitions:
-            starts.append(at)
-            at += self._chart(ws, at, definition)
-        starts.append(at)
-        at += self._evidence_chart(ws, at)
-        # Print the charts, not the helper columns; one page wide, and a break above every chart but the first
-        # keeps each whole on its own page.
-        ws.print_area(0, 0, at, 14)
-        ws.set_h_pagebreaks(starts[1:])
+        ws.set_column(0, self.CHART_COLUMNS - 1, self.CHART_COLUMN_WIDTH)
+        width = self.CHART_COLUMNS * column_px(self.CHART_COLUMN_WIDTH) - 4
+        draws = [(lambda row, height, d=d: self._chart(ws, row, d, width, height), _chart_height(d))
+                 for d in definitions]
+        draws.append((lambda row, height: self._evidence_chart(ws, row, width, height),
+                       _evidence_height(len(self.result.categories_used), len(self.result.statements))))
+        page_rows = int(printable_px(False)[1] // ROW_PX)
+        title_rows = 5  # the heading (a tall row) and the notes under it, on the first page
+        at, breaks = title_rows, []
+        for n, page in enumerate(pack_pages([height for _, height in draws], page_rows, title_rows)):
+            if n:
+                breaks.append(at)
+            # Rows for the charts: the page's, less the first page's heading, a gap row under each chart and
+            # one more for rounding each chart up to whole rows.
+            room = (page_rows - (0 if n else title_rows) - 2 * len(page)) * ROW_PX
+            grow = max(1.0, min(self.GROW, room / sum(draws[i][1] for i in page)))
+            for i in page:
+                height = int(min(draws[i][1] * grow, room))
+                draws[i][0](at, height)
+                at += -(-height // ROW_PX) + 1
+        # Print the charts, not the helper columns; one page wide, a break above each page's first chart.
+        ws.print_area(0, 0, at, self.CHART_COLUMNS - 1)
+        ws.set_h_pagebreaks(breaks)
 
     def _band_edges(self, ws, charts: list[ChartDef]) -> None:
         """A column per rating band holding its upper edge, widest band first, a row per category of the
@@ -496,8 +692,8 @@ class Annex:
                 "benchmarks": ("tblBenchmarks", "Council", ("Overall %",), 100),
                 "metrics": ("tblMetrics", "Indicator", (self.a.short_name, "England average"), 1)}[chart.key]
 
-    def _chart(self, ws, row: int, chart: ChartDef) -> int:
-        """CHART as a native bar chart reading its table; returns the rows it takes.
+    def _chart(self, ws, row: int, chart: ChartDef, width: int, height: int) -> None:
+        """CHART as a native bar chart of WIDTH by HEIGHT pixels at ROW, reading its table.
 
         As in the Word charts: horizontal bars, first category at the top; the rating bands as shading
         behind the bars (a band series per band reaching its upper edge, widest first, fully overlapped, on
@@ -547,33 +743,45 @@ class Annex:
             xl.set_legend({"none": True})
         xl.set_title({"name": chart.title, "name_font": _font(11, bold=True)})
         xl.set_chartarea({"border": {"none": True}})
-        height = _chart_height(chart)
-        xl.set_size({"width": self.CHART_WIDTH, "height": height})
+        xl.set_size({"width": width, "height": height})
         ws.insert_chart(row, 0, xl, {"description": chart.alt_text, "object_position": 3})
-        return -(-height // self.ROW_PX) + 2
 
-    def _evidence_chart(self, ws, row: int) -> int:
-        """Evidence-category profile: clustered bars, one series per category; returns the rows it takes.
-        Not a chart definition: the briefing shows these scores as a coloured table."""
+    def _evidence_chart(self, ws, row: int, width: int, height: int) -> None:
+        """Evidence-category profile: clustered bars, a series per evidence category in the workbook's order,
+        first quality statement at the top. Not a chart definition: the briefing shows these scores as a
+        coloured table.
+
+        Each bar is labelled with its score and its category ("2 People's experience", the number live from
+        the cell, the words in the label's number format), in place of a legend: LibreOffice lists a bar
+        chart's legend bottom-up and Excel top-down, so no legend could read in bar order in both. The
+        colours are the palette's neutrals (no rating colour: a bar's colour is its category, not its score),
+        dark and light in turn so neighbouring bars stay apart in greyscale too."""
         scores, categories = self.placed["tblScores"], self.result.categories_used
         profile = self.wb.add_chart({"type": "bar"})
-        for category in categories:
-            profile.add_series({"name": scores.header(category), "categories": scores.column("Quality statement"),
-                                "values": scores.column(category), "data_labels": {"value": True}})
+        for i, category in enumerate(categories):
+            colour = EVIDENCE_COLOURS[i % len(EVIDENCE_COLOURS)]
+            profile.add_series({
+                "name": scores.header(category), "categories": scores.column("Quality statement"),
+                "values": scores.column(category), "gap": 50, "overlap": 0,
+                "fill": {"color": "#" + colour}, "border": {"color": "#" + INK, "width": 0.5},
+                "data_labels": {"value": True, "position": "outside_end", "font": _font(),
+                                "num_format": "0" + format_literal(f" {category}")}})
         profile.set_title({"name": "Evidence category scores by quality statement", "name_font": _font(11, True)})
         profile.set_x_axis({"name": "Score (1 to 4)", "min": 0, "max": 4, "major_unit": 1, "name_font": _font(),
-                            "num_font": _font()})
-        profile.set_y_axis({"name": "Quality statement", "reverse": True, "name_font": _font(), "num_font": _font()})
-        profile.set_legend({"position": "bottom", "font": _font()})
+                            "num_font": _font(), "major_gridlines": {"visible": False},
+                            "line": {"color": "#" + MUTED}})
+        profile.set_y_axis({"reverse": True, "crossing": "max", "num_font": _font(), "line": {"color": "#" + MUTED},
+                            "major_tick_mark": "none"})
+        profile.set_legend({"none": True})
+        # Room right of the bars for the longest label beside a 4, left of them for the statements' names.
+        profile.set_plotarea({"layout": {"x": 0.34, "y": 0.06, "width": 0.38, "height": 0.86}})
         profile.set_chartarea({"border": {"none": True}})
-        height = 640
-        profile.set_size({"width": self.CHART_WIDTH, "height": height})
+        profile.set_size({"width": width, "height": height})
         rows = "; ".join(f"{s.quality_statement.name}: " + ", ".join(f"{c} {s.categories[c]}" for c in categories
                                                                       if c in s.categories)
                          for s in self.result.statements if s.categories)
         ws.insert_chart(row, 0, profile, {"description": f"Clustered bar chart of evidence category scores: {rows}.",
                                           "object_position": 3})
-        return -(-height // self.ROW_PX) + 2
 
     def write(self) -> None:
         o = self.result.overall
