@@ -44,6 +44,7 @@ def test_the_wheel_carries_the_template_and_the_example(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "cqcdocs/resources/reference.docx" in names
     assert "cqcdocs/resources/rotherham-2026.xlsx" in names
+    assert "cqcdocs/resources/england-results.json" in names  # the dated national results table
 
 
 def test_an_installed_wheel_runs_every_command_outside_the_checkout(venv, tmp_path):
@@ -69,6 +70,6 @@ def test_an_installed_wheel_runs_every_command_outside_the_checkout(venv, tmp_pa
     assert run.returncode == 0, run.stderr
     assert '"percentage": 73' in run.stdout
 
-    run = cqcdocs("init", "blank.xlsx")
+    run = cqcdocs("init", "blank.xlsx", "--region", "Yorkshire and the Humber")
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "blank.xlsx").is_file()
