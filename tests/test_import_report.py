@@ -17,7 +17,6 @@ from click.testing import CliRunner
 from cqcdocs.cli import main
 from cqcdocs.documents import load_and_score
 from cqcdocs.errors import ReportError
-from cqcdocs.report_import import import_report
 from cqcdocs.report_import.fill import short_name, words
 from cqcdocs.report_import.parse import parse_report
 from cqcdocs.report_import.source import blocks_of, read_report
@@ -336,38 +335,29 @@ def test_markdown_headings_links_and_bullets():
 
 # --- damaged reports and other files ------------------------------------------------------------------
 
-def test_a_missing_score_line(tmp_path):
-    path = damaged(tmp_path, lambda lines: lines.__setitem__(49, ""))
-    assert refused(path) == [
-        f"{NAME}:48: no score for 'Supporting people to lead healthier lives' (expected 'Score: 1' to 'Score: 4' "
-        "on the next line)",
-        f"{NAME}:214: 'Supporting people to lead healthier lives' is scored here but not under 'Quality statement "
-        "scores'",
-        f"{NAME}: cannot be imported (2 errors); nothing written"]
+DAMAGE = [  # (the seed's line, made into this, the errors before the verdict)
+    (50, "", [  # the score under Quality statement scores
+        "48: no score for 'Supporting people to lead healthier lives' (expected 'Score: 1' to 'Score: 4' on the "
+        "next line)",
+        "214: 'Supporting people to lead healthier lives' is scored here but not under 'Quality statement scores'"]),
+    (120, "", [  # the score under the statement's own heading
+        "118: no score for 'Assessing needs' (expected 'Score: 1' to 'Score: 4' after the heading)"]),
+    (338, "Theme 2: Giving support", [
+        "338: unrecognised theme heading 'Theme 2: Giving support' (expected 'Theme 2: Providing support')"]),
+    (338, "Providing support", [  # the theme heading gone: its statements come under theme 1
+        "347: 'Care provision, integration and continuity' belongs to theme 2 (Providing support) but comes under "
+        "theme 1 (Working with people): is the heading 'Theme 2: \u2026' missing or renamed?",
+        "421: 'Partnerships and communities' belongs to theme 2 (Providing support) but comes under theme 1 "
+        "(Working with people): is the heading 'Theme 2: \u2026' missing or renamed?"]),
+]
 
 
-def test_a_missing_score_under_a_statements_own_heading(tmp_path):
-    path = damaged(tmp_path, lambda lines: lines.__setitem__(119, ""))
-    assert refused(path) == [
-        f"{NAME}:118: no score for 'Assessing needs' (expected 'Score: 1' to 'Score: 4' after the heading)",
-        f"{NAME}: cannot be imported (1 error); nothing written"]
-
-
-def test_a_renamed_theme_heading(tmp_path):
-    path = damaged(tmp_path, lambda lines: lines.__setitem__(337, "Theme 2: Giving support"))
-    assert refused(path) == [
-        f"{NAME}:338: unrecognised theme heading 'Theme 2: Giving support' (expected 'Theme 2: Providing support')",
-        f"{NAME}: cannot be imported (1 error); nothing written"]
-
-
-def test_a_theme_heading_gone(tmp_path):
-    path = damaged(tmp_path, lambda lines: lines.__setitem__(337, "Providing support"))
-    assert refused(path) == [
-        f"{NAME}:347: 'Care provision, integration and continuity' belongs to theme 2 (Providing support) but comes "
-        "under theme 1 (Working with people): is the heading 'Theme 2: \u2026' missing or renamed?",
-        f"{NAME}:421: 'Partnerships and communities' belongs to theme 2 (Providing support) but comes under theme 1 "
-        "(Working with people): is the heading 'Theme 2: \u2026' missing or renamed?",
-        f"{NAME}: cannot be imported (2 errors); nothing written"]
+@pytest.mark.parametrize("line, text, errors", DAMAGE)
+def test_a_damaged_report_names_each_line(tmp_path, line, text, errors):
+    path = damaged(tmp_path, lambda lines: lines.__setitem__(line - 1, text))
+    many = "s" if len(errors) > 1 else ""
+    assert refused(path) == [f"{NAME}:{e}" for e in errors] + [
+        f"{NAME}: cannot be imported ({len(errors)} error{many}); nothing written"]
 
 
 def test_a_renamed_statement_and_a_disagreeing_score(tmp_path):
