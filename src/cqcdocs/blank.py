@@ -64,6 +64,11 @@ def _list_validation(formula: str, prompt: str):
 
 
 def _write(path: Path, region: str | None = None, table: NationalTable | None = None) -> None:
+    blank_workbook(region, table).save(path)
+
+
+def blank_workbook(region: str | None = None, table: NationalTable | None = None):
+    """The blank workbook as an openpyxl workbook in memory (`cqcdocs import-report` fills one in)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -77,7 +82,7 @@ def _write(path: Path, region: str | None = None, table: NationalTable | None = 
         _contract_sheet(wb.create_sheet(sheet.name), sheet, choices, ranges)
     if region is not None and table is not None:
         _prefill_region(wb, region, table)
-    wb.save(path)
+    return wb
 
 
 def _prefill_region(wb, region: str, table: NationalTable) -> None:

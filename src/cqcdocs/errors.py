@@ -48,3 +48,8 @@ class PdfError(UserError):
 
 class ProgressError(UserError):
     """The improvement plan cannot be reported on as asked: no plan, or a comparison date after the report's."""
+
+
+class ReportError(UserError):
+    """A CQC report cannot be imported: not a report, unreadable, or its headings or scores are not where CQC
+    puts them (each problem with the report's line number)."""

@@ -19,7 +19,7 @@ from ..model import (Action, Assessment, Benchmark, Finding, KeyFigure, Meeting,
 from .cells import (Problems, SourceCell, parse_bases, parse_choice, parse_date, parse_date_or_period, parse_number,
                     parse_pct, parse_quality_statement, parse_score, parse_text, parse_theme, parse_theme_or_statement,
                     parse_whole_pct, parse_yes_no)
-from .table import Row, cell_text, optional, read_table, required, required_cell
+from .table import Row, _spans, cell_text, optional, read_table, required, required_cell
 
 
 def _rows(ws: Any, sheet_name: str, problems: Problems) -> list[Row]:
@@ -161,16 +161,24 @@ _SECTION_ALIASES = {"People's experiences": "People's experience", "Summary of p
 
 def read_findings(ws: Any, problems: Problems) -> tuple[Finding, ...]:
     findings = []
+    unplaced: list[int] = []  # rows with no Section yet (an imported report's key findings): not in the briefing
     for row in _rows(ws, "Findings", problems):
         theme = required(row, "Theme", parse_theme, problems)
-        section = required(row, "Section", parse_choice, problems, FINDING_SECTIONS, "section", _SECTION_ALIASES)
+        section = optional(row, "Section", parse_choice, problems, FINDING_SECTIONS, "section", _SECTION_ALIASES)
+        if section is None and row["Section"].blank:
+            unplaced.append(row["_row"].value)
         review = cell_text(row, "Review", problems)
         qs = optional(row, "Quality statement", parse_quality_statement, problems)
         _check_theme(qs, theme, row, "Quality statement", problems)
         findings.append(Finding(
-            review=review, theme=theme, quality_statement=qs, section=section,
+            review=review, theme=theme, quality_statement=qs, section=section or "",
             text=cell_text(row, "Finding", problems), service_area=cell_text(row, "Service area", problems, False),
             place=row["_row"].place))
+    if unplaced:
+        many = len(unplaced) != 1
+        problems.warn("Findings", f"{len(unplaced)} finding{'s' * many} with no Section (row{'s' * many} "
+                                  f"{_spans(unplaced)}) {'are' if many else 'is'} left out of the briefing; the "
+                                  f"annex lists {'them' if many else 'it'}")
     return tuple(findings)
 
 
