@@ -89,12 +89,10 @@ def _columns(chart: ChartDef) -> list[tuple[str, list, str]]:
 
 
 def _column_letter(number: int) -> str:
-    """Excel's column name for column NUMBER (1 is A)."""
-    letters = ""
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+    """Excel's column name for column NUMBER (1 is A), as XlsxWriter names it."""
+    from xlsxwriter.utility import xl_col_to_name
+
+    return xl_col_to_name(number - 1)
 
 
 _CONTROL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
