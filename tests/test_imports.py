@@ -24,7 +24,7 @@ try:
     main(sys.argv[1:], standalone_mode=False)
 except SystemExit:
     pass
-loaded = sorted({name.split(".")[0] for name in sys.modules} & {"matplotlib", "docx", "xlsxwriter", "openpyxl"})
+loaded = sorted({name.split(".")[0] for name in sys.modules} & {"matplotlib", "docx", "xlsxwriter", "openpyxl", "pptx"})
 print("\\nIMPORTED " + json.dumps(loaded))
 """
 
@@ -59,7 +59,8 @@ def test_help_imports_no_renderer_and_no_workbook_reader(args):
 
 
 def test_brief_imports_no_matplotlib_unless_pictures_are_asked_for(tmp_path):
-    # Native Word charts need no matplotlib, which costs about half a second to import.
+    # Native Word charts need no matplotlib, which costs about half a second to import, and no python-pptx
+    # (~90 ms): render/word/charts.py writes the series and the embedded workbook itself.
     assert imported("brief", "--out", str(tmp_path)) == {"docx", "xlsxwriter", "openpyxl"}
     # ... and the probe can see it when it is imported, so the checks above cannot pass vacuously.
     assert "matplotlib" in imported("brief", "--out", str(tmp_path / "pictures"), "--charts", "picture",

@@ -1,10 +1,14 @@
 """Native, editable Word charts from chart definitions: DrawingML chart parts with their data in an
 embedded workbook, inline in a python-docx paragraph.
 
-python-docx has no chart API. python-pptx (same maintainer) has a chart XML writer and writes the
-chart's workbook; we use it for the parts it does well (series with their cell references and caches,
-the workbook) and arrange the rest with lxml: two axis groups for the rating bands, per-point colours
-and labels, the house font, axes and legend. Word's "Edit data" opens the embedded workbook.
+python-docx has no chart API. The series (with their cell references and caches) are written as
+python-pptx's chart XML writer writes them, and the embedded workbook as XlsxWriter writes it for
+python-pptx, byte for byte, by the small writers below; lxml arranges the rest: two axis groups for the
+rating bands, per-point colours and labels, the house font, axes and legend. Word's "Edit data" opens the
+embedded workbook. Why not python-pptx itself: importing it costs ~90 ms (it loads its whole package),
+and its workbook writer ~7 ms a chart (a full XlsxWriter workbook), both on every briefing, for a
+one-sheet table of strings and numbers; `tests/test_native_charts.py` compares both writers' output
+with python-pptx's on the example's charts and on awkward input.
 
 How the rating bands are shown: as shading behind the bars. Each row is a track from 0 to 100 %
 shaded in a light tint of each band's palette colour, and the bar is drawn over it, so the band the bar
@@ -21,22 +25,22 @@ in the chart's data), and draw the same in both.
 Data labels: each point's number format carries its words (`0"%"" Good"`), so the number stays live
 from the workbook when an officer edits it; the words are fixed when the chart is written.
 
-Deterministic: the embedded workbook's created date is fixed (XlsxWriter otherwise stamps the current
-time into docProps/core.xml; its zip entries are already dated 1980-01-01), and nothing else in the
-output depends on the clock, so the same definitions give the same bytes.
+Deterministic: the embedded workbook's created date is fixed (XlsxWriter would stamp the current time
+into docProps/core.xml), its zip entries are dated 1980-01-01, and nothing else in the output depends on
+the clock, so the same definitions give the same bytes.
 """
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from datetime import datetime
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part, XmlPart
 from lxml import etree
-from pptx.chart.data import CategoryChartData
-from pptx.chart.xlsx import CategoryWorkbookWriter
-from pptx.enum.chart import XL_CHART_TYPE
 
 from ...palette import INK, MUTED, contrast, tint
 from ..chart_defs import FONT, FONT_PT, GAP, ChartDef, SeriesDef, format_literal
@@ -68,47 +72,249 @@ def native_height_cm(chart: ChartDef) -> float:
 
 # --- the embedded workbook -----------------------------------------------------------------------------
 
-class _FixedDateWorkbookWriter(CategoryWorkbookWriter):
-    """python-pptx's workbook writer with a fixed created date (so fixed bytes) and readable columns."""
-
-    created = FIXED_CREATED
-
-    def _populate_worksheet(self, workbook, worksheet):
-        workbook.set_properties({"created": self.created, "title": "Chart data"})
-        super()._populate_worksheet(workbook, worksheet)
-        worksheet.set_column(0, 0, 60)
-        worksheet.set_column(1, len(self._chart_data), 24)
-
-
-class _ChartData(CategoryChartData):
-    def __init__(self, created: datetime, **kw):
-        super().__init__(**kw)
-        self._writer = _FixedDateWorkbookWriter(self)
-        self._writer.created = created
-
-    @property
-    def _workbook_writer(self):
-        return self._writer
-
-
 def _categories(chart: ChartDef) -> list[str]:
     """Category names; a category with no value anywhere says so (an empty bar would carry no label)."""
     return [name + NOT_ASSESSED if all(s.values[i] is None for s in chart.series) else name
             for i, name in enumerate(chart.categories)]
 
 
-def chart_data(chart: ChartDef, created: datetime = FIXED_CREATED) -> CategoryChartData:
-    """The chart's data as python-pptx chart data: the definition's series, then one per band."""
-    data = _ChartData(created, number_format=chart.series[0].number_format)
-    data.categories = _categories(chart)
-    for s in chart.series:
-        data.add_series(s.name, s.values, s.number_format)
-    # Widest first: each band series reaches its band's upper edge, and the later, shorter ones are drawn
-    # over it, which leaves each band's own colour from its lower to its upper edge.
-    for band in reversed(chart.bands):
-        data.add_series(band.legend_name, [band.high] * len(chart.categories),
-                        "0.0")
-    return data
+def _columns(chart: ChartDef) -> list[tuple[str, list, str]]:
+    """The chart's data columns after the categories: (name, values, number format) for the definition's
+    series, then one per band. Widest band first: each band series reaches its band's upper edge, and the
+    later, shorter ones are drawn over it, which leaves each band's own colour from its lower to its upper
+    edge."""
+    columns = [(s.name, list(s.values), s.number_format) for s in chart.series]
+    columns += [(band.legend_name, [band.high] * len(chart.categories), "0.0") for band in reversed(chart.bands)]
+    return columns
+
+
+def _column_letter(number: int) -> str:
+    """Excel's column name for column NUMBER (1 is A), as XlsxWriter names it."""
+    from xlsxwriter.utility import xl_col_to_name
+
+    return xl_col_to_name(number - 1)
+
+
+_CONTROL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+_ATTRIBUTE = str.maketrans({"&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;", "\n": "&#xA;"})
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT_OFFICE = "application/vnd.openxmlformats-officedocument."
+
+
+def _shared_string(text: str) -> str:
+    """An sst <si> as XlsxWriter writes it: control characters as _xHHHH_, leading or trailing space kept."""
+    text = _CONTROL_ESCAPE.sub(r"_x005F\1", text)
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+    text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    return f"<si><t{space}>{text.translate(_TEXT)}</t></si>"
+
+
+def _workbook_parts(chart: ChartDef, created: datetime) -> list[tuple[str, str]]:
+    """The chart's data as a one-sheet workbook's parts, in XlsxWriter's order and with its XML, as
+    python-pptx has XlsxWriter write it: categories in column A from row 2, each series' name in row 1
+    and its values beneath, column A 60 wide and the rest 24, dated CREATED and titled "Chart data"."""
+    from xlsxwriter.theme import THEME_XML_2007
+
+    categories, columns = _categories(chart), _columns(chart)
+    # Shared strings are numbered as they are written: the categories, then each series' name. An empty
+    # string is a blank cell (kept only for its format).
+    written = [c for c in categories if c] + [name for name, _, _ in columns if name]
+    strings: dict[str, int] = {}
+    for text in written:
+        strings.setdefault(text, len(strings))
+    uses = len(written)
+    sst = strings.__getitem__
+
+    # Cell formats: XlsxWriter numbers them in the order the cells are written (row by row, the first data
+    # row holding one cell of each), the default first, equal formats shared.
+    xfs = {"General": 1}
+    for _, _, number_format in columns:
+        xfs.setdefault(number_format, len(xfs) + 1)
+    custom: dict[str, int] = {}
+    for number_format in xfs:
+        if number_format not in ("General", "0"):
+            custom.setdefault(number_format, 164 + len(custom))
+
+    def cells(row: int) -> list[str]:
+        if row == 0:
+            return [f'<c r="{_column_letter(c + 2)}1" t="s"><v>{sst(name)}</v></c>'
+                    for c, (name, _, _) in enumerate(columns) if name]
+        name = categories[row - 1]
+        out = [f'<c r="A{row + 1}" s="1" t="s"><v>{sst(name)}</v></c>' if name else f'<c r="A{row + 1}" s="1"/>']
+        for c, (_, values, number_format) in enumerate(columns):
+            ref, value = f"{_column_letter(c + 2)}{row + 1}", values[row - 1]
+            style = xfs[number_format]
+            out.append(f'<c r="{ref}" s="{style}"/>' if value is None else
+                       f'<c r="{ref}" s="{style}"><v>{value:.16G}</v></c>')
+        return out
+
+    rows = [cells(row) for row in range(len(categories) + 1)]
+    # The spans attribute: the first and last column used in each block of 16 rows.
+    spans = {}
+    for row, row_cells in enumerate(rows):
+        first = 1 if row else 2
+        low, high = spans.get(row // 16, (first, len(columns) + 1))
+        spans[row // 16] = (min(low, first), high)
+    last = _column_letter(len(columns) + 1)
+    sheet_data = "".join(f'<row r="{row + 1}" spans="{spans[row // 16][0]}:{spans[row // 16][1]}">'
+                         f'{"".join(row_cells)}</row>' for row, row_cells in enumerate(rows))
+    widths = '<col min="1" max="1" width="60.7109375" customWidth="1"/>'
+    if columns:
+        widths += (f'<col min="2" max="{len(columns) + 1}" width="24.7109375" customWidth="1"/>')
+    sheet = (f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}"><dimension ref="A1:{last}{len(rows)}"/>'
+             '<sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews>'
+             f'<sheetFormatPr defaultRowHeight="15"/><cols>{widths}</cols><sheetData>{sheet_data}</sheetData>'
+             '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>')
+    shared = (f'{_HEAD}<sst xmlns="{_MAIN}" count="{uses}" uniqueCount="{len(strings)}">'
+              f'{"".join(_shared_string(s) for s in strings)}</sst>')
+    num_fmts = "".join(f'<numFmt numFmtId="{i}" formatCode="{f.translate(_ATTRIBUTE)}"/>' for f, i in custom.items())
+    xf_list = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>']
+    for number_format in xfs:
+        index = 0 if number_format == "General" else 1 if number_format == "0" else custom[number_format]
+        apply = ' applyNumberFormat="1"' if index else ""
+        xf_list.append(f'<xf numFmtId="{index}" fontId="0" fillId="0" borderId="0" xfId="0"{apply}/>')
+    styles = (f'{_HEAD}<styleSheet xmlns="{_MAIN}">'
+              + (f'<numFmts count="{len(custom)}">{num_fmts}</numFmts>' if custom else "")
+              + '<fonts count="1"><font><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/>'
+              '<scheme val="minor"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill>'
+              '<fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/>'
+              '<top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" '
+              f'fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="{len(xf_list)}">{"".join(xf_list)}'
+              '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+              '<dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium9" '
+              'defaultPivotStyle="PivotStyleLight16"/></styleSheet>')
+    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    overrides = [("/docProps/app.xml", _CT_OFFICE + "extended-properties+xml"),
+                 ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
+                 ("/xl/styles.xml", _CT_OFFICE + "spreadsheetml.styles+xml"),
+                 ("/xl/theme/theme1.xml", _CT_OFFICE + "theme+xml"),
+                 ("/xl/workbook.xml", _CT_OFFICE + "spreadsheetml.sheet.main+xml"),
+                 ("/xl/worksheets/sheet1.xml", _CT_OFFICE + "spreadsheetml.worksheet+xml"),
+                 ("/xl/sharedStrings.xml", _CT_OFFICE + "spreadsheetml.sharedStrings+xml")]
+    content_types = (f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships'
+                     '+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                     + "".join(f'<Override PartName="{n}" ContentType="{t}"/>' for n, t in overrides) + "</Types>")
+
+    def rels(*targets: tuple[str, str]) -> str:
+        return (f'{_HEAD}<Relationships xmlns="{_PKG_RELS}">'
+                + "".join(f'<Relationship Id="rId{i}" Type="{kind}" Target="{target}"/>'
+                          for i, (kind, target) in enumerate(targets, start=1)) + "</Relationships>")
+
+    return [
+        ("[Content_Types].xml", content_types),
+        ("_rels/.rels", rels((f"{_DOC_RELS}/officeDocument", "xl/workbook.xml"),
+                             (f"{_PKG_RELS}/metadata/core-properties", "docProps/core.xml"),
+                             (f"{_DOC_RELS}/extended-properties", "docProps/app.xml"))),
+        ("xl/_rels/workbook.xml.rels", rels((f"{_DOC_RELS}/worksheet", "worksheets/sheet1.xml"),
+                                            (f"{_DOC_RELS}/theme", "theme/theme1.xml"),
+                                            (f"{_DOC_RELS}/styles", "styles.xml"),
+                                            (f"{_DOC_RELS}/sharedStrings", "sharedStrings.xml"))),
+        ("xl/worksheets/sheet1.xml", sheet),
+        ("xl/workbook.xml", f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}"><fileVersion appName="xl" '
+                            'lastEdited="4" lowestEdited="4" rupBuild="4505"/><workbookPr defaultThemeVersion="124226"/>'
+                            '<bookViews><workbookView xWindow="240" yWindow="15" windowWidth="16095" '
+                            'windowHeight="9660"/></bookViews><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/>'
+                            '</sheets><calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'),
+        ("xl/sharedStrings.xml", shared),
+        ("xl/styles.xml", styles),
+        ("xl/theme/theme1.xml", THEME_XML_2007),
+        ("docProps/core.xml", f'{_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+                              'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+                              'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+                              'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>Chart data</dc:title>'
+                              '<dc:creator></dc:creator><cp:lastModifiedBy></cp:lastModifiedBy><dcterms:created '
+                              f'xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created><dcterms:modified '
+                              f'xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>'),
+        ("docProps/app.xml", f'{_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+                             'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+                             'docPropsVTypes"><Application>Microsoft Excel</Application><DocSecurity>0</DocSecurity>'
+                             '<ScaleCrop>false</ScaleCrop><HeadingPairs><vt:vector size="2" baseType="variant">'
+                             '<vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant><vt:variant><vt:i4>1</vt:i4>'
+                             '</vt:variant></vt:vector></HeadingPairs><TitlesOfParts><vt:vector size="1" '
+                             'baseType="lpstr"><vt:lpstr>Sheet1</vt:lpstr></vt:vector></TitlesOfParts><Company>'
+                             '</Company><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>'
+                             '<HyperlinksChanged>false</HyperlinksChanged><AppVersion>12.0000</AppVersion>'
+                             '</Properties>'),
+    ]
+
+
+def chart_workbook(chart: ChartDef, created: datetime = FIXED_CREATED) -> bytes:
+    """The embedded workbook behind CHART ("Edit data" in Word opens it): the bytes XlsxWriter gives."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, xml in _workbook_parts(chart, created):
+            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, xml.encode("utf-8"))
+    return out.getvalue()
+
+
+# --- the series, as python-pptx writes them ------------------------------------------------------------
+
+def _pt_xml(values) -> str:
+    return "".join(f'                <c:pt idx="{i}">\n                  <c:v>{value}</c:v>\n                </c:pt>\n'
+                   for i, value in enumerate(values) if value is not None)
+
+
+def _series_xml(chart: ChartDef) -> str:
+    """Each column's c:ser: its name, the categories and its values, each with its sheet reference and
+    cached values, as python-pptx's chart XML writer writes them (its whitespace too)."""
+    categories = _categories(chart)
+    rows = len(categories) + 1
+    cat = ("          <c:cat>\n            <c:strRef>\n"
+           f"              <c:f>Sheet1!$A$2:$A${rows}</c:f>\n              <c:strCache>\n"
+           f'                <c:ptCount val="{len(categories)}"/>\n'
+           + _pt_xml(str(c).translate(_TEXT) for c in categories)
+           + "              </c:strCache>\n            </c:strRef>\n          </c:cat>\n")
+    xml = ""
+    for idx, (name, values, number_format) in enumerate(_columns(chart)):
+        col = _column_letter(idx + 2)
+        xml += ("        <c:ser>\n"
+                f'          <c:idx val="{idx}"/>\n          <c:order val="{idx}"/>\n'
+                "          <c:tx>\n            <c:strRef>\n"
+                f"              <c:f>Sheet1!${col}$1</c:f>\n              <c:strCache>\n"
+                '                <c:ptCount val="1"/>\n                <c:pt idx="0">\n'
+                f"                  <c:v>{name.translate(_TEXT)}</c:v>\n"
+                "                </c:pt>\n              </c:strCache>\n            </c:strRef>\n          </c:tx>\n"
+                + cat
+                + "          <c:val>\n            <c:numRef>\n"
+                f"              <c:f>Sheet1!${col}$2:${col}${len(values) + 1}</c:f>\n"
+                f"              <c:numCache>\n                <c:formatCode>{number_format}</c:formatCode>\n"
+                f'                <c:ptCount val="{len(values)}"/>\n'
+                + _pt_xml(values)
+                + "              </c:numCache>\n            </c:numRef>\n          </c:val>\n        </c:ser>\n")
+    return xml
+
+
+def _chart_space_xml(chart: ChartDef) -> bytes:
+    """The clustered bar chart python-pptx writes for the chart's data (c:chart is rebuilt around its series)."""
+    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            f'<c:chartSpace xmlns:c="{C_NS}" xmlns:a="{A_NS}" xmlns:r="{R_NS}">\n'
+            '  <c:date1904 val="0"/>\n  <c:chart>\n    <c:autoTitleDeleted val="0"/>\n    <c:plotArea>\n'
+            '      <c:barChart>\n        <c:barDir val="bar"/>\n        <c:grouping val="clustered"/>\n'
+            + _series_xml(chart)
+            + '        <c:axId val="-2068027336"/>\n        <c:axId val="-2113994440"/>\n      </c:barChart>\n'
+            '      <c:catAx>\n        <c:axId val="-2068027336"/>\n        <c:scaling>\n'
+            '          <c:orientation val="minMax"/>\n        </c:scaling>\n        <c:delete val="0"/>\n'
+            '        <c:axPos val="l"/>\n        <c:majorTickMark val="out"/>\n'
+            '        <c:minorTickMark val="none"/>\n        <c:tickLblPos val="nextTo"/>\n'
+            '        <c:crossAx val="-2113994440"/>\n        <c:crosses val="autoZero"/>\n'
+            '        <c:auto val="1"/>\n        <c:lblAlgn val="ctr"/>\n        <c:lblOffset val="100"/>\n'
+            '        <c:noMultiLvlLbl val="0"/>\n      </c:catAx>\n      <c:valAx>\n'
+            '        <c:axId val="-2113994440"/>\n        <c:scaling/>\n        <c:delete val="0"/>\n'
+            '        <c:axPos val="b"/>\n        <c:majorGridlines/>\n        <c:majorTickMark val="out"/>\n'
+            '        <c:minorTickMark val="none"/>\n        <c:tickLblPos val="nextTo"/>\n'
+            '        <c:crossAx val="-2068027336"/>\n        <c:crosses val="autoZero"/>\n      </c:valAx>\n'
+            '    </c:plotArea>\n    <c:dispBlanksAs val="gap"/>\n  </c:chart>\n  <c:txPr>\n    <a:bodyPr/>\n'
+            '    <a:lstStyle/>\n    <a:p>\n      <a:pPr>\n        <a:defRPr sz="1800"/>\n      </a:pPr>\n'
+            '      <a:endParaRPr lang="en-US"/>\n    </a:p>\n  </c:txPr>\n</c:chartSpace>\n').encode("utf-8")
 
 
 # --- chart XML -----------------------------------------------------------------------------------------
@@ -326,8 +532,7 @@ def _legend(chart_el, hidden: list[int]) -> None:
 
 def chart_xml(chart: ChartDef, workbook_rid: str, created: datetime = FIXED_CREATED) -> etree._Element:
     """The c:chartSpace for CHART, its data in the workbook related as WORKBOOK_RID."""
-    data = chart_data(chart, created)
-    space = etree.fromstring(data.xml_bytes(XL_CHART_TYPE.BAR_CLUSTERED))
+    space = etree.fromstring(_chart_space_xml(chart))
     written = space.findall(f"{C}chart/{C}plotArea/{C}barChart/{C}ser")
     n = len(chart.series)
     series, bands = written[:n], written[n:]
@@ -399,7 +604,7 @@ def add_native_chart(paragraph, chart: ChartDef, width_cm: float | None = None, 
     height_cm = height_cm or native_height_cm(chart)
 
     workbook = Part(package.next_partname("/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx"), CT.SML_SHEET,
-                    chart_data(chart, created).xlsx_blob, package)
+                    chart_workbook(chart, created), package)
     chart_part = XmlPart(package.next_partname("/word/charts/chart%d.xml"), CT.DML_CHART,
                          etree.Element(C + "chartSpace"), package)
     rid = chart_part.relate_to(workbook, RT.PACKAGE)

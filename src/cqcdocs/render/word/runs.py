@@ -120,7 +120,14 @@ class FastBody:
         if style is not None:
             if style not in self._style_ids:  # the style id, None for the default paragraph style
                 self._style_ids[style] = self._document.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
-            p.style = self._style_ids[style]
+            # What p.style = id gives on a new paragraph (an empty w:pPr for the default style), without
+            # python-docx's search for where each element goes.
+            style_id, ppr = self._style_ids[style], OxmlElement("w:pPr")
+            if style_id is not None:
+                pstyle = OxmlElement("w:pStyle")
+                pstyle.set(qn("w:val"), style_id)
+                ppr.append(pstyle)
+            p.insert(0, ppr)
         return paragraph
 
     def add_heading(self, text: str = "", level: int = 1) -> Paragraph:

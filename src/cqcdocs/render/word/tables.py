@@ -13,6 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
+from docx.table import _Cell
 
 from ...palette import ACCENT, HEADER_TEXT, RATING_FILL, RATING_TEXT, SCORE_FILL, SCORE_TEXT
 from ...wording import bold_spans, clean
@@ -111,14 +112,17 @@ def add_table(document, style, caption: str, description: str, header: Sequence[
         column.width = Cm(width)
     all_rows = [[TableCell(h, ACCENT, HEADER_TEXT, True) for h in header]] + \
         [[c if isinstance(c, TableCell) else TableCell(str(c)) for c in row] for row in rows]
-    for r, (row, cells) in enumerate(zip(table.rows, all_rows)):
-        tr_pr = row._tr.get_or_add_trPr()
+    lengths = [Cm(width) for width in widths_cm]
+    # The rows' w:tc elements as they are: python-docx's row.cells works out every cell's grid span and
+    # vertical merge first (a third of the briefing's table time), and these tables merge nothing.
+    for r, (tr, cells) in enumerate(zip(table._tbl.tr_lst, all_rows)):
+        tr_pr = tr.get_or_add_trPr()
         _on(tr_pr, "w:cantSplit")
         if r == 0:
             _on(tr_pr, "w:tblHeader")
         # Keep a short table on one page; a long one may break, its header row repeating.
         keep = r == 0 or (len(all_rows) <= KEEP_TOGETHER_ROWS and r < len(all_rows) - 1)
-        for cell, spec, width in zip(row.cells, cells, widths_cm):
-            cell.width = Cm(width)
-            _fill_cell(cell, spec, keep, font_pt)
+        for tc, spec, length in zip(tr.tc_lst, cells, lengths):
+            tc.width = length
+            _fill_cell(_Cell(tc, table), spec, keep, font_pt)
     return table

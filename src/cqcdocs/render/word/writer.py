@@ -28,6 +28,31 @@ class Writer:
         self.tables = 0
         self.figures = 0
         self._contents: Paragraph | None = None
+        self._style_names: dict[str, str] | None = None
+        self._names: set[str] | None = None
+
+    def _style_set(self) -> set[str]:
+        """Every style's name (the template's styles do not change while the document is written)."""
+        if self._names is None:
+            self._names = {s.name for s in self.doc.styles}
+        return self._names
+
+    def style_name(self, p) -> str | None:
+        """The name of the paragraph style of w:p P, as `Paragraph(p).style.name` gives it (the default
+        paragraph style's for none or an unknown id), from a table made once: python-docx searches every
+        style with XPath for each paragraph asked about."""
+        if self._style_names is None:
+            from docx.enum.style import WD_STYLE_TYPE
+
+            first: dict = {}
+            for style in self.doc.styles:
+                first.setdefault(style.style_id, style)
+            default = self.doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+            self._default_style = default.name if default is not None else None
+            self._style_names = {i: style.name if style.type == WD_STYLE_TYPE.PARAGRAPH else self._default_style
+                                 for i, style in first.items()}
+        style_id = p.style
+        return self._style_names.get(style_id, self._default_style) if style_id else self._default_style
 
     def heading(self, text: str, level: int):
         return self.doc.add_heading(clean(text), level)
@@ -57,10 +82,8 @@ class Writer:
         """The sentence introducing a table or figure moves to the next page with it."""
         body = self.doc.element.body
         last = body[-2] if len(body) > 1 and body[-1].tag == qn("w:sectPr") else body[-1]
-        if last.tag == qn("w:p"):
-            paragraph = Paragraph(last, self.doc._body)
-            if paragraph.style.name == "Normal":
-                paragraph.paragraph_format.keep_with_next = True
+        if last.tag == qn("w:p") and self.style_name(last) == "Normal":
+            Paragraph(last, self.doc._body).paragraph_format.keep_with_next = True
 
     def numbered(self, items: Iterable[str]) -> None:
         """A List Number list that starts again at 1 (each list gets its own w:num)."""
@@ -140,7 +163,7 @@ class Writer:
 
     def contents(self) -> None:
         """Where the table of contents goes: `fill_contents` writes its entries once every heading exists."""
-        names = {s.name for s in self.doc.styles}
+        names = self._style_set()
         if "TOC Heading" in names:
             self._contents = self.doc.add_paragraph("Contents", style="TOC Heading")
         else:  # a council template without the style: a bold line, not a fake heading
@@ -156,7 +179,7 @@ class Writer:
         if self._contents is None:
             return
         anchor = self._contents._p
-        styles = {s.name for s in self.doc.styles}
+        styles = self._style_set()
         for n, (paragraph, level) in enumerate(self._headings(levels), start=1):
             name = f"_Toc{n:08d}"
             mark(paragraph, name, BOOKMARK_BASE + n)
@@ -167,11 +190,11 @@ class Writer:
 
     def _headings(self, levels: int):
         for p in self.doc.element.body.iterchildren(qn("w:p")):
-            paragraph = Paragraph(p, self.doc._body)
-            name = paragraph.style.name if p.pPr is not None and p.pPr.pStyle is not None else ""
-            if name.startswith("Heading ") and name[8:].isdigit() and int(name[8:]) <= levels and \
-                    paragraph.text.strip():
-                yield paragraph, int(name[8:])
+            name = (self.style_name(p) or "") if p.pPr is not None and p.pPr.pStyle is not None else ""
+            if name.startswith("Heading ") and name[8:].isdigit() and int(name[8:]) <= levels:
+                paragraph = Paragraph(p, self.doc._body)
+                if paragraph.text.strip():
+                    yield paragraph, int(name[8:])
 
     def _style_id(self, name: str) -> str:
         return self.doc.styles[name].style_id
@@ -182,10 +205,9 @@ class Writer:
             following = tbl.getnext()
             if following is None or following.tag != qn("w:p"):
                 continue
-            paragraph = Paragraph(following, self.doc._body)
-            if paragraph.style.name.startswith("Heading"):
+            if (self.style_name(following) or "").startswith("Heading"):
                 continue  # headings have more space above them already
-            fmt = paragraph.paragraph_format
+            fmt = Paragraph(following, self.doc._body).paragraph_format
             if fmt.space_before is None or fmt.space_before < GAP_AFTER_TABLE:
                 fmt.space_before = GAP_AFTER_TABLE
 
@@ -214,5 +236,5 @@ class Writer:
             add_field(pages, "NUMPAGES", "1")
 
     def _style_or_none(self, name: str) -> str | None:
-        return name if name in {s.name for s in self.doc.styles} else None
+        return name if name in self._style_set() else None
 
