@@ -388,7 +388,7 @@ def survey(w: Writer, b: Briefing) -> None:
 
 def key_figures(w: Writer, b: Briefing) -> None:
     """The report's own figures (waits, caseloads, spend), grouped by theme and quality statement."""
-    figures = b.workbook.key_figures
+    figures = [f for f in b.workbook.key_figures if not f.review or is_cqc_review(f.review)]  # the assessment's own
     if not figures:
         return
     w.heading(KEY_FIGURES, 1)
@@ -433,6 +433,23 @@ def peer_reviews(w: Writer, b: Briefing) -> None:
         w.table(f"{review}: findings by theme", f"Each finding of the {review} with its CQC theme, "
                 "type and the service area it concerns", ["Theme", "Finding", "Type", "Service area"], rows,
                 [3.0, 8.6, 2.6, 2.8])
+
+
+JOURNEY = "Improvement journey"
+
+
+def journey(w: Writer, b: Briefing) -> None:
+    """The recurring threads and the service-area summary, pointing to the full journey paper."""
+    from ..journey import compute_journey
+    from .journey_defs import area_lines, summary_lines
+
+    j = compute_journey(b.workbook)
+    if len(j.reviews) < 2 and not j.threads:
+        return
+    w.heading(JOURNEY, 1)
+    w.para("The findings of every review followed as threads, in time order, and by service area; the full "
+           "improvement journey paper (cqcdocs journey) gives each thread in the reviews’ own words.")
+    w.bullets([*summary_lines(j), *area_lines(j)])
 
 
 def performance(w: Writer, b: Briefing) -> None:
@@ -526,7 +543,7 @@ def areas(w: Writer, b: Briefing) -> None:
 
 # The briefing, in order. Each section decides for itself whether it has anything to say.
 SECTIONS = (title_block, committee_front_matter, contents, executive_summary, governance, background, key_dates,
-            overall_scores, people, summary, survey, strengths, areas, key_figures, peer_reviews, performance,
+            overall_scores, people, summary, survey, strengths, areas, key_figures, peer_reviews, journey, performance,
             actions, next_steps, author_notes)
 # The heading of each section that can carry the workbook's Section text (contract.BRIEFING_SECTIONS).
 SECTION_HEADINGS = {executive_summary: EXECUTIVE_SUMMARY, governance: GOVERNANCE, background: BACKGROUND,
