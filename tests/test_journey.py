@@ -10,13 +10,13 @@ import docx
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from docx.oxml.ns import qn
 
 from cqcdocs.cli import main
 from cqcdocs.journey import compute_journey
 from cqcdocs.load import load_workbook, read
 from cqcdocs.resources import EXAMPLE_WORKBOOK
 
+from test_briefing import table_named
 from workbook_factory import make
 
 LGA, ADASS, CQC = "LGA peer challenge 2023", "ADASS peer review 2025", "CQC assessment 2026"
@@ -33,14 +33,6 @@ def written(tmp_path_factory):
     assert result.exit_code == 0, result.output
     assert "Accessibility check: 0 errors, 0 warnings" in result.output
     return out / "rotherham-improvement-journey.docx", out / "rotherham-improvement-journey.xlsx"
-
-
-def table_named(document, caption: str):
-    for table in document.tables:
-        el = table._tbl.tblPr.find(qn("w:tblCaption"))
-        if el is not None and el.get(qn("w:val")) == caption:
-            return table
-    raise AssertionError(f"no table captioned {caption!r}")
 
 
 def rows_of(table) -> list[list[str]]:

@@ -264,6 +264,8 @@ def wrapped_lines(text: str, width: float, bold: bool = False, indent: bool = Tr
 
 
 class Annex:
+    FOOTER = "CQC annex"  # what every page's footer calls the workbook, after the council's short name
+
     def __init__(self, result: Result, path: Path, source_name: str):
         self.result = result
         self.a = result.workbook.assessment
@@ -331,7 +333,7 @@ class Annex:
         ws.fit_to_pages(1, 0)
         # Excel drops a header or footer over 255 characters; cut long names rather than lose the marking.
         marking = _short(self.a.protective_marking, 60).replace("&", "&&")
-        ws.set_footer(f"&L{marking}&C{_short(self.a.short_name, 80).replace('&', '&&')} CQC annex: {name}"
+        ws.set_footer(f"&L{marking}&C{_short(self.a.short_name, 80).replace('&', '&&')} {self.FOOTER}: {name}"
                       "&RPage &P of &N")
         ws.set_header(f"&C{marking}")
         return ws

@@ -135,20 +135,25 @@ def title_block(w: Writer, b: Briefing) -> None:
     w.label("Status", "Final" if b.final else "Draft (not for publication)")
 
 
+def report_details(w: Writer, committee: Meeting, title: str, a) -> None:
+    """A committee paper's report details: the meeting, the title, who wrote and approved it, the decision."""
+    w.heading("Report details", 1)
+    w.label("Committee", committee.name)
+    w.label("Date of meeting", format_date(committee.date))
+    w.label("Report title", title)
+    if a.report_author:
+        w.label("Report author", a.report_author)
+    if a.approving_director:
+        w.label("Approving director", a.approving_director)
+    w.label("Key decision", "Yes" if a.key_decision else "No")
+    w.label("Wards affected", a.wards_affected or "All wards")
+
+
 def committee_front_matter(w: Writer, b: Briefing) -> None:
     committee = b.committee
     if committee is None:
         return
-    w.heading("Report details", 1)
-    w.label("Committee", committee.name)
-    w.label("Date of meeting", format_date(committee.date))
-    w.label("Report title", b.title)
-    if b.a.report_author:
-        w.label("Report author", b.a.report_author)
-    if b.a.approving_director:
-        w.label("Approving director", b.a.approving_director)
-    w.label("Key decision", "Yes" if b.a.key_decision else "No")
-    w.label("Wards affected", b.a.wards_affected or "All wards")
+    report_details(w, committee, b.title, b.a)
     w.heading("Recommendations", 1)
     recommendations = [r for r in b.workbook.recommendations if r.strip()] or [
         "notes the outcome of the CQC assessment of adult social care, the strengths it found and the "

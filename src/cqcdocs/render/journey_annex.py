@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..journey import Journey
 from ..wording import count
-from .annex import Annex, _short
+from .annex import Annex
 from .journey_defs import KEY, STANCE_WORDS, figure_when_words, review_words, stance_fill, summary_lines
 
 SHEETS = (("Threads", "Each thread against each review in time order, and its course; filterable"),
@@ -21,16 +21,11 @@ SHEETS = (("Threads", "Each thread against each review in time order, and its co
 
 
 class JourneyAnnex(Annex):
+    FOOTER = "improvement journey"
+
     def __init__(self, journey: Journey, path: Path, source_name: str):
         super().__init__(journey, path, source_name)  # Annex reads only .workbook.assessment from it
         self.j = journey
-
-    def sheet(self, name: str, heading: str, wide: bool = False):
-        ws = super().sheet(name, heading, wide)
-        marking = _short(self.a.protective_marking, 60).replace("&", "&&")
-        ws.set_footer(f"&L{marking}&C{_short(self.a.short_name, 80).replace('&', '&&')} improvement journey: {name}"
-                      "&RPage &P of &N")
-        return ws
 
     def contents(self) -> None:
         j = self.j

@@ -16,7 +16,7 @@ from typing import Sequence
 from ..journey import NOT_ATTRIBUTED, Journey, Thread
 from ..model import Meeting, Message, format_date
 from ..wording import clean, count, format_value, join_words
-from .briefing import DEFAULT_MARKING
+from .briefing import DEFAULT_MARKING, report_details, title_block  # the briefing's, on a Paper
 from .journey_defs import (KEY, STANCE_WORDS, area_chart, area_lines, course_sentence, figure_when_words,
                            review_label, review_short, review_words, stance_fill, summary_lines)
 from .sentences import committee_subject
@@ -63,30 +63,11 @@ class Paper:
 
 # --- sections ----------------------------------------------------------------------------------------
 
-def title_block(w: Writer, p: Paper) -> None:
-    w.doc.add_paragraph(p.title, style="Title")
-    w.label("Council", p.a.council)
-    w.label("Date", format_date(p.a.report_date or p.a.published))
-    if p.a.directorate:
-        w.label("Directorate", p.a.directorate)
-    w.label("Protective marking", p.marking)
-    w.label("Status", "Final" if p.final else "Draft (not for publication)")
-
-
 def committee_front_matter(w: Writer, p: Paper) -> None:
     committee = p.committee
     if committee is None:
         return
-    w.heading("Report details", 1)
-    w.label("Committee", committee.name)
-    w.label("Date of meeting", format_date(committee.date))
-    w.label("Report title", p.title)
-    if p.a.report_author:
-        w.label("Report author", p.a.report_author)
-    if p.a.approving_director:
-        w.label("Approving director", p.a.approving_director)
-    w.label("Key decision", "Yes" if p.a.key_decision else "No")
-    w.label("Wards affected", p.a.wards_affected or "All wards")
+    report_details(w, committee, p.title, p.a)
     w.heading("Recommendations", 1)
     subject = committee_subject(committee.name)
     names = [r.name for r in p.journey.reviews]
