@@ -41,6 +41,9 @@ CASES: dict[str, tuple[str | None, list[str], list[str]]] = {
                            ["northmoor-improvement-plan-2026-08-11.docx", "northmoor-improvement-plan-2026-08-11.xlsx"]),
     "rotherham-progress": (None, ["progress", "--as-at", "2026-05-20"],
                            ["rotherham-improvement-plan-2026-05-20.docx", "rotherham-improvement-plan-2026-05-20.xlsx"]),
+    # `cqcdocs journey`: the committee version of the improvement journey paper and its annex.
+    "rotherham-journey": (None, ["journey", "--committee", "Health Select"],
+                          ["rotherham-improvement-journey.docx", "rotherham-improvement-journey.xlsx"]),
 }
 
 # Values that may change without the document changing: none today (the writers fix every timestamp from
@@ -62,7 +65,7 @@ def make(case: str, folder: Path) -> list[Path]:
     from cqcdocs.cli import main
 
     workbook, args, names = CASES[case]
-    command, args = (args[0], args[1:]) if args[:1] == ["progress"] else ("brief", args)
+    command, args = (args[0], args[1:]) if args[:1] in (["progress"], ["journey"]) else ("brief", args)
     argv = [command, *([str(build_northmoor(folder))] if workbook == "northmoor" else []), "--out",
             str(folder / "out"), *args]
     run = CliRunner().invoke(main, argv, catch_exceptions=False)

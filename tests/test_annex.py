@@ -16,7 +16,8 @@ from cqcdocs.documents import load_and_score
 from cqcdocs.render.annex import write_annex
 from cqcdocs.render.chart_defs import chart_definitions
 
-SHEETS = ["Contents", "Scores", "Themes", "Findings", "Metrics", "Key figures", "Benchmarks", "Actions", "Charts"]
+SHEETS = ["Contents", "Scores", "Themes", "Findings", "Metrics", "Key figures", "Benchmarks", "Actions", "Journey",
+          "Charts"]
 PACK_GRID = [(2, 3, 3, 2), (3, 3, 3, 3), (2, 2, 3, 2), (2, 3, 3, 2), (3, 3, 3, 3), (3, 3, 3, 3), (3, 3, 3, 2),
              (3, 3, 3, 3), (3, 3, 3, 3)]
 
@@ -41,10 +42,10 @@ def test_sheets_and_tables(annex):
     assert wb.sheetnames == SHEETS
     tables = {name: {t: wb[name].tables[t].ref for t in wb[name].tables} for name in SHEETS}
     assert tables["Scores"] == {"tblScores": "A3:N12"}
-    assert tables["Contents"] == {"tblContents": "A12:B20", "tblRatingBands": "A23:B27"}
-    assert tables["Findings"] == {"tblFindings": "A3:F77"}
+    assert tables["Contents"] == {"tblContents": "A12:B21", "tblRatingBands": "A24:B28"}
+    assert tables["Findings"] == {"tblFindings": "A3:F137"}
     assert tables["Metrics"] == {"tblMetrics": "A3:K23"}  # the difference twice: as a number and as a bar
-    assert tables["Key figures"] == {"tblKeyFigures": "A3:G18"}
+    assert tables["Key figures"] == {"tblKeyFigures": "A3:G26"}
     assert tables["Benchmarks"] == {"tblBenchmarks": "A3:G18"}  # all 15 councils in the region
     assert set(tables["Actions"]) == {"tblActions", "tblActionCounts"}
     assert wb.properties.title == "Rotherham Metropolitan Borough Council CQC assessment annex"
@@ -97,11 +98,12 @@ def drawn_charts(path):
     """(alt text, parsed chart part) for each chart on the Charts sheet's drawing, in drawing order."""
     with zipfile.ZipFile(path) as zf:
         drawings = sorted(n for n in zf.namelist() if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n))
-        assert len(drawings) == 1  # only the Charts sheet has a drawing
-        rels = etree.fromstring(zf.read(drawings[0].replace("drawings/", "drawings/_rels/") + ".rels"))
+        assert len(drawings) == 2  # the Journey sheet's (one chart) and the Charts sheet's
+        charts = max(drawings, key=lambda n: zf.read(n).count(b"graphicFrame>"))
+        rels = etree.fromstring(zf.read(charts.replace("drawings/", "drawings/_rels/") + ".rels"))
         target = {r.get("Id"): posixpath.normpath(posixpath.join("xl/drawings", r.get("Target"))) for r in rels}
         out = []
-        for frame in etree.fromstring(zf.read(drawings[0])).iter(XDR + "graphicFrame"):
+        for frame in etree.fromstring(zf.read(charts)).iter(XDR + "graphicFrame"):
             chart = next(e for e in frame.iter(C + "chart"))
             out.append((frame.find(f"{XDR}nvGraphicFramePr/{XDR}cNvPr").get("descr"),
                         etree.fromstring(zf.read(target[chart.get(REL)]))))
@@ -135,7 +137,7 @@ def test_charts_are_native_with_titles_and_alt_text(annex, defined):
     definitions, drawn, _ = defined
     # The four standard charts in the briefing's order, then the evidence profile (a table in the briefing).
     assert [d.key for d in definitions] == ["statements", "themes", "benchmarks", "metrics"]
-    assert len(drawn) == len(xml_parts(annex, r"xl/charts/chart\d+\.xml")) == 5
+    assert len(drawn) == len(xml_parts(annex, r"xl/charts/chart\d+\.xml")) - 1 == 5  # and the Journey sheet's
     titles = [text(chart.find(f"{C}chart/{C}title")) for _, chart in drawn]
     assert titles == [d.title for d in definitions] + ["Evidence category scores by quality statement"]
     assert [alt for alt, _ in drawn[:4]] == [d.alt_text for d in definitions]
@@ -245,7 +247,7 @@ def test_charts_print_whole_without_their_helper_columns(annex, defined):
 
     _, drawn, wb = defined
     ws = wb["Charts"]
-    drawing = "".join(xml_parts(annex, r"xl/drawings/drawing\d+\.xml").values())
+    drawing = max(xml_parts(annex, r"xl/drawings/drawing\d+\.xml").values(), key=lambda d: d.count("graphicFrame>"))
     spans = [(int(a), int(b)) for a, b in re.findall(r"<xdr:from><xdr:col>0</xdr:col>.*?<xdr:row>(\d+)</xdr:row>"
                                                       r".*?<xdr:to>.*?<xdr:row>(\d+)</xdr:row>", drawing)]
     # As many charts to a page as fit whole: a page break above a page's first chart, none inside a chart,
@@ -272,7 +274,7 @@ def test_charts_are_sized_to_the_page(annex):
     most chart pages were white space."""
     from cqcdocs.render.annex import Annex, ROW_PX, column_px, printable_px
 
-    drawing = "".join(xml_parts(annex, r"xl/drawings/drawing\d+\.xml").values())
+    drawing = max(xml_parts(annex, r"xl/drawings/drawing\d+\.xml").values(), key=lambda d: d.count("graphicFrame>"))
     column = column_px(Annex.CHART_COLUMN_WIDTH)
     sizes = [((int(c2) - int(c1)) * column + (int(o2) - int(o1)) / 9525,
               (int(r2) - int(r1)) * ROW_PX + (int(p2) - int(p1)) / 9525)
@@ -313,7 +315,7 @@ def test_evidence_profile_uses_the_palette_and_labels_its_bars(annex, defined):
 
 ORIENTATION = {"Contents": "portrait", "Scores": "landscape", "Themes": "portrait", "Findings": "landscape",
                "Metrics": "landscape", "Key figures": "landscape", "Benchmarks": "landscape", "Actions": "landscape",
-               "Charts": "portrait"}
+               "Journey": "landscape", "Charts": "portrait"}
 
 
 def printed_widths(ws) -> list[float]:
@@ -503,8 +505,9 @@ def test_libreoffice_renders_the_annex(annex, to_pdf, pdf_text, tmp_path):
     text, pages = pdf_text(pdf)
     flat = " ".join(text.split())
     # 18 when reviewed: contents, scores, themes, 6 of findings, 2 of metrics, benchmarks, 2 of actions and 4
-    # of charts; a sheet running on to a page of stray columns would add pages.
-    assert 16 <= pages <= 20
+    # of charts; a sheet running on to a page of stray columns would add pages. The Journey sheet (134 findings,
+    # its service-area table and chart) added about 20.
+    assert 34 <= pages <= 42
     for expected in ("Rotherham Metropolitan Borough Council", "73%", "Good", "Scores by quality statement"):
         assert expected in flat
     # The charts' labels in words, and the legend naming the bands (as the layout keeps them, one space apart).

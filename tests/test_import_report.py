@@ -178,9 +178,12 @@ def test_key_findings_keep_their_statement_and_sub_heading(imported):
 def test_key_figures_sheet(imported):
     ws = openpyxl.load_workbook(imported)["Key figures"]
     rows = {r[0].value: [c.value for c in r] for r in ws.iter_rows(min_row=2) if r[0].value}
-    assert rows["Adult social care spend"] == [
-        "Adult social care spend", 135739000, "\u00a3", "2023/24",
-        "CQC assessment report (20 March 2026): financial facts, not part of CQC's assessment", None]
+    header = [c.value for c in ws[1]]
+    spend = dict(zip(header, rows["Adult social care spend"]))
+    assert spend == {"Measure": "Adult social care spend", "Value": 135739000, "Unit": "\u00a3", "As at": "2023/24",
+                     "Source": "CQC assessment report (20 March 2026): financial facts, not part of CQC's "
+                               "assessment", "Theme or quality statement": None, "Review": "CQC assessment 2026",
+                     "Thread": None}
     scored, _ = load_and_score(imported)
     assert len(scored.workbook.key_figures) == 15
 

@@ -42,7 +42,7 @@ COLUMNS = {
     "Assessment": ("Field", "Value"),
     "Scores": ("Theme", "Quality statement", "People's experience", "Feedback from staff and leaders",
                "Processes", "Feedback from partners", "Outcomes", "Score", "Draft score", "Published %"),
-    "Findings": ("Review", "Theme", "Quality statement", "Section", "Finding", "Service area"),
+    "Findings": ("Review", "Theme", "Quality statement", "Section", "Finding", "Service area", "Thread"),
     "Governance": ("Meeting", "Date", "Paper deadline", "Purpose"),
     "Key dates": ("Milestone", "Date", "End date"),
     "Next steps": ("Step", "Date"),
@@ -55,6 +55,7 @@ COLUMNS = {
     "Recommendations": ("Recommendation",),
     "Key figures": ("Measure", "Value", "Unit", "As at", "Source", "Theme or quality statement"),
     "Section text": ("Section", "Position", "Paragraph"),
+    "Reviews": ("Review", "Kind", "Date", "On site from", "On site to", "Lead"),
 }
 SCORES_COL = {name: get_column_letter(i) for i, name in enumerate(COLUMNS["Scores"], start=1)}
 

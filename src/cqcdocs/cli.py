@@ -334,6 +334,33 @@ def progress(workbook: Path | None, as_at, since, board: str | None, out: Path, 
 
 
 @main.command()
+@WORKBOOK
+@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Folder for the documents (created if missing).")
+@click.option("--committee", help="A meeting from the Governance sheet: adds committee front matter.")
+@click.option("--template", type=click.Path(path_type=Path), help="A Word document whose styles to use.")
+@click.option("--final", is_flag=True, help="Leave out the author's notes appendix and the DRAFT marking.")
+@click.option("--pdf", is_flag=True, help="Also a tagged, accessible PDF of the paper (needs LibreOffice).")
+def journey(workbook: Path | None, out: Path, committee: str | None, template: Path | None, final: bool,
+            pdf: bool) -> None:
+    """Write the improvement journey paper (Word) and its Excel annex: every review's findings by thread, in time
+    order, and by service area.
+
+    \b
+    Examples:
+      cqcdocs journey council.xlsx
+      cqcdocs journey council.xlsx --committee "Health Select" --final --pdf
+    """
+    from .documents import Options, make_journey
+
+    try:
+        _report(make_journey(_workbook(workbook), out, Options(committee=committee, template=template, final=final,
+                                                               pdf=pdf)))
+    except UserError as exc:
+        _fail(exc, writing=True)
+
+
+@main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 @click.option("--lang", default="en-GB", show_default=True, help="The language the documents should declare.")

@@ -74,6 +74,8 @@ BRIEFING_SECTIONS: tuple[str, ...] = (
     "Findings from peer reviews", "Performance against the England average", "Improvement plan actions",
     "Next steps")
 TEXT_POSITIONS: tuple[str, ...] = ("Before", "After")
+# What kind of review a Reviews row is (cqcdocs journey); the drop-down's choices.
+REVIEW_KINDS: tuple[str, ...] = ("LGA peer challenge", "ADASS peer review", "CQC assessment", "Other")
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("Findings", (
         _c("Review"), _c("Theme"), _c("Quality statement", False), _c("Section"), _c("Finding"),
         _c("Service area", False),
+        _c("Thread", False, "one issue followed across reviews, e.g. Carers' assessments"),
     ), purpose="Findings from the CQC assessment and peer reviews; **bold** marks emphasis."),
     Sheet("Governance", (_c("Meeting"), _c("Date"), _c("Paper deadline", False), _c("Purpose", False)),
           purpose="The governance route: each meeting the report goes to."),
@@ -157,7 +160,12 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("Key figures", (
         _c("Measure"), _c("Value"), _c("Unit", False), _c("As at", False, "a date, or a period such as 2024/25"),
         _c("Source", False), _c("Theme or quality statement", False),
+        _c("Review", False, "the review that gave the figure, as named in Reviews"), _c("Thread", False),
     ), required=False, purpose="Figures from the CQC report members scrutinise: waits, caseloads, spend."),
+    Sheet("Reviews", (
+        _c("Review"), _c("Kind"), _c("Date", note="when its findings were reported; a month is enough"),
+        _c("On site from", False), _c("On site to", False), _c("Lead", False),
+    ), required=False, purpose="The reviews the findings come from, dated, for the improvement journey."),
     Sheet("Section text", (_c("Section"), _c("Position"), _c("Paragraph")), required=False,
           purpose="Officer-written paragraphs before or after a briefing section's own content."),
 )

@@ -187,3 +187,38 @@ def make_progress(path: Path, out: Path, as_at, *, since=None, board: str | None
 
         made.checks = check_files([str(p) for p in made.written])
     return made, progress
+
+
+def journey_names(workbook: Workbook) -> tuple[str, str]:
+    """The improvement journey paper's .docx and .xlsx names: `<council>-improvement-journey`."""
+    base = f"{slug(workbook.assessment.short_name)}-improvement-journey"
+    return f"{base}.docx", f"{base}.xlsx"
+
+
+def make_journey(path: Path, out: Path, options: Options = Options()) -> Made:
+    """Write the improvement journey paper (LGA, ADASS and CQC findings by thread and service area) and its annex
+    for one workbook; raises on invalid input, writing nothing. OPTIONS: committee, template, final, pdf, check."""
+    from .journey import compute_journey
+    from .render.journey_annex import write_journey_annex
+    from .render.journey_report import write_journey_report
+
+    workbook, warnings = load_workbook(path)
+    meeting = find_meeting(workbook, options.committee) if options.committee else None
+    journey = compute_journey(workbook)
+    docx, xlsx = (out / name for name in journey_names(workbook))
+    targets = [(docx, lambda tmp: write_journey_report(journey, tmp, committee=meeting, final=options.final,
+                                                        warnings=warnings, annex_name=xlsx.name,
+                                                        template=options.template)),
+               (xlsx, lambda tmp: write_journey_annex(journey, tmp, source_name=Path(path).name))]
+    failed: list[str] = []
+    if options.pdf:
+        with tempfile.TemporaryDirectory(prefix="cqcdocs-") as work:
+            written = write_all(with_pdfs(targets, Path(work), failed), lock=True)
+    else:
+        written = write_all(targets)
+    made = Made(Path(path), written, warnings, failed=failed, council=workbook.assessment.short_name)
+    if options.check:
+        from .check import check_files
+
+        made.checks = check_files([str(p) for p in made.written])
+    return made

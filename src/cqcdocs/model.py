@@ -87,6 +87,21 @@ class Finding:
     text: str
     service_area: str = ""
     place: str = ""
+    thread: str = ""
+    places: dict[str, str] = field(default_factory=dict, compare=False)  # column → cell
+
+
+@dataclass(frozen=True)
+class Review:
+    """A review the findings come from (LGA peer challenge, ADASS peer review, CQC assessment), dated."""
+
+    name: str
+    kind: str  # one of contract.REVIEW_KINDS
+    date: date
+    on_site_from: date | None = None
+    on_site_to: date | None = None
+    lead: str = ""
+    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -190,6 +205,9 @@ class KeyFigure:
     theme: Theme | None = None
     quality_statement: QualityStatement | None = None
     place: str = ""
+    review: str = ""
+    thread: str = ""
+    places: dict[str, str] = field(default_factory=dict, compare=False)  # column → cell
 
 
 @dataclass(frozen=True)
@@ -237,6 +255,7 @@ class Workbook:
     updates: tuple[Update, ...] = ()
     key_figures: tuple[KeyFigure, ...] = ()
     section_text: tuple[SectionText, ...] = ()
+    reviews: tuple[Review, ...] = ()
 
 
 @dataclass(frozen=True)

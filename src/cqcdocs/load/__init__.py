@@ -22,7 +22,7 @@ from ..model import Message, Workbook
 from .cells import (MAX_TEXT, Problems, SourceCell, parse_choice, parse_date, parse_number, parse_pct,
                     parse_quality_statement, parse_score, parse_text, parse_theme, parse_whole_pct, parse_yes_no)
 from .opening import MAX_MERGED, MAX_UNPACKED, open_workbook
-from .sheets import READERS, check_updates
+from .sheets import READERS, check_journey, check_updates
 
 __all__ = ["read", "load_workbook", "InvalidWorkbook", "Problems", "SourceCell", "MAX_TEXT", "MAX_UNPACKED",
            "MAX_MERGED", "parse_text", "parse_score", "parse_number", "parse_pct", "parse_whole_pct", "parse_date",
@@ -62,6 +62,7 @@ def read(path: str | Path) -> tuple[Workbook | None, list[Message]]:
     parts = {sheet_name: _read_sheet(wb, sheet_name, reader, problems) for sheet_name, reader in READERS.items()}
     wb.close()
     check_updates(parts["Actions"], parts["Updates"], problems)
+    check_journey(parts["Reviews"], parts["Findings"], parts["Key figures"], parts["Actions"], problems)
     if problems.has_errors or parts["Assessment"] is None:
         return None, problems.messages
     workbook = Workbook(
@@ -69,7 +70,7 @@ def read(path: str | Path) -> tuple[Workbook | None, list[Message]]:
         governance=parts["Governance"], key_dates=parts["Key dates"], next_steps=parts["Next steps"],
         survey=parts["Survey"], benchmarks=parts["Benchmarks"], metrics=parts["Metrics"],
         actions=parts["Actions"], recommendations=parts["Recommendations"], updates=parts["Updates"],
-        key_figures=parts["Key figures"], section_text=parts["Section text"])
+        key_figures=parts["Key figures"], section_text=parts["Section text"], reviews=parts["Reviews"])
     return workbook, problems.messages
 
 

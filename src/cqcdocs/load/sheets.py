@@ -12,10 +12,10 @@ from datetime import date
 from typing import Any, Callable
 
 from ..contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, BENCHMARK_BASES, BRIEFING_SECTIONS, EVIDENCE_CATEGORIES,
-                        FINDING_SECTIONS, QUALITY_STATEMENTS, RATING_LABELS, SHEETS_BY_NAME, TEXT_POSITIONS,
+                        FINDING_SECTIONS, QUALITY_STATEMENTS, RATING_LABELS, REVIEW_KINDS, SHEETS_BY_NAME, TEXT_POSITIONS,
                         QualityStatement, Theme, normalise, theme_of)
-from ..model import (Action, Assessment, Benchmark, Finding, KeyFigure, Meeting, Metric, Milestone, NextStep, ScoreRow,
-                     SectionText, SurveyResult, Update, format_short_date)
+from ..model import (Action, Assessment, Benchmark, Finding, KeyFigure, Meeting, Metric, Milestone, NextStep, Review,
+                     ScoreRow, SectionText, SurveyResult, Update, format_short_date)
 from .cells import (Problems, SourceCell, parse_bases, parse_choice, parse_date, parse_date_or_period, parse_number,
                     parse_pct, parse_quality_statement, parse_score, parse_text, parse_theme, parse_theme_or_statement,
                     parse_whole_pct, parse_yes_no)
@@ -173,7 +173,7 @@ def read_findings(ws: Any, problems: Problems) -> tuple[Finding, ...]:
         findings.append(Finding(
             review=review, theme=theme, quality_statement=qs, section=section or "",
             text=cell_text(row, "Finding", problems), service_area=cell_text(row, "Service area", problems, False),
-            place=row["_row"].place))
+            place=row["_row"].place, thread=cell_text(row, "Thread", problems, False), places=_places(row)))
     if unplaced:
         many = len(unplaced) != 1
         problems.warn("Findings", f"{len(unplaced)} finding{'s' * many} with no Section (row{'s' * many} "
@@ -347,8 +347,54 @@ def read_key_figures(ws: Any, problems: Problems) -> tuple[KeyFigure, ...]:
             unit=cell_text(row, "Unit", problems, False) or unit,
             as_at=optional(row, "As at", parse_date_or_period, problems),
             source=cell_text(row, "Source", problems, False),
-            theme=theme_of(qs) if qs else about, quality_statement=qs, place=row["_row"].place))
+            theme=theme_of(qs) if qs else about, quality_statement=qs, place=row["_row"].place,
+            review=cell_text(row, "Review", problems, False), thread=cell_text(row, "Thread", problems, False),
+            places=_places(row)))
     return tuple(figures)
+
+
+def read_reviews(ws: Any, problems: Problems) -> tuple[Review, ...]:
+    reviews = []
+    seen: dict[str, str] = {}
+    for row in _rows(ws, "Reviews", problems):
+        name = cell_text(row, "Review", problems)
+        if name and normalise(name) in seen:
+            problems.error(row["Review"].place, f"review {name!r} is listed twice (also {seen[normalise(name)]})")
+        seen.setdefault(normalise(name), row["Review"].place)
+        start, end = optional(row, "On site from", parse_date, problems), optional(row, "On site to", parse_date, problems)
+        if start and end and end < start:
+            problems.error(row["On site to"].place, f"on site to {format_short_date(end)} is before on site from "
+                                                    f"{format_short_date(start)} ({row['On site from'].place})")
+        reviews.append(Review(name, required(row, "Kind", parse_choice, problems, REVIEW_KINDS, "kind"),
+                              required(row, "Date", parse_date, problems), start, end,
+                              cell_text(row, "Lead", problems, False), row["_row"].place))
+    return tuple(reviews)
+
+
+def check_journey(reviews: tuple[Review, ...], findings: tuple[Finding, ...], figures: tuple[KeyFigure, ...],
+                  actions: tuple[Action, ...], problems: Problems) -> None:
+    """What the improvement journey needs across sheets: once there is a Reviews sheet, every review a finding or
+    key figure names is in it; and each thread is spelt one way (two spellings that differ only in case, spacing
+    or apostrophes are one thread typed twice), each reported at its cell."""
+    known = {r.name for r in reviews if r.name}
+    if known:
+        listed = "; ".join(sorted(known))
+        for sheet, rows in (("Findings", findings), ("Key figures", figures)):
+            for x in rows:
+                if x.review and x.review not in known:
+                    near = [k for k in known if normalise(k) == normalise(x.review)]
+                    hint = f"; did you mean {near[0]!r}?" if near else f" (it lists: {listed})"
+                    problems.error(x.places.get("Review", x.place), f"review {x.review!r} is not in the Reviews sheet"
+                                                                    + hint)
+    spellings: dict[str, tuple[str, str]] = {}
+    for x in (*findings, *figures, *actions):
+        if not x.thread:
+            continue
+        place = x.places.get("Thread", x.place)
+        first = spellings.setdefault(normalise(x.thread), (x.thread, place))
+        if first[0] != x.thread:
+            problems.error(place, f"thread {x.thread!r} is spelt differently at {first[1]} ({first[0]!r}): one thread "
+                                  "must be spelt one way")
 
 
 # Names people use for the briefing's sections, beyond the headings themselves.
@@ -376,5 +422,5 @@ READERS: dict[str, Callable[[Any, Problems], Any]] = {
     "Governance": read_governance, "Key dates": read_key_dates, "Next steps": read_next_steps,
     "Survey": read_survey, "Benchmarks": read_benchmarks, "Metrics": read_metrics, "Actions": read_actions,
     "Updates": read_updates, "Recommendations": read_recommendations,
-    "Key figures": read_key_figures, "Section text": read_section_text,
+    "Key figures": read_key_figures, "Section text": read_section_text, "Reviews": read_reviews,
 }

@@ -264,6 +264,8 @@ def wrapped_lines(text: str, width: float, bold: bool = False, indent: bool = Tr
 
 
 class Annex:
+    FOOTER = "CQC annex"  # what every page's footer calls the workbook, after the council's short name
+
     def __init__(self, result: Result, path: Path, source_name: str):
         self.result = result
         self.a = result.workbook.assessment
@@ -331,7 +333,7 @@ class Annex:
         ws.fit_to_pages(1, 0)
         # Excel drops a header or footer over 255 characters; cut long names rather than lose the marking.
         marking = _short(self.a.protective_marking, 60).replace("&", "&&")
-        ws.set_footer(f"&L{marking}&C{_short(self.a.short_name, 80).replace('&', '&&')} CQC annex: {name}"
+        ws.set_footer(f"&L{marking}&C{_short(self.a.short_name, 80).replace('&', '&&')} {self.FOOTER}: {name}"
                       "&RPage &P of &N")
         ws.set_header(f"&C{marking}")
         return ws
@@ -438,6 +440,7 @@ class Annex:
                   ("Key figures", "Figures from the assessment: waits, caseloads, spend"),
                   ("Benchmarks", "Councils in the region ranked by overall score"),
                   ("Actions", "The improvement actions, and a count by theme and status"),
+                  ("Journey", "Every finding with its thread, review and date; findings by service area, charted"),
                   ("Charts", "Native Excel charts of the figures above")]
         ws.write_string(10, 0, "Sheets", self.bold)
         self.table(ws, 11, "tblContents", [("Sheet", label_width, self.text), ("What it holds", text_width, self.wrap)],
@@ -621,6 +624,52 @@ class Annex:
                 self.put(ws, r, c, value, self.num)
             ws.set_row(r, LINE_PT * wrapped_lines(row[0], theme_width) + 3)
 
+    def journey(self, journey=None) -> None:
+        """The Journey sheet: one row per finding (thread, review, date, theme, statement, section, service area)
+        as a filterable table; under it findings by service area and review, and a native chart of where the
+        areas for development concentrate (`render.journey_defs.area_chart`)."""
+        from ..journey import compute_journey
+        from .journey_defs import area_chart
+
+        j = journey or compute_journey(self.result.workbook)
+        ws = self.sheet("Journey", "The improvement journey: findings by thread, review and service area", wide=True)
+        rows = [[f.thread, f.review, j.review_of(f).date, f.theme.name, f.quality_statement.name if
+                 f.quality_statement else "", f.section, f.service_area or "Not attributed", plain(f.text)]
+                for f in sorted(j.findings, key=lambda f: (f.thread == "", f.thread.lower(), j.reviews.index(
+                    j.review_of(f))))]
+        last = self.table(ws, 2, "tblJourney", [
+            ("Thread", 18, self.wrap), ("Review", 13, self.wrap), ("Review date", 10, self.date),
+            ("Theme", 11, self.wrap), ("Quality statement", 15, self.wrap), ("Section", 12, self.wrap),
+            ("Service area", 14, self.wrap), ("Finding", 52, self.wrap)], rows).last
+        at = max(last, 2) + 3
+        ws.write_string(at - 1, 0, "Findings by service area and review (S: key strengths, D: areas for development)",
+                        self.bold)
+        columns = [("Service area", 22, self.wrap)]
+        for r in j.reviews:
+            columns += [(f"{r.name}: S", 16, self.num), (f"{r.name}: D", 11, self.num)]
+        columns += [("Areas for development", 14, self.num), ("Total", 11, self.num)]
+        summary = [[a.area, *(n for r in j.reviews for n in a.counts[r.name][:2]), a.developments, a.total]
+                   for a in j.areas]
+        placed = self.table(ws, at, "tblServiceAreas", columns, summary, header_repeat=False, set_widths=False)
+        chart = area_chart(j)
+        if not chart.categories:
+            return
+        xl = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
+        rows_of = placed.rows_of("Service area", chart.categories)
+        for series, r in zip(chart.series, j.reviews):
+            xl.add_series({"name": placed.header(f"{r.name}: D"), **placed.option("categories", "Service area", rows_of),
+                           **placed.option("values", f"{r.name}: D", rows_of), "fill": {"color": "#" + series.colours[0]},
+                           "border": {"color": "#FFFFFF"}, "gap": 60,
+                           "data_labels": {"value": True, "position": "center",
+                                           "custom": [None if v else {"delete": True} for v in series.values]}})
+        xl.set_title({"name": chart.title, "name_font": _font(11, bold=True)})
+        xl.set_x_axis({"name": chart.value_axis.title, "min": 0, "max": chart.value_axis.maximum,
+                       "major_unit": chart.value_axis.major_unit, "num_font": _font(), "name_font": _font()})
+        xl.set_y_axis({"reverse": True, "num_font": _font()})
+        xl.set_legend({"position": "top", "font": _font()})
+        xl.set_size({"width": 900, "height": max(300, 80 + 24 * len(chart.categories))})
+        ws.insert_chart(placed.last + 3, 0, xl, {"description": chart.alt_text, "object_position": 3})
+
     # --- charts ---------------------------------------------------------------------------------
 
     BAND_COLUMN = 20  # U: the band edges the charts shade, left of it the printed charts
@@ -799,6 +848,7 @@ class Annex:
         self.key_figures()
         self.benchmarks()
         self.actions()
+        self.journey()
         self.charts()
         self.wb.close()
 

@@ -135,20 +135,25 @@ def title_block(w: Writer, b: Briefing) -> None:
     w.label("Status", "Final" if b.final else "Draft (not for publication)")
 
 
+def report_details(w: Writer, committee: Meeting, title: str, a) -> None:
+    """A committee paper's report details: the meeting, the title, who wrote and approved it, the decision."""
+    w.heading("Report details", 1)
+    w.label("Committee", committee.name)
+    w.label("Date of meeting", format_date(committee.date))
+    w.label("Report title", title)
+    if a.report_author:
+        w.label("Report author", a.report_author)
+    if a.approving_director:
+        w.label("Approving director", a.approving_director)
+    w.label("Key decision", "Yes" if a.key_decision else "No")
+    w.label("Wards affected", a.wards_affected or "All wards")
+
+
 def committee_front_matter(w: Writer, b: Briefing) -> None:
     committee = b.committee
     if committee is None:
         return
-    w.heading("Report details", 1)
-    w.label("Committee", committee.name)
-    w.label("Date of meeting", format_date(committee.date))
-    w.label("Report title", b.title)
-    if b.a.report_author:
-        w.label("Report author", b.a.report_author)
-    if b.a.approving_director:
-        w.label("Approving director", b.a.approving_director)
-    w.label("Key decision", "Yes" if b.a.key_decision else "No")
-    w.label("Wards affected", b.a.wards_affected or "All wards")
+    report_details(w, committee, b.title, b.a)
     w.heading("Recommendations", 1)
     recommendations = [r for r in b.workbook.recommendations if r.strip()] or [
         "notes the outcome of the CQC assessment of adult social care, the strengths it found and the "
@@ -388,7 +393,7 @@ def survey(w: Writer, b: Briefing) -> None:
 
 def key_figures(w: Writer, b: Briefing) -> None:
     """The report's own figures (waits, caseloads, spend), grouped by theme and quality statement."""
-    figures = b.workbook.key_figures
+    figures = [f for f in b.workbook.key_figures if not f.review or is_cqc_review(f.review)]  # the assessment's own
     if not figures:
         return
     w.heading(KEY_FIGURES, 1)
@@ -433,6 +438,23 @@ def peer_reviews(w: Writer, b: Briefing) -> None:
         w.table(f"{review}: findings by theme", f"Each finding of the {review} with its CQC theme, "
                 "type and the service area it concerns", ["Theme", "Finding", "Type", "Service area"], rows,
                 [3.0, 8.6, 2.6, 2.8])
+
+
+JOURNEY = "Improvement journey"
+
+
+def journey(w: Writer, b: Briefing) -> None:
+    """The recurring threads and the service-area summary, pointing to the full journey paper."""
+    from ..journey import compute_journey
+    from .journey_defs import area_lines, summary_lines
+
+    j = compute_journey(b.workbook)
+    if len(j.reviews) < 2 and not j.threads:
+        return
+    w.heading(JOURNEY, 1)
+    w.para("The findings of every review followed as threads, in time order, and by service area; the full "
+           "improvement journey paper (cqcdocs journey) gives each thread in the reviews’ own words.")
+    w.bullets([*summary_lines(j), *area_lines(j)])
 
 
 def performance(w: Writer, b: Briefing) -> None:
@@ -526,7 +548,7 @@ def areas(w: Writer, b: Briefing) -> None:
 
 # The briefing, in order. Each section decides for itself whether it has anything to say.
 SECTIONS = (title_block, committee_front_matter, contents, executive_summary, governance, background, key_dates,
-            overall_scores, people, summary, survey, strengths, areas, key_figures, peer_reviews, performance,
+            overall_scores, people, summary, survey, strengths, areas, key_figures, peer_reviews, journey, performance,
             actions, next_steps, author_notes)
 # The heading of each section that can carry the workbook's Section text (contract.BRIEFING_SECTIONS).
 SECTION_HEADINGS = {executive_summary: EXECUTIVE_SUMMARY, governance: GOVERNANCE, background: BACKGROUND,

@@ -304,7 +304,7 @@ def _key_figures(sheet: _Sheet, report: Report) -> None:
             continue
         there[normalise(f.measure)] = sheet.append(
             {"Measure": f.measure, "Value": f.value, "Unit": f.unit, "As at": f.as_at,
-             "Source": source_name(report, f.part)},
+             "Source": source_name(report, f.part), "Review": review_name(report)},
             {"Value": "#,##0.##" if isinstance(f.value, float) else "#,##0"})
     if present:
         sheet.log.present[sheet.name] = present

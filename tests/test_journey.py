@@ -1,0 +1,140 @@
+"""`cqcdocs journey`: the LGA, ADASS and CQC findings followed by thread in time order and counted by service
+area, read back from the .docx and its annex; the Reviews sheet and Thread columns' errors at their cells."""
+
+from __future__ import annotations
+
+
+import docx
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from cqcdocs.cli import main
+from cqcdocs.load import load_workbook, read
+from cqcdocs.resources import EXAMPLE_WORKBOOK
+
+from test_briefing import table_named
+from workbook_factory import make
+
+LGA, ADASS, CQC = "LGA peer challenge 2023", "ADASS peer review 2025", "CQC assessment 2026"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    out = tmp_path_factory.mktemp("journey")
+    result = run("journey", "--out", str(out), "--committee", "Health Select")
+    assert result.exit_code == 0, result.output
+    assert "Accessibility check: 0 errors, 0 warnings" in result.output
+    return out / "rotherham-improvement-journey.docx", out / "rotherham-improvement-journey.xlsx"
+
+
+def rows_of(table) -> list[list[str]]:
+    return [[c.text for c in r.cells] for r in table.rows]
+
+
+def test_the_example_follows_the_issues_members_asked_about(written):
+    document = docx.Document(str(written[0]))
+    grid = {row[0]: row[1:] for row in rows_of(table_named(document, "Threads by review"))}
+    assert grid["Thread"] == [LGA, ADASS, CQC, "Course"]  # the reviews in time order
+    assert grid["Carers' assessments and support"] == ["\u2212 Area for development", "+ Strength",
+                                                        "\u2212 Area for development", "Persisting"]
+    assert grid["Deprivation of Liberty Safeguards (DoLS)"] == ["\u2212 Area for development", "\u2013 Not raised",
+                                                                "+ Strength", "Improved"]
+    assert grid["Direct payments"] == ["\u2212 Area for development", "\u2212 Area for development", "+ Strength",
+                                       "Improved"]
+    assert grid["Co-production and lived experience"][-1] == "Persisting"
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    for thread in ("Carers' assessments and support", "Deprivation of Liberty Safeguards (DoLS)", "Direct payments",
+                   "Co-production and lived experience"):
+        assert thread in headings
+    # Each thread's reviews in time order, in their own words.
+    text = [p.text for p in document.paragraphs]
+    start = next(i for i, p in enumerate(document.paragraphs) if p.style.name == "Heading 2" and p.text ==
+                 "Direct payments")
+    end = next(i for i, p in enumerate(document.paragraphs) if i > start and p.style.name.startswith("Heading"))
+    said = [t for t in text[start:end] if t.endswith("):")]
+    assert said == [f"{LGA} (December 2023):", f"{ADASS} (January 2025):", f"{CQC} (20 March 2026):"]
+    assert any("40.07% of people received a direct payment" in t for t in text)
+
+
+def test_figures_over_time(written):
+    document = docx.Document(str(written[0]))
+    carers = rows_of(table_named(document, "Carers' assessments and support: figures over time"))
+    waiting = [r for r in carers if r[0] == "Carers waiting for a carer's assessment"]
+    assert [r[1:] for r in waiting] == [["January 2023", "116 carers", LGA], ["August 2023", "50 carers", LGA],
+                                        ["July 2025", "42 carers", CQC]]
+    dols = rows_of(table_named(document, "Deprivation of Liberty Safeguards (DoLS): figures over time"))
+    assert [r[2] for r in dols if r[0] == "DoLS referrals waiting for risk screening"] == ["280 referrals",
+                                                                                         "41 referrals"]
+    payments = rows_of(table_named(document, "Direct payments: figures over time"))
+    assert [r[2] for r in payments[1:]] == ["21%", "40.07%"]
+
+
+def test_service_areas_add_up_to_every_finding(written):
+    workbook, _ = load_workbook(EXAMPLE_WORKBOOK)
+    document = docx.Document(str(written[0]))
+    table = rows_of(table_named(document, "Findings by service area and review"))
+    areas = {r[0] for r in table[1:-1]}
+    assert areas == {f.service_area for f in workbook.findings if f.service_area} | {"Not attributed"}
+    assert sum(int(r[-1]) for r in table[1:-1]) == int(table[-1][-1]) == len(workbook.findings) == 134
+    unattributed = next(r for r in table if r[0] == "Not attributed")
+    assert int(unattributed[-1]) == sum(1 for f in workbook.findings if not f.service_area) == 34
+    assert any("34 of the 134 findings are not attributed" in p.text for p in document.paragraphs)
+
+
+def test_the_annex_has_every_finding_and_the_threads(written):
+    wb = openpyxl.load_workbook(written[1])
+    assert wb.sheetnames == ["Contents", "Threads", "Journey", "Figures"]
+    journey = wb["Journey"]
+    header = [c.value for c in journey[3]]
+    assert header[:7] == ["Thread", "Review", "Review date", "Theme", "Quality statement", "Section", "Service area"]
+    rows = [[c.value for c in r] for r in journey.iter_rows(min_row=4, max_row=3 + 134)]
+    assert len(rows) == 134 and all(r[1] in (LGA, ADASS, CQC) for r in rows)
+    dp = [r[1] for r in rows if r[0] == "Direct payments"]
+    assert dp == [LGA, ADASS, CQC]
+    threads = {r[0].value: [c.value for c in r] for r in wb["Threads"].iter_rows(min_row=4)}
+    assert threads["Deprivation of Liberty Safeguards (DoLS)"][1] == 2
+
+
+def test_the_briefing_points_to_the_journey(tmp_path):
+    result = run("brief", "--out", str(tmp_path), "--no-annex")
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(tmp_path / "rotherham-cqc-briefing.docx"))
+    text = [p.text for p in document.paragraphs]
+    at = text.index("Improvement journey")
+    assert any(t.startswith("Improved (") and "Direct payments" in t for t in text[at:at + 14])
+    assert any("not attributed to a service area" in t for t in text[at:at + 14])
+
+
+def test_no_reviews_sheet_and_no_threads_still_gives_a_paper(tmp_path):
+    workbook = make(tmp_path / "plain.xlsx")
+    result = run("journey", str(workbook), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(tmp_path / "out" / "testshire-improvement-journey.docx"))
+    text = " ".join(p.text for p in document.paragraphs)
+    assert "have no threads: no finding gives a Thread" in text
+    assert "in the order the Findings sheet names them" in text
+    by_review = rows_of(table_named(document, "Findings by review"))
+    assert [r[0] for r in by_review[1:]] == ["ADASS peer review 2025", "CQC assessment 2026", "Total"]
+    areas = rows_of(table_named(document, "Findings by service area and review"))
+    assert areas[-1][-1] == "12" and [r[0] for r in areas[1:-1]] == ["Front door", "Not attributed"]
+
+
+def test_bad_reviews_and_threads_are_errors_at_their_cells(tmp_path):
+    workbook = make(tmp_path / "bad.xlsx", cells={
+        "Reviews!A2": "CQC assessment 2026", "Reviews!B2": "CQC assessment", "Reviews!C2": "2026-03-20",
+        "Reviews!A3": "ADASS review 2025", "Reviews!B3": "Peer review", "Reviews!C3": "January 2025",
+        "Findings!G2": "Carers' assessments", "Findings!G3": "carers assessments"})
+    model, messages = read(workbook)
+    assert model is None
+    errors = [str(m) for m in messages if m.level == "error"]
+    assert "Reviews!B3: kind must be one of LGA peer challenge, ADASS peer review, CQC assessment, Other; got " \
+           "'Peer review'" in errors or any(e.startswith("Reviews!B3: ") for e in errors)
+    assert "Findings!A2: review 'ADASS peer review 2025' is not in the Reviews sheet (it lists: ADASS review 2025; " \
+           "CQC assessment 2026)" in errors
+    assert "Findings!G3: thread 'carers assessments' is spelt differently at Findings!G2 (\"Carers' assessments\"): " \
+           "one thread must be spelt one way" in errors
