@@ -416,6 +416,21 @@ class Annex:
 
     # --- sheets ---------------------------------------------------------------------------------
 
+    def contents_sheet(self, heading: str, lines: list[tuple[str, str]], sheets: list[tuple[str, str]]) -> None:
+        """A Contents sheet for a paper's own annex: labelled facts (a blank label continues the one above),
+        then the sheets it holds as a table; opened first."""
+        ws = self.sheet("Contents", heading)
+        for r, (label, value) in enumerate(lines, start=2):
+            ws.write_string(r, 0, label, self.bold)
+            ws.write_string(r, 1, value, self.wrap)
+            ws.set_row(r, 15 * (1 + len(value) // 95) + 2)
+        start = 2 + len(lines) + 1
+        ws.write_string(start, 0, "Sheets", self.bold)
+        self.table(ws, start + 1, "tblContents", [("Sheet", 22, self.text), ("What it holds", 100, self.wrap)],
+                   [list(s) for s in sheets], header_repeat=False)
+        ws.freeze_panes(0, 0)
+        ws.activate()
+
     def contents(self) -> None:
         ws = self.sheet("Contents", f"{self.a.council}: CQC assessment annex")
         o = self.result.overall

@@ -29,21 +29,11 @@ class JourneyAnnex(Annex):
 
     def contents(self) -> None:
         j = self.j
-        ws = self.sheet("Contents", f"{self.a.council}: improvement journey")
         lines = [("Council", self.a.council), ("Source workbook", self.source_name)]
         lines += [("Reviews" if i == 0 else "", review_words(r)) for i, r in enumerate(j.reviews)]
         lines += [("Summary" if i == 0 else "", line) for i, line in enumerate(summary_lines(j))]
         lines.append(("Key", KEY))
-        for r, (label, value) in enumerate(lines, start=2):
-            ws.write_string(r, 0, label, self.bold)
-            ws.write_string(r, 1, value, self.wrap)
-            ws.set_row(r, 15 * (1 + len(value) // 95) + 2)
-        start = 2 + len(lines) + 1
-        ws.write_string(start, 0, "Sheets", self.bold)
-        self.table(ws, start + 1, "tblContents", [("Sheet", 22, self.text), ("What it holds", 100, self.wrap)],
-                   [list(s) for s in SHEETS], header_repeat=False)
-        ws.freeze_panes(0, 0)
-        ws.activate()
+        self.contents_sheet(f"{self.a.council}: improvement journey", lines, SHEETS)
 
     def threads(self) -> None:
         j = self.j

@@ -47,24 +47,14 @@ class ProgressAnnex(Annex):
 
     def contents(self) -> None:
         p = self.p
-        ws = self.sheet("Contents", f"{self.a.council}: improvement plan progress")
         lines = [("Council", self.a.council), ("Source workbook", self.source_name),
                  ("Position as at", format_date(p.as_at)),
                  ("Compared with", since_words(p) if p.since else "No earlier board meeting"),
                  ("Updates counted", f"{p.counted_updates} of {len(p.workbook.updates)} in the log")]
         lines += [("Summary" if i == 0 else "", line)
                   for i, line in enumerate(headline(p) if p.agreed else [not_agreed_sentence(p)])]
-        for r, (label, value) in enumerate(lines, start=2):
-            ws.write_string(r, 0, label, self.bold)
-            ws.write_string(r, 1, value, self.wrap)
-            ws.set_row(r, 15 * (1 + len(value) // 95) + 2)
-        start = 2 + len(lines) + 1
-        ws.write_string(start, 0, "Sheets", self.bold)
-        self.table(ws, start + 1, "tblContents", [("Sheet", 22, self.text), ("What it holds", 100, self.wrap)],
-                   [list(s) for s in SHEETS if p.agreed or s[0] == "Actions"],
-                   header_repeat=False)
-        ws.freeze_panes(0, 0)
-        ws.activate()
+        self.contents_sheet(f"{self.a.council}: improvement plan progress", lines,
+                            [s for s in SHEETS if p.agreed or s[0] == "Actions"])
 
     def _groups(self, ws, row: int, name: str, first: str, groups: tuple[Group, ...]) -> int:
         ws.write_string(row, 0, f"Actions by {first.lower()} and status", self.bold)
