@@ -207,7 +207,7 @@ def test_each_chart_has_its_definitions_colours_and_words(defined):
 
 
 def test_a_chart_reads_rows_that_are_not_consecutive_as_a_union():
-    from cqcdocs.render.annex import PlacedTable
+    from cqcdocs.render.annex_layout import PlacedTable
 
     table = PlacedTable("Metrics", 3, 8, ("Indicator", "Value"), tuple((f"m{i}", i) for i in range(6)))
     rows = table.rows_of("Indicator", ["m0", "m1", "m3", "m5"])
@@ -243,7 +243,7 @@ def test_the_metrics_chart_skips_a_measure_that_is_not_a_percentage(tmp_path):
 
 
 def test_charts_print_whole_without_their_helper_columns(annex, defined):
-    from cqcdocs.render.annex import ROW_PX, printable_px
+    from cqcdocs.render.annex_layout import ROW_PX, printable_px
 
     _, drawn, wb = defined
     ws = wb["Charts"]
@@ -272,7 +272,8 @@ def test_charts_print_whole_without_their_helper_columns(annex, defined):
 def test_charts_are_sized_to_the_page(annex):
     """Each chart as wide as the page's printed columns and, with the others on its page, most of its height:
     most chart pages were white space."""
-    from cqcdocs.render.annex import Annex, ROW_PX, column_px, printable_px
+    from cqcdocs.render.annex import Annex
+    from cqcdocs.render.annex_layout import ROW_PX, column_px, printable_px
 
     drawing = max(xml_parts(annex, r"xl/drawings/drawing\d+\.xml").values(), key=lambda d: d.count("graphicFrame>"))
     column = column_px(Annex.CHART_COLUMN_WIDTH)
@@ -296,7 +297,7 @@ def test_evidence_profile_uses_the_palette_and_labels_its_bars(annex, defined):
     labelled with its score and category in place of a legend (LibreOffice lists a bar chart's legend
     bottom-up, Excel top-down: no legend reads in bar order in both), first statement at the top."""
     from cqcdocs.palette import RATING_FILL
-    from cqcdocs.render.annex import EVIDENCE_COLOURS
+    from cqcdocs.render.annex_charts import EVIDENCE_COLOURS
 
     _, drawn, wb = defined
     chart = drawn[4][1]
@@ -330,7 +331,7 @@ def printed_widths(ws) -> list[float]:
 def check_print_layout(wb) -> None:
     """Every sheet on A4, one page wide at a scale that keeps 10 pt text at 8 pt or more, or at that scale
     running on to more pages with its first column repeated."""
-    from cqcdocs.render.annex import MIN_SCALE, print_scale
+    from cqcdocs.render.annex_layout import MIN_SCALE, print_scale
 
     for ws in wb:
         setup = ws.page_setup
@@ -357,7 +358,7 @@ def check_alignment(wb) -> None:
     """In every table: numbers right-aligned, text left-aligned one indent in (so a number never runs into
     the next column's text: "3Good"), every cell top-aligned; each heading aligned as its column's values
     and, when set by the annex, its column wide enough for its longest word."""
-    from cqcdocs.render.annex import heading_width
+    from cqcdocs.render.annex_layout import heading_width
 
     for ws in wb:
         for table in ws.tables.values():

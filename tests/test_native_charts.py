@@ -23,7 +23,9 @@ from cqcdocs.resources import REFERENCE_DOCX
 from cqcdocs.palette import INK, OTHERS, RATING_FILL, SUBJECT
 from cqcdocs.render.chart_defs import chart_definitions, rating_bands
 from cqcdocs.palette import tint
-from cqcdocs.render.word.charts import NOT_ASSESSED, add_native_chart
+from cqcdocs.render.word import chart_workbook
+from cqcdocs.render.word.chart_workbook import NOT_ASSESSED
+from cqcdocs.render.word.charts import add_native_chart
 from cqcdocs.scoring import RATINGS
 
 NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
@@ -201,7 +203,7 @@ def test_series_and_workbooks_are_what_python_pptx_writes(defs):
 
     class Writer(CategoryWorkbookWriter):
         def _populate_worksheet(self, workbook, worksheet):
-            workbook.set_properties({"created": charts.FIXED_CREATED, "title": "Chart data"})
+            workbook.set_properties({"created": chart_workbook.FIXED_CREATED, "title": "Chart data"})
             super()._populate_worksheet(workbook, worksheet)
             worksheet.set_column(0, 0, 60)
             worksheet.set_column(1, len(self._chart_data), 24)
@@ -213,10 +215,10 @@ def test_series_and_workbooks_are_what_python_pptx_writes(defs):
 
     for n, d in enumerate([*defs, *(_awkward(d, n, seed) for d in defs for n, seed in ((3, 1), (17, 2), (40, 3)))]):
         data = Data(number_format=d.series[0].number_format)
-        data.categories = charts._categories(d)
-        for name, values, number_format in charts._columns(d):
+        data.categories = chart_workbook.chart_categories(d)
+        for name, values, number_format in chart_workbook.chart_columns(d):
             data.add_series(name, values, number_format)
-        assert charts.chart_workbook(d) == data.xlsx_blob, d.key
+        assert chart_workbook.chart_workbook(d) == data.xlsx_blob, d.key
         assert charts._chart_space_xml(d) == data.xml_bytes(XL_CHART_TYPE.BAR_CLUSTERED), d.key
 
 

@@ -10,260 +10,28 @@ reading the annex's own tables, so the charts stay live on the workbook's data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.chart_bar import ChartBar
-from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_range_abs
 
 from ..contract import ACTION_STATUSES, THEMES
 from ..model import format_date
-from ..palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISON_FILL, HEADER_TEXT, INK, MUTED,
-                      OTHERS, RATING_FILL, RATING_TEXT, SUBJECT, tint)
+from ..palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISON_FILL, HEADER_TEXT, MUTED,
+                      RATING_FILL, RATING_TEXT, SUBJECT)
 from ..scoring import RATINGS, Result
 from ..wording import plain
-from .chart_defs import FONT, FONT_PT, GAP, ChartDef, SeriesDef, chart_definitions, format_literal
+from .annex_charts import AnnexCharts, font
+from .annex_layout import (FONT_SIZE, LINE_PT, MARGIN_IN, MIN_SCALE, NUMBER, ROW_PX, TEXT, PlacedTable,
+                           heading_width, print_scale, short, text_width, wrapped_lines)
+from .chart_defs import FONT
 from .sentences import benchmark_notes, ranking_clause
 
 TABLE_STYLE = "Table Style Medium 2"
 SUBJECT_ROW = "DEEBF7"  # this council's row in a table: a pale blue that is no rating's colour
-# The evidence profile's series: the palette's neutrals, dark and light in turn.
-EVIDENCE_COLOURS = (ACCENT, OTHERS, MUTED, tint(ACCENT, 0.4), tint(ACCENT, 0.75))
-NOT_ASSESSED = "Not assessed"
 
 
-@dataclass(frozen=True)
-class PlacedTable:
-    """Where an Excel table landed: its sheet, its data rows, its headers and the values written, so that
-    charts address its columns by header name rather than by column arithmetic."""
-
-    sheet: str
-    first: int  # the first data row (0-based); last < first when the table is empty
-    last: int
-    headers: tuple[str, ...]
-    rows: tuple[tuple, ...] = ()
-
-    def column(self, header: str, rows: int | None = None) -> list:
-        """XlsxWriter's [sheet, first row, col, last row, col] for HEADER's data (the first ROWS of them)."""
-        col = self.headers.index(header)
-        last = self.last if rows is None else self.first + rows - 1
-        return [self.sheet, self.first, col, last, col]
-
-    def header(self, header: str) -> list:
-        """XlsxWriter's [sheet, row, col] for HEADER's own cell (a series name that follows the header)."""
-        return [self.sheet, self.first - 1, self.headers.index(header)]
-
-    def rows_of(self, header: str, names) -> list[int]:
-        """The data rows (0 = the first) whose HEADER cell holds each of NAMES, in order: a chart's categories
-        found in its table, whatever rows the chart leaves out."""
-        values, found, start = [row[self.headers.index(header)] for row in self.rows], [], 0
-        for name in names:
-            start = values.index(name, start) + 1
-            found.append(start - 1)
-        return found
-
-    def ref(self, header: str, rows: list[int]) -> str:
-        """A formula for HEADER's cells in ROWS: one range when they are consecutive, else Excel's union of
-        ranges, "=(Metrics!$E$4:$E$6,Metrics!$E$8)" (which Excel and LibreOffice read from the cells)."""
-        col, runs = self.headers.index(header), []
-        for r in rows:
-            if runs and r == runs[-1][1] + 1:
-                runs[-1][1] = r
-            else:
-                runs.append([r, r])
-        parts = [f"{quote_sheetname(self.sheet)}!{xl_range_abs(self.first + a, col, self.first + b, col)}"
-                 for a, b in runs]
-        return "=" + (parts[0] if len(parts) == 1 else "(" + ",".join(parts) + ")")
-
-    def option(self, key: str, header: str, rows: list[int]) -> dict:
-        """XlsxWriter's series option KEY ("categories", "values") for HEADER's cells in ROWS. XlsxWriter
-        caches a range's cells itself but leaves a union uncached (and then takes text categories for
-        numbers), so a union also gets the cells' values as written."""
-        ref = self.ref(header, rows)
-        col = self.headers.index(header)
-        return {key: ref, **({f"{key}_data": [self.rows[r][col] for r in rows]} if ref.startswith("=(") else {})}
-
-
-class _LabelledBarChart(ChartBar):
-    """XlsxWriter's bar chart, whose custom data labels may also carry a number format each.
-
-    The Word charts put each bar's words into its label's number format (`0%" Good"`), so the number stays
-    live from the cell and the words show beside it; XlsxWriter's custom data labels take text or a cell
-    but no number format, so this writes `c:numFmt` for labels that have one (schema order: numFmt, spPr,
-    txPr, dLblPos, show*)."""
-
-    @classmethod
-    def add_to(cls, wb) -> "_LabelledBarChart":
-        chart = wb.add_chart({"type": "bar"})  # the workbook's own bookkeeping, then this class's writer
-        chart.__class__ = cls
-        return chart
-
-    def _write_ser(self, series) -> None:
-        # Number series in the order they were added, not written (XlsxWriter writes the primary axes'
-        # series first): the data, added first, is series 0 whichever axes it is on, so the legend entry
-        # that hides it is entry 0 in Excel and in LibreOffice, as in the Word charts.
-        self.series_index = next(i for i, s in enumerate(self.series) if s is series)
-        super()._write_ser(series)
-
-    def _write_custom_labels(self, parent, labels) -> None:
-        for index, label in enumerate(labels):
-            if label is None:
-                continue
-            self._xml_start_tag("c:dLbl")
-            self._write_idx(index)
-            self._write_data_label_number_format(label["num_format"])
-            self._write_custom_label_format(label)
-            self._xml_empty_tag("c:dLblPos", [("val", "outEnd")])
-            self._write_show_val()
-            self._xml_end_tag("c:dLbl")
-
-
-def _font(size: float = FONT_PT, bold: bool = False) -> dict:
-    return {"name": FONT, "size": size, "bold": bold, "color": "#" + INK}
-
-
-def _number_format(series: SeriesDef, scale: float) -> str:
-    """The series' number format for cells SCALE times smaller: '0"%"' for 63 becomes '0%' for 0.63."""
-    return series.number_format.replace('"%"', "%") if scale == 100 else series.number_format
-
-
-def _data_labels(series: SeriesDef, scale: float) -> dict:
-    """Every value labelled at the end of its bar, on white so band edges never cut the text; a point with
-    words has its own number format ending in them, a missing one says "Not assessed" at 0."""
-    base = _number_format(series, scale)
-    label = {"fill": {"color": "#FFFFFF"}, "font": _font()}
-    custom = [{**label, "num_format": f'{base};;{format_literal(NOT_ASSESSED)}'} if value is None
-              else {**label, "num_format": base + format_literal(suffix)} if suffix else None
-              for value, suffix in zip(series.values, series.suffixes)]
-    return {"value": True, "num_format": base, "position": "outside_end", **label,
-            **({"custom": custom} if any(custom) else {})}
-
-
-def _chart_height(chart: ChartDef) -> int:
-    """Pixels: room for the title and legend, a label-high row per bar, and the value axis with its note."""
-    bars = len(chart.categories) * len(chart.series)
-    return 110 + (40 if chart.legend or chart.bands else 0) + (20 if chart.note else 0) + (36 if
-           chart.kind == "bar" else 20) * bars
-
-
-def _evidence_height(categories: int, statements: int) -> int:
-    """Pixels for the evidence profile: title and value axis, and a label-high bar per score with a gap
-    between quality statements."""
-    return 90 + statements * (categories * 17 + 12)
-
-
-def pack_pages(heights: list[int], page_rows: int, first_rows: int) -> list[list[int]]:
-    """Charts of HEIGHTS (pixels) in order, as many to a page of PAGE_ROWS rows as fit whole with a gap row
-    under each (the first page starting FIRST_ROWS down): the indexes of each page's charts. A chart taller
-    than a page gets one to itself (and is drawn to fit it)."""
-    pages: list[list[int]] = [[]]
-    used = first_rows
-    for i, height in enumerate(heights):
-        rows = -(-height // ROW_PX) + 2
-        if pages[-1] and used + rows > page_rows:
-            pages.append([])
-            used = 0
-        pages[-1].append(i)
-        used += rows
-    return pages
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-
-# Print layout. The annex prints in Arial 10 (the house font, which LibreOffice draws with the
-# metric-compatible Liberation Sans, so pages break the same everywhere) on A4 with narrow side margins.
-FONT_SIZE = 10
-ROW_PX = 17             # Arial 10's default row: 12.75 pt
-LINE_PT = 12.75         # a wrapped line of Arial 10, as Excel spaces them (LibreOffice a little closer)
-INDENT_PX = 10          # one indent level: the gap that keeps text off a number to its left
-PADDING_PX = 8          # what a cell keeps clear at its edges, with a little to spare
-WRAP_PADDING_PX = 4     # the same, as LibreOffice and Excel wrap text (a line too many is a blank line, one
-                        # too few a cut: this errs towards the blank)
-PAGE_IN = {False: (8.27, 11.69), True: (11.69, 8.27)}  # A4 (width, height) in inches: portrait, landscape
-MARGIN_IN = (0.4, 0.75)  # side, top and bottom margins; header and footer sit inside the top and bottom ones
-MIN_SCALE = 80          # the smallest print scale: 10 pt text prints no smaller than 8 pt
-TEXT = {"align": "left", "indent": 1, "valign": "top"}
-NUMBER = {"align": "right", "valign": "top"}
-
-# Arial's advance widths (thousandths of the type size) for " " to "~", regular and bold, so the annex can
-# measure its text: XlsxWriter cannot, and LibreOffice does not re-fit the row heights it is given.
-_ARIAL = (
-    (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, *[556] * 10, 278, 278, 584,
-     584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778,
-     722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278,
-     556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334,
-     260, 334, 584),
-    (278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, *[556] * 10, 333, 333, 584,
-     584, 584, 611, 975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778, 667, 778,
-     722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611, 556, 333,
-     611, 611, 278, 278, 556, 278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389,
-     280, 389, 584))
-
-
-def text_px(text: str, bold: bool = False, size: float = FONT_SIZE) -> float:
-    """TEXT's width in pixels in Arial at SIZE points (a character outside ASCII counted as a digit)."""
-    widths = _ARIAL[bold]
-    return sum(widths[ord(c) - 32] if 32 <= ord(c) < 127 else 556 for c in text) * size * 96 / 72 / 1000
-
-
-def column_px(width: float) -> int:
-    """A column WIDTH (in characters, as set_column takes it) in pixels, as Excel and XlsxWriter count: the
-    room text has in the cell."""
-    return int(width * 7 + 0.5) + 5
-
-
-def printed_px(width: float) -> float:
-    """A column WIDTH in pixels as LibreOffice lays it out, a little wider than Excel (a character the
-    width of Liberation Sans's digit, 7.41 pixels at 10 pt): what a printed page must hold."""
-    return width * 556 / 1000 * FONT_SIZE * 96 / 72 + 5
-
-
-def printable_px(wide: bool) -> tuple[float, float]:
-    """The A4 page's printable (width, height) in pixels at 100 %, landscape when WIDE, with a little slack
-    for rounding (the columns are measured as LibreOffice, the wider, lays them out)."""
-    width, height = PAGE_IN[wide]
-    return (0.99 * (width - 2 * MARGIN_IN[0]) * 96, 0.96 * (height - 2 * MARGIN_IN[1]) * 96)
-
-
-def print_scale(widths: list[float], wide: bool) -> int:
-    """The print scale (per cent, at most 100) at which columns of WIDTHS just fit the page's width."""
-    return min(100, int(100 * printable_px(wide)[0] / sum(max(column_px(w), printed_px(w)) for w in widths)))
-
-
-def heading_width(heading: str, width: float, numeric: bool) -> float:
-    """WIDTH, or wider if HEADING's longest word would not fit on a line of its own: a heading wraps between
-    words, never inside one ("Sub-regi")."""
-    needed = max(text_px(w, bold=True) for w in heading.split()) + PADDING_PX + (0 if numeric else INDENT_PX)
-    return max(width, -(-(needed - 5) // 7))
-
-
-def text_width(values, width: float, bold: bool = False) -> float:
-    """WIDTH, or wider if the longest of VALUES (text that does not wrap, indented) would not fit."""
-    needed = max([text_px(str(v), bold) for v in values if v] or [0]) + PADDING_PX + INDENT_PX
-    return max(width, -(-(needed - 5) // 7))
-
-
-def wrapped_lines(text: str, width: float, bold: bool = False, indent: bool = True) -> int:
-    """How many lines TEXT takes wrapped word by word, as the applications wrap it, in a column of WIDTH
-    characters, so that row heights can be set."""
-    room = column_px(width) - WRAP_PADDING_PX - (INDENT_PX if indent else 0)
-    space, lines = text_px(" ", bold), 0
-    for paragraph in str(text).split("\n"):
-        lines, line = lines + 1, 0.0
-        for word in paragraph.split():
-            word_px = text_px(word, bold)
-            if line and line + space + word_px > room:
-                lines, line = lines + 1, 0.0
-            line += (space if line else 0) + word_px
-            while line > room:  # a word longer than the line breaks inside
-                lines, line = lines + 1, line - room
-    return lines
-
-
-class Annex:
+class Annex(AnnexCharts):
     FOOTER = "CQC annex"  # what every page's footer calls the workbook, after the council's short name
 
     def __init__(self, result: Result, path: Path, source_name: str):
@@ -332,8 +100,8 @@ class Annex:
         ws.set_margins(left=MARGIN_IN[0], right=MARGIN_IN[0], top=MARGIN_IN[1], bottom=MARGIN_IN[1])
         ws.fit_to_pages(1, 0)
         # Excel drops a header or footer over 255 characters; cut long names rather than lose the marking.
-        marking = _short(self.a.protective_marking, 60).replace("&", "&&")
-        ws.set_footer(f"&L{marking}&C{_short(self.a.short_name, 80).replace('&', '&&')} {self.FOOTER}: {name}"
+        marking = short(self.a.protective_marking, 60).replace("&", "&&")
+        ws.set_footer(f"&L{marking}&C{short(self.a.short_name, 80).replace('&', '&&')} {self.FOOTER}: {name}"
                       "&RPage &P of &N")
         ws.set_header(f"&C{marking}")
         return ws
@@ -677,175 +445,13 @@ class Annex:
                            "border": {"color": "#FFFFFF"}, "gap": 60,
                            "data_labels": {"value": True, "position": "center",
                                            "custom": [None if v else {"delete": True} for v in series.values]}})
-        xl.set_title({"name": chart.title, "name_font": _font(11, bold=True)})
+        xl.set_title({"name": chart.title, "name_font": font(11, bold=True)})
         xl.set_x_axis({"name": chart.value_axis.title, "min": 0, "max": chart.value_axis.maximum,
-                       "major_unit": chart.value_axis.major_unit, "num_font": _font(), "name_font": _font()})
-        xl.set_y_axis({"reverse": True, "num_font": _font()})
-        xl.set_legend({"position": "top", "font": _font()})
+                       "major_unit": chart.value_axis.major_unit, "num_font": font(), "name_font": font()})
+        xl.set_y_axis({"reverse": True, "num_font": font()})
+        xl.set_legend({"position": "top", "font": font()})
         xl.set_size({"width": 900, "height": max(300, 80 + 24 * len(chart.categories))})
         ws.insert_chart(placed.last + 3, 0, xl, {"description": chart.alt_text, "object_position": 3})
-
-    # --- charts ---------------------------------------------------------------------------------
-
-    BAND_COLUMN = 20  # U: the band edges the charts shade, left of it the printed charts
-    CHART_COLUMNS = 10  # A:J, the printed columns: as wide as a portrait page's text
-    CHART_COLUMN_WIDTH = 8.8  # characters: 67 pixels a column in Excel, 70 in LibreOffice
-    GROW = 1.5          # a chart grows to fill its page by at most half as tall again as it needs
-
-    def charts(self) -> None:
-        """The Charts sheet: the briefing's charts from their definitions, then the evidence profile, as many
-        to a portrait page as fit whole, each page's charts grown to fill it (bars stay in proportion: at most
-        GROW times the height they need) and as wide as the page, so they print at 100 %."""
-        ws = self.sheet("Charts", "Charts")
-        definitions = chart_definitions(self.result)
-        banded = [d for d in definitions if d.bands]
-        ws.write_string(1, 0, "Native Excel charts drawn from the tables on the other sheets; each has alt text.",
-                        self.italic)
-        if banded:
-            first, last = (xl_col_to_name(self.BAND_COLUMN + i) for i in (0, len(banded[0].bands) - 1))
-            ws.write_string(2, 0, f"The rating band edges the charts shade are in columns {first} to {last}.",
-                            self.italic)
-        self._band_edges(ws, banded)
-        ws.set_column(0, self.CHART_COLUMNS - 1, self.CHART_COLUMN_WIDTH)
-        width = self.CHART_COLUMNS * column_px(self.CHART_COLUMN_WIDTH) - 4
-        draws = [(lambda row, height, d=d: self._chart(ws, row, d, width, height), _chart_height(d))
-                 for d in definitions]
-        draws.append((lambda row, height: self._evidence_chart(ws, row, width, height),
-                       _evidence_height(len(self.result.categories_used), len(self.result.statements))))
-        page_rows = int(printable_px(False)[1] // ROW_PX)
-        title_rows = 5  # the heading (a tall row) and the notes under it, on the first page
-        at, breaks = title_rows, []
-        for n, page in enumerate(pack_pages([height for _, height in draws], page_rows, title_rows)):
-            if n:
-                breaks.append(at)
-            # Rows for the charts: the page's, less the first page's heading, a gap row under each chart and
-            # one more for rounding each chart up to whole rows.
-            room = (page_rows - (0 if n else title_rows) - 2 * len(page)) * ROW_PX
-            grow = max(1.0, min(self.GROW, room / sum(draws[i][1] for i in page)))
-            for i in page:
-                height = int(min(draws[i][1] * grow, room))
-                draws[i][0](at, height)
-                at += -(-height // ROW_PX) + 1
-        # Print the charts, not the helper columns; one page wide, a break above each page's first chart.
-        ws.print_area(0, 0, at, self.CHART_COLUMNS - 1)
-        ws.set_h_pagebreaks(breaks)
-
-    def _band_edges(self, ws, charts: list[ChartDef]) -> None:
-        """A column per rating band holding its upper edge, widest band first, a row per category of the
-        longest banded chart: the values of the band series the charts draw behind their bars."""
-        if not charts:
-            return
-        bands = charts[0].bands
-        if any(c.bands != bands for c in charts):
-            raise ValueError("the banded charts must share their bands: they share the band columns")
-        col, rows = self.BAND_COLUMN, max(len(c.categories) for c in charts)
-        ws.write_string(2, col, "Rating band edges shaded behind the charts", self.bold)
-        for i, band in enumerate(reversed(bands)):
-            ws.write_string(3, col + i, band.legend_name, self.wrap)
-            for r in range(rows):
-                ws.write_number(4 + r, col + i, band.high / 100, self.pct_edge)
-        ws.set_column(col, col + len(bands) - 1, 22)
-        ws.set_row(3, 47)
-
-    def _source(self, chart: ChartDef) -> tuple[str, str, tuple[str, ...], float]:
-        """Where CHART's numbers live in the annex: the table, its category column, a value column per series,
-        and the scale between the definition's numbers and the cells' (percentages are stored as fractions
-        of 1, formatted 0%, so that they sort and sum as Excel users expect)."""
-        return {"statements": ("tblScores", "Quality statement", ("Computed %",), 100),
-                "themes": ("tblThemes", "Theme", ("Derived %",), 100),
-                "benchmarks": ("tblBenchmarks", "Council", ("Overall %",), 100),
-                "metrics": ("tblMetrics", "Indicator", (self.a.short_name, "England average"), 1)}[chart.key]
-
-    def _chart(self, ws, row: int, chart: ChartDef, width: int, height: int) -> None:
-        """CHART as a native bar chart of WIDTH by HEIGHT pixels at ROW, reading its table.
-
-        As in the Word charts: horizontal bars, first category at the top; the rating bands as shading
-        behind the bars (a band series per band reaching its upper edge, widest first, fully overlapped, on
-        the primary axes; the data on the secondary axes, drawn in front on the same scale); each bar's
-        label its number, live from the table, and its words (" Good") in the label's number format."""
-        name, category, headers, scale = self._source(chart)
-        table = self.placed[name]
-        rows = table.rows_of(category, chart.categories)
-        xl = _LabelledBarChart.add_to(self.wb)
-        categories = table.option("categories", category, rows)
-        n = len(chart.categories)
-        secondary = {"y2_axis": True} if chart.bands else {}
-        for s, header in zip(chart.series, headers):
-            xl.add_series({"name": s.name, **categories, **table.option("values", header, rows), "gap": GAP,
-                           "overlap": 0, **secondary,
-                           "fill": {"color": "#" + s.colours[0]}, "border": {"color": "#" + s.outline, "width": 0.5},
-                           "points": [None if v is None else {"fill": {"color": "#" + c},
-                                                              "border": {"color": "#" + s.outline, "width": 0.5}}
-                                      for v, c in zip(s.values, s.colours)],
-                           "data_labels": _data_labels(s, scale)})
-        for i, band in enumerate(reversed(chart.bands)):
-            col = self.BAND_COLUMN + i
-            xl.add_series({"name": ["Charts", 3, col], **categories,
-                           "values": ["Charts", 4, col, 3 + n, col], "gap": GAP, "overlap": 100,
-                           "fill": {"color": "#" + tint(band.colour)}, "border": {"none": True}})
-        if any(v is None for s in chart.series for v in s.values):
-            xl.show_blanks_as("zero")  # so a missing value gets its "Not assessed" label at 0
-        axis = chart.value_axis
-        value_axis = {"name": axis.title + (f"\n{chart.note}" if chart.note else ""), "name_font": _font(bold=False),
-                      "num_font": _font(), "min": axis.minimum / scale, "max": axis.maximum / scale,
-                      "major_unit": axis.major_unit / scale, "num_format": "0%" if scale == 100 else axis.number_format,
-                      "major_gridlines": {"visible": False}, "line": {"color": "#" + MUTED}}
-        category_axis = {"reverse": True, "crossing": "max", "num_font": _font(), "line": {"color": "#" + MUTED},
-                         "major_tick_mark": "none"}
-        xl.set_x_axis(value_axis)
-        xl.set_y_axis(category_axis)
-        if chart.bands:
-            xl.set_y2_axis({"min": axis.minimum / scale, "max": axis.maximum / scale, "visible": False,
-                            "crossing": "max"})
-            xl.set_x2_axis({"reverse": True, "visible": False})
-            # The bands only: each bar's label says its value and words.
-            xl.set_legend({"position": "top", "font": _font(),
-                           "delete_series": list(range(len(chart.series)))})
-        elif chart.legend:
-            xl.set_legend({"position": "top", "font": _font()})
-        else:
-            xl.set_legend({"none": True})
-        xl.set_title({"name": chart.title, "name_font": _font(11, bold=True)})
-        xl.set_chartarea({"border": {"none": True}})
-        xl.set_size({"width": width, "height": height})
-        ws.insert_chart(row, 0, xl, {"description": chart.alt_text, "object_position": 3})
-
-    def _evidence_chart(self, ws, row: int, width: int, height: int) -> None:
-        """Evidence-category profile: clustered bars, a series per evidence category in the workbook's order,
-        first quality statement at the top. Not a chart definition: the briefing shows these scores as a
-        coloured table.
-
-        Each bar is labelled with its score and its category ("2 People's experience", the number live from
-        the cell, the words in the label's number format), in place of a legend: LibreOffice lists a bar
-        chart's legend bottom-up and Excel top-down, so no legend could read in bar order in both. The
-        colours are the palette's neutrals (no rating colour: a bar's colour is its category, not its score),
-        dark and light in turn so neighbouring bars stay apart in greyscale too."""
-        scores, categories = self.placed["tblScores"], self.result.categories_used
-        profile = self.wb.add_chart({"type": "bar"})
-        for i, category in enumerate(categories):
-            colour = EVIDENCE_COLOURS[i % len(EVIDENCE_COLOURS)]
-            profile.add_series({
-                "name": scores.header(category), "categories": scores.column("Quality statement"),
-                "values": scores.column(category), "gap": 50, "overlap": 0,
-                "fill": {"color": "#" + colour}, "border": {"color": "#" + INK, "width": 0.5},
-                "data_labels": {"value": True, "position": "outside_end", "font": _font(),
-                                "num_format": "0" + format_literal(f" {category}")}})
-        profile.set_title({"name": "Evidence category scores by quality statement", "name_font": _font(11, True)})
-        profile.set_x_axis({"name": "Score (1 to 4)", "min": 0, "max": 4, "major_unit": 1, "name_font": _font(),
-                            "num_font": _font(), "major_gridlines": {"visible": False},
-                            "line": {"color": "#" + MUTED}})
-        profile.set_y_axis({"reverse": True, "crossing": "max", "num_font": _font(), "line": {"color": "#" + MUTED},
-                            "major_tick_mark": "none"})
-        profile.set_legend({"none": True})
-        # Room right of the bars for the longest label beside a 4, left of them for the statements' names.
-        profile.set_plotarea({"layout": {"x": 0.34, "y": 0.06, "width": 0.38, "height": 0.86}})
-        profile.set_chartarea({"border": {"none": True}})
-        profile.set_size({"width": width, "height": height})
-        rows = "; ".join(f"{s.quality_statement.name}: " + ", ".join(f"{c} {s.categories[c]}" for c in categories
-                                                                      if c in s.categories)
-                         for s in self.result.statements if s.categories)
-        ws.insert_chart(row, 0, profile, {"description": f"Clustered bar chart of evidence category scores: {rows}.",
-                                          "object_position": 3})
 
     def write(self) -> None:
         o = self.result.overall

@@ -14,7 +14,8 @@ from ..model import format_date
 from ..palette import ACTION_STATUS_FILL, ACTION_STATUS_TEXT
 from ..progress import REPORT_ORDER, Group, Progress
 from ..wording import count
-from .annex import Annex, PlacedTable, _short
+from .annex import Annex
+from .annex_layout import PlacedTable, short
 from .chart_defs import ChartDef
 from .progress_defs import (direction_text, headline, not_agreed_sentence, since_words, status_by_theme_chart,
                             status_over_time_chart, status_since_text)
@@ -34,8 +35,8 @@ class ProgressAnnex(Annex):
 
     def sheet(self, name: str, heading: str, wide: bool = False):
         ws = super().sheet(name, heading, wide)
-        marking = _short(self.a.protective_marking, 60).replace("&", "&&")
-        ws.set_footer(f"&L{marking}&C{_short(self.a.short_name, 80).replace('&', '&&')} improvement plan: {name}"
+        marking = short(self.a.protective_marking, 60).replace("&", "&&")
+        ws.set_footer(f"&L{marking}&C{short(self.a.short_name, 80).replace('&', '&&')} improvement plan: {name}"
                       "&RPage &P of &N")
         return ws
 
