@@ -309,3 +309,17 @@ def test_the_report_renders_in_libreoffice(made, to_pdf, pdf_text):
     text, pages = pdf_text(to_pdf(made[0] / f"{NAME}.docx"))
     assert 4 <= pages <= 8
     assert "Exceptions: actions off track or at risk" in text and "Page 1 of" in text
+
+
+def test_a_draft_report_says_so_on_every_page_and_a_final_one_nowhere(northmoor_workbook, tmp_path):
+    for final in (False, True):
+        out = tmp_path / f"final-{final}"
+        args = ["progress", str(northmoor_workbook), "--as-at", "2026-08-11", "--out", str(out)]
+        result = CliRunner().invoke(main, args + (["--final"] if final else []))
+        assert result.exit_code == 0, result.output
+        (path,) = out.glob("*.docx")
+        document = docx.Document(str(path))
+        headers = ["".join(p.text for p in s.header.paragraphs) for s in document.sections]
+        assert all(h.startswith("DRAFT \u2013 NOT FOR PUBLICATION") for h in headers) != final
+        assert any(p.text == ("Status: Final" if final else "Status: Draft (not for publication)")
+                   for p in document.paragraphs)

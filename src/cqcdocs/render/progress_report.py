@@ -83,6 +83,7 @@ def title_block(w: Writer, r: Report) -> None:
     if r.a.directorate:
         w.label("Directorate", r.a.directorate)
     w.label("Protective marking", r.marking)
+    w.label("Status", "Final" if r.final else "Draft (not for publication)")
 
 
 def report_details(w: Writer, r: Report) -> None:
@@ -291,7 +292,7 @@ def write_progress_report(progress: Progress, path: Path, *, final: bool = False
     w = Writer(document)
     for section in SECTIONS:
         section(w, r)
-    w.headers_and_footers(r.marking)
+    w.headers_and_footers(r.marking, draft=not final)
     w.space_after_tables()
     a = r.a
     set_properties(document, title=r.title, subject=f"Improvement plan progress: {a.council}",
