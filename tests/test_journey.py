@@ -88,7 +88,13 @@ def test_service_areas_add_up_to_every_finding(written):
 
 def test_the_annex_has_every_finding_and_the_threads(written):
     wb = openpyxl.load_workbook(written[1])
-    assert wb.sheetnames == ["Contents", "Threads", "Journey", "Figures"]
+    assert wb.sheetnames == ["Contents", "Threads", "Journey", "Service areas", "Figures"]
+    # The counts by service area on a sheet of their own, adding up to every finding, unattributed included.
+    areas = wb["Service areas"]
+    header = next(r for r in areas.iter_rows(min_row=2) if r[0].value == "Service area")[0].row
+    assert areas.print_title_rows == f"${header}:${header}"  # the chart above it, the header repeating below
+    totals = {r[0]: r[-1] for r in areas.iter_rows(min_row=header + 1, values_only=True) if r[0]}
+    assert sum(totals.values()) == 134 and totals["Not attributed"] == 34
     journey = wb["Journey"]
     header = [c.value for c in journey[3]]
     assert header[:7] == ["Thread", "Review", "Review date", "Theme", "Quality statement", "Section", "Service area"]

@@ -223,7 +223,8 @@ class Annex(AnnexCharts):
                   ("Key figures", "Figures from the assessment: waits, caseloads, spend"),
                   ("Benchmarks", "Councils in the region ranked by overall score"),
                   ("Actions", "The improvement actions, and a count by theme and status"),
-                  ("Journey", "Every finding with its thread, review and date; findings by service area, charted"),
+                  ("Journey", "Every finding with its thread, review and date, filterable"),
+                  ("Service areas", "Findings by service area and review, and where areas for development concentrate"),
                   ("Charts", "Native Excel charts of the figures above")]
         ws.write_string(10, 0, "Sheets", self.bold)
         self.table(ws, 11, "tblContents", [("Sheet", label_width, self.text), ("What it holds", text_width, self.wrap)],
@@ -409,10 +410,10 @@ class Annex(AnnexCharts):
 
     def journey(self, journey=None) -> None:
         """The Journey sheet: one row per finding (thread, review, date, theme, statement, section, service area)
-        as a filterable table; under it findings by service area and review, and a native chart of where the
-        areas for development concentrate (`render.journey_defs.area_chart`)."""
+        as a filterable table; then the Service areas sheet: findings by service area and review, and a native
+        chart of where the areas for development concentrate (`render.journey_defs.area_chart`). Two sheets,
+        so the findings table's repeated header never prints over the counts or the chart."""
         from ..journey import compute_journey
-        from .journey_defs import area_chart
 
         j = journey or compute_journey(self.result.workbook)
         ws = self.sheet("Journey", "The improvement journey: findings by thread, review and service area", wide=True)
@@ -420,21 +421,29 @@ class Annex(AnnexCharts):
                  f.quality_statement else "", f.section, f.service_area or "Not attributed", plain(f.text)]
                 for f in sorted(j.findings, key=lambda f: (f.thread == "", f.thread.lower(), j.reviews.index(
                     j.review_of(f))))]
-        last = self.table(ws, 2, "tblJourney", [
+        self.table(ws, 2, "tblJourney", [
             ("Thread", 18, self.wrap), ("Review", 13, self.wrap), ("Review date", 10, self.date),
             ("Theme", 11, self.wrap), ("Quality statement", 15, self.wrap), ("Section", 12, self.wrap),
-            ("Service area", 14, self.wrap), ("Finding", 52, self.wrap)], rows).last
-        at = max(last, 2) + 3
-        ws.write_string(at - 1, 0, "Findings by service area and review (S: key strengths, D: areas for development)",
-                        self.bold)
-        columns = [("Service area", 22, self.wrap)]
+            ("Service area", 14, self.wrap), ("Finding", 52, self.wrap)], rows)
+        self.service_areas(j)
+
+    def service_areas(self, j) -> None:
+        """The chart of where areas for development concentrate, then the findings by service area and review
+        beneath it: the table's header repeats on its later pages, never over the chart."""
+        from .journey_defs import area_chart
+
+        ws = self.sheet("Service areas", "Findings by service area and review (S: key strengths, D: areas for "
+                                         "development)", wide=True)
+        chart = area_chart(j)
+        height = max(300, 80 + 24 * len(chart.categories))
+        at = 2 + (-(-height // ROW_PX) + 2 if chart.categories else 0)
+        columns = [("Service area", 26, self.wrap)]
         for r in j.reviews:
             columns += [(f"{r.name}: S", 16, self.num), (f"{r.name}: D", 11, self.num)]
         columns += [("Areas for development", 14, self.num), ("Total", 11, self.num)]
         summary = [[a.area, *(n for r in j.reviews for n in a.counts[r.name][:2]), a.developments, a.total]
                    for a in j.areas]
-        placed = self.table(ws, at, "tblServiceAreas", columns, summary, header_repeat=False, set_widths=False)
-        chart = area_chart(j)
+        placed = self.table(ws, at, "tblServiceAreas", columns, summary)
         if not chart.categories:
             return
         xl = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
@@ -450,8 +459,9 @@ class Annex(AnnexCharts):
                        "major_unit": chart.value_axis.major_unit, "num_font": font(), "name_font": font()})
         xl.set_y_axis({"reverse": True, "num_font": font()})
         xl.set_legend({"position": "top", "font": font()})
-        xl.set_size({"width": 900, "height": max(300, 80 + 24 * len(chart.categories))})
-        ws.insert_chart(placed.last + 3, 0, xl, {"description": chart.alt_text, "object_position": 3})
+        xl.set_size({"width": 900, "height": height})
+        ws.insert_chart(2, 0, xl, {"description": chart.alt_text, "object_position": 3})
+        ws.freeze_panes(0, 0)  # the chart above the table: nothing to freeze
 
     def write(self) -> None:
         o = self.result.overall

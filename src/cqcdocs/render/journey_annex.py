@@ -16,7 +16,8 @@ from .annex import Annex
 from .journey_defs import KEY, STANCE_WORDS, figure_when_words, review_words, stance_fill, summary_lines
 
 SHEETS = (("Threads", "Each thread against each review in time order, and its course; filterable"),
-          ("Journey", "Every finding with its thread, review and date; findings by service area, charted"),
+          ("Journey", "Every finding with its thread, review and date, filterable"),
+          ("Service areas", "Findings by service area and review, and where areas for development concentrate"),
           ("Figures", "The key figures of each thread in time order"))
 
 
