@@ -18,6 +18,11 @@ from .model import tally
 from .resources import EXAMPLE_WORKBOOK
 
 WORKBOOK = click.argument("workbook", required=False, type=click.Path(path_type=Path))
+# Options the document-writing commands share, said the same way in each one's --help.
+OUT = click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+                   help="Folder for the documents (created if missing).")
+COMMITTEE = click.option("--committee", help="A meeting from the Governance sheet: adds committee front matter.")
+TEMPLATE = click.option("--template", type=click.Path(path_type=Path), help="A Word document whose styles to use.")
 
 
 def _workbook(path: Path | None) -> Path:
@@ -209,10 +214,9 @@ def _report(made) -> None:
 
 @main.command()
 @click.argument("workbooks", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="Folder for the documents (created if missing).")
-@click.option("--committee", help="A meeting from the Governance sheet: adds committee front matter.")
-@click.option("--template", type=click.Path(path_type=Path), help="A Word document whose styles to use.")
+@OUT
+@COMMITTEE
+@TEMPLATE
 @click.option("--final", is_flag=True, help="Leave out the author's reconciliation appendix.")
 @click.option("--no-annex", is_flag=True, help="Write the Word briefing only.")
 @click.option("--charts", type=click.Choice(["native", "picture"]), default="native", show_default=True,
@@ -304,8 +308,7 @@ class _Date(click.ParamType):
 @click.option("--since", type=_Date(), help="Compare with this date instead of the last board meeting.")
 @click.option("--board", help="The board whose meetings in the Governance sheet are compared with "
                               "(default: one containing 'Assurance Board').")
-@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="Folder for the documents (created if missing).")
+@OUT
 @click.option("--final", is_flag=True, help="Leave out the author's notes appendix.")
 def progress(workbook: Path | None, as_at, since, board: str | None, out: Path, final: bool) -> None:
     """Write the monthly improvement plan progress report (Word) and its Excel annex for WORKBOOK.
@@ -335,10 +338,9 @@ def progress(workbook: Path | None, as_at, since, board: str | None, out: Path, 
 
 @main.command()
 @WORKBOOK
-@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="Folder for the documents (created if missing).")
-@click.option("--committee", help="A meeting from the Governance sheet: adds committee front matter.")
-@click.option("--template", type=click.Path(path_type=Path), help="A Word document whose styles to use.")
+@OUT
+@COMMITTEE
+@TEMPLATE
 @click.option("--final", is_flag=True, help="Leave out the author's notes appendix and the DRAFT marking.")
 @click.option("--pdf", is_flag=True, help="Also a tagged, accessible PDF of the paper (needs LibreOffice).")
 def journey(workbook: Path | None, out: Path, committee: str | None, template: Path | None, final: bool,
