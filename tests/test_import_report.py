@@ -8,6 +8,7 @@ import csv
 import html
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -264,18 +265,27 @@ def test_importing_into_the_example_adds_only_key_findings(tmp_path):
     assert run("validate", path).exit_code == 0
 
 
-def test_a_workbook_with_formulas_is_not_rewritten(imported, tmp_path):
+def test_a_workbook_with_formulas_keeps_them_and_their_saved_values(imported, tmp_path):
     path = tmp_path / "formulas.xlsx"
     wb = openpyxl.load_workbook(imported)
     wb["Scores"]["J2"] = "=H2/4"
+    wb["Scores"]["H2"] = None
     wb.save(path)
-    before = path.read_bytes()
+    with zipfile.ZipFile(path) as z:  # the value Excel would have saved with the formula
+        package = {i.filename: z.read(i) for i in z.infolist()}
+    sheet = next(n for n, v in package.items() if b"<f>H2/4</f>" in v)
+    package[sheet] = package[sheet].replace(b"<f>H2/4</f><v></v>", b"<f>H2/4</f><v>0.75</v>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in package.items():
+            z.writestr(name, body)
     result = run("import-report", SEED, "--into", path)
-    assert result.exit_code == 1
-    assert result.output.splitlines() == [
-        "Error: formulas.xlsx: has the values of its formulas (Scores!J2), which would be lost if cqcdocs rewrote "
-        "it, so it is left as it is; import into a new workbook and copy across what you need; nothing written"]
-    assert path.read_bytes() == before
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == ["Filled 1 empty cell: Scores 1",
+                                              "Already there: Findings 195 rows, Key figures 15 rows",
+                                              f"Wrote {path}"]
+    assert openpyxl.load_workbook(path)["Scores"]["J2"].value == "=H2/4"
+    assert openpyxl.load_workbook(path, data_only=True)["Scores"]["J2"].value == 0.75
+    assert openpyxl.load_workbook(path)["Scores"]["H2"].value == 3
 
 
 # --- the report saved as a web page or as Markdown ---------------------------------------------------------

@@ -244,3 +244,22 @@ def open_workbook(path: Path, problems: Problems) -> tuple[Any, Uncached] | None
                                   f"{str(exc)[:200]})")
         return None
     return wb, uncached
+
+
+def check_package(name: str, data: bytes, problems: Problems) -> bool:
+    """Whether DATA, the whole of the file NAME already read, may be given to openpyxl: the checks
+    `open_workbook` makes (what the file is, a zip bomb, merged cells), recording why not in PROBLEMS."""
+    if name.startswith("~$"):
+        problems.error(name, f"is the lock file Excel keeps while a workbook is open, not the workbook: "
+                             f"use {name[2:]!r}")
+        return False
+    if why := _not_a_package(data, Path(name).suffix.lower()):
+        problems.error(name, why)
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return _check_package(name, z, problems) is not None
+    except Exception as exc:  # a damaged package: said as open_workbook says it
+        problems.error(name, f"is damaged and cannot be read as an Excel workbook ({type(exc).__name__}: "
+                             f"{str(exc)[:200]})")
+        return False

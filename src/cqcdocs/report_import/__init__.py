@@ -3,29 +3,21 @@
 `source` turns the saved report (text, Markdown or a web page) into blocks of text with their lines;
 `parse` reads CQC's layout from them into a typed `Report` (pure; every problem with its line); `place`
 gives the summaries' paragraphs a quality statement by likeness; `fill` writes into an openpyxl workbook,
-only into empty cells. This module opens the workbook, and writes it whole through `output.write_all`
-(a temporary file, renamed over the workbook only when complete). The report itself is only read.
+only into empty cells. A new workbook is written whole through `output.write_all`; an officer's workbook
+is filled by `into`, which writes only the cells that change into the original package (`patch`). The
+report itself is only read.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ..errors import ReportError
 from .fill import Log, fill_workbook
 from .parse import Report, parse_report
 from .source import read_report
 
 __all__ = ["import_report", "Imported", "summary_lines", "read_report", "parse_report"]
-
-# Parts of a package that openpyxl does not carry over when it rewrites a workbook.
-_DROPPED = (("xl/vbaProject.bin", "macros"), ("xl/charts/", "charts"), ("xl/drawings/", "pictures or shapes"),
-            ("xl/media/", "pictures"), ("xl/pivotTables/", "pivot tables"), ("xl/slicers/", "slicers"))
-
 
 @dataclass(frozen=True)
 class Imported:
@@ -41,63 +33,30 @@ def import_report(report_path: Path, *, into: Path | None = None, out: Path | No
     workbook OUT from the blank layout. Exactly one of INTO and OUT. Raises `ReportError` (the report) or a
     `UserError` (the workbook) before anything is written."""
     from ..load.national import national_results
-    from ..output import write_all
 
     if (into is None) == (out is None):
         raise ValueError("import_report: give one of into and out")
     report = parse_report(read_report(Path(report_path)), Path(report_path).name)
     table = national_results()
     if into is not None:
-        target, wb = Path(into), _open_for_filling(Path(into))
-    else:
-        from ..blank import blank_workbook
-        from .fill import _national_row
+        from .into import fill_into
 
-        bench = _national_row(table, report.council)
-        target, wb = Path(out), blank_workbook(bench.region if bench else None, table if bench else None)
+        log, written = fill_into(report, Path(into), table)
+        return Imported(report, log, Path(into), written=written, new=False)
+    from ..blank import blank_workbook
+    from ..output import write_all
+    from .fill import _national_row
+    from .into import changes_since, snapshot
+
+    bench = _national_row(table, report.council)
+    wb = blank_workbook(bench.region if bench else None, table if bench else None)
+    before = snapshot(wb)
     log = fill_workbook(wb, report, table)
-    if into is not None and not log.changed:
-        return Imported(report, log, target, written=False, new=False)
-    write_all([(target, wb.save)])
-    return Imported(report, log, target, written=True, new=into is None)
-
-
-def _open_for_filling(path: Path) -> Any:
-    """The workbook at PATH opened for editing, formulas and all; refused (a `ReportError`) when it cannot be
-    used, or when rewriting it would lose something of the officer's (formulas' saved values, charts, macros)."""
-    import warnings
-
-    import openpyxl
-
-    from ..files import Unreadable, read_regular
-    from ..load.cells import Problems
-    from ..load.opening import MAX_FILE, open_workbook
-
-    problems = Problems()
-    opened = open_workbook(path, problems)  # what the file is, its size, a zip bomb: the loader's own checks
-    if opened is None:
-        raise ReportError(*(m.line() for m in problems.messages), f"{path.name}: cannot be filled in; nothing "
-                                                                  "written")
-    opened[0].close()
-    try:
-        data = read_regular(path, MAX_FILE, "a workbook")
-    except Unreadable as exc:
-        raise ReportError(f"{path.name}: {exc.reason}") from None
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        names = z.namelist()
-    lost = list(dict.fromkeys(what for part, what in _DROPPED if any(n.startswith(part) for n in names)))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        wb = openpyxl.load_workbook(io.BytesIO(data), keep_links=False)
-    formulas = [f"{ws.title}!{c.coordinate}" for ws in wb.worksheets for row in ws.iter_rows() for c in row
-                if c.data_type == "f"]
-    if formulas:
-        lost.insert(0, f"the values of its formulas ({', '.join(formulas[:3])}{', …' if len(formulas) > 3 else ''})")
-    if lost:
-        raise ReportError(f"{path.name}: has {', '.join(lost)}, which would be lost if cqcdocs rewrote it, so it "
-                          "is left as it is; import into a new workbook and copy across what you need; nothing "
-                          "written")
-    return wb
+    for change in changes_since(before, wb):
+        if isinstance(change.value, str):  # the report's text is text, never a formula ("=…", "+…")
+            wb[change.sheet].cell(change.row, change.column).data_type = "s"
+    write_all([(Path(out), wb.save)])
+    return Imported(report, log, Path(out), written=True, new=True)
 
 
 def _count(n: int, word: str) -> str:

@@ -1,0 +1,542 @@
+"""Writing cell values into an .xlsx package by editing only the XML that holds them.
+
+`patch_package` takes the workbook's bytes and a list of `CellChange`s and returns new bytes in which
+every part of the package is byte for byte what it was, in the same order, except the sheets that get a
+value (only their `<sheetData>` rows that change and their `<dimension>`), the styles part when a new
+cell needs a number format, bold or wrapping no existing style has (one `<xf>` appended), and a table
+whose range grows by the rows appended under it. So comments, rich text, sparklines, data bars,
+connections, a data model, custom XML, external links, pictures, charts, pivot tables, macros and the
+saved values of formulas all survive: the package is never rebuilt from a model of it.
+
+Text is written as an inline string (`t="inlineStr"`): never a formula, whatever it starts with. What the
+patcher cannot do safely (a cell inside a formula's range or a merged area, a sheet that is not in the
+package, rows out of order) raises `Refused` naming the place; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Iterable
+from xml.etree import ElementTree
+
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+class Refused(Exception):
+    """The change cannot be made without touching the officer's work; `reason` says where and why."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """Put VALUE (text, a number or a date) into SHEET's cell at ROW, COLUMN (1-based). NUMBER_FORMAT, BOLD
+    and WRAP are what the cell must show; otherwise it keeps the style it has (or the one above it)."""
+
+    sheet: str
+    row: int
+    column: int
+    value: Any
+    number_format: str | None = None
+    bold: bool = False
+    wrap: bool = False
+
+
+def column_letter(n: int) -> str:
+    letters = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+_REF = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)")
+
+
+def _cell_ref(ref: str) -> tuple[int, int]:
+    m = _REF.fullmatch(ref)
+    if m is None:
+        raise ValueError(ref)
+    return int(m[2]), _column_number(m[1])
+
+
+def _area(ref: str) -> tuple[int, int, int, int]:
+    """"B2:D9" → (first row, first column, last row, last column)."""
+    first, _, last = ref.partition(":")
+    r1, c1 = _cell_ref(first)
+    r2, c2 = _cell_ref(last) if last else (r1, c1)
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+def _ref_of(area: tuple[int, int, int, int]) -> str:
+    r1, c1, r2, c2 = area
+    first, last = f"{column_letter(c1)}{r1}", f"{column_letter(c2)}{r2}"
+    return first if first == last else f"{first}:{last}"
+
+
+def _inside(row: int, col: int, area: tuple[int, int, int, int]) -> bool:
+    return area[0] <= row <= area[2] and area[1] <= col <= area[3]
+
+
+def _attr(tag: str, name: str) -> str | None:
+    m = re.search(rf"(?<![\w:-]){re.escape(name)}\s*=\s*(\"([^\"]*)\"|'([^']*)')", tag)
+    return None if m is None else (m[2] if m[2] is not None else m[3])
+
+
+def _set_attr(tag: str, name: str, value: str) -> str:
+    """TAG (an element's start tag) with attribute NAME set to VALUE (added before the tag's end if new)."""
+    pattern = re.compile(rf"(?<![\w:-]){re.escape(name)}\s*=\s*(\"[^\"]*\"|'[^']*')")
+    if pattern.search(tag):
+        return pattern.sub(f'{name}="{value}"', tag, count=1)
+    end = len(tag) - (2 if tag.endswith("/>") else 1)
+    return f'{tag[:end].rstrip()} {name}="{value}"{tag[end:]}'
+
+
+def _escape(text: str) -> str:
+    """TEXT for an element's content: the XML entities, and Excel's `_xHHHH_` for characters XML cannot hold
+    (and for a literal `_xHHHH_`, so it reads back as written)."""
+    text = re.sub(r"_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", lambda m: f"_x{ord(m[0]):04X}_", text)
+
+
+# --- the package ------------------------------------------------------------------------------------------
+
+def _rels(z: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
+    """(Id, Type, part name) of PART's relationships; external targets are left out."""
+    folder, name = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", name + ".rels")
+    try:
+        root = ElementTree.fromstring(z.read(rels_name))
+    except KeyError:
+        return []
+    found = []
+    for rel in root.iter(f"{{{_NS_PKG}}}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External" or not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        found.append((rel.get("Id", ""), rel.get("Type", ""), path))
+    return found
+
+
+def _workbook_part(z: zipfile.ZipFile) -> str:
+    for _, kind, part in _rels(z, ""):
+        if kind.endswith("/officeDocument"):
+            return part
+    raise Refused("the package names no workbook part")
+
+
+def patch_package(data: bytes, changes: Iterable[CellChange]) -> bytes:
+    """DATA (a whole .xlsx) with CHANGES made; every other part copied unchanged, in the same order."""
+    changes = list(changes)
+    by_sheet: dict[str, list[CellChange]] = {}
+    for change in changes:
+        by_sheet.setdefault(change.sheet, []).append(change)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        workbook = _workbook_part(z)
+        wb_xml = z.read(workbook)
+        root = ElementTree.fromstring(wb_xml)
+        rels = {rid: (kind, part) for rid, kind, part in _rels(z, workbook)}
+        sheets = {s.get("name", ""): rels.get(s.get(f"{{{_NS_REL}}}id", ""), ("", ""))[1]
+                  for s in root.iter(f"{{{_NS_MAIN}}}sheet")}
+        pr = root.find(f"{{{_NS_MAIN}}}workbookPr")
+        date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
+        styles_part = next((part for kind, part in rels.values() if kind.endswith("/styles")), None)
+        styles = _Styles(z.read(styles_part).decode("utf-8")) if styles_part else None
+        replaced: dict[str, bytes] = {}
+        for title, cells in by_sheet.items():
+            part = sheets.get(title)
+            if not part:
+                raise Refused(f"{title}: the workbook has no such sheet")
+            if styles is None:
+                raise Refused("the workbook has no styles part")
+            tables = [(p, z.read(p).decode("utf-8")) for _, kind, p in _rels(z, part) if kind.endswith("/table")]
+            sheet = _Sheet(title, z.read(part).decode("utf-8"), styles, date1904)
+            replaced[part] = sheet.apply(cells).encode("utf-8")
+            for table_part, table_xml in tables:
+                grown = _grow_table(title, table_xml, cells, [t for p, t in tables if p != table_part])
+                if grown != table_xml:
+                    replaced[table_part] = grown.encode("utf-8")
+        if styles is not None and styles.changed:
+            replaced[styles_part] = styles.text.encode("utf-8")
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as new:
+            for info in z.infolist():
+                body = replaced.get(info.filename)
+                new.writestr(info, z.read(info) if body is None else body, compress_type=info.compress_type)
+    return out.getvalue()
+
+
+# --- styles -----------------------------------------------------------------------------------------------
+
+def _builtin_formats() -> dict[str, int]:
+    """Excel's built-in number formats, code → id, as openpyxl names them (it reports cells' formats so)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    return {code: i for i, code in sorted(BUILTIN_FORMATS.items(), reverse=True)}
+
+
+_DATE_CODE = re.compile(r"(?<![\\\"])[dmyhs]", re.I)
+
+
+class _Styles:
+    """The styles part as text, edited only by appending (a font, a number format, a cell format), so every
+    existing style index keeps its meaning."""
+
+    def __init__(self, text: str):
+        self.text, self.changed = text, False
+        m = re.search(r"<(\w+:)?styleSheet\b", text)
+        self.p = (m[1] or "") if m else ""
+        self._seen: dict[tuple[str, str], list[str]] = {}  # parsed lists, until the next append
+
+    def _block(self, name: str) -> re.Match | None:
+        p = re.escape(self.p)
+        return re.search(rf"<{p}{name}\b[^>]*?(?:/>|>(.*?)</{p}{name}>)", self.text, re.S)
+
+    def _items(self, block: str, item: str) -> list[str]:
+        if (block, item) not in self._seen:
+            p = re.escape(self.p)
+            m = self._block(block)
+            self._seen[block, item] = [] if m is None or m[1] is None else [
+                x[0] for x in re.finditer(rf"<{p}{item}\b[^>]*?(?:/>|>.*?</{p}{item}>)", m[1], re.S)]
+        return self._seen[block, item]
+
+    def xf(self, index: int) -> str:
+        xfs = self._items("cellXfs", "xf")
+        return xfs[index] if 0 <= index < len(xfs) else (xfs[0] if xfs else f"<{self.p}xf/>")
+
+    def number_format(self, index: int) -> str:
+        fmt = int(_attr(self.xf(index), "numFmtId") or 0)
+        for item in self._items("numFmts", "numFmt"):
+            if int(_attr(item, "numFmtId") or -1) == fmt:
+                return _unescape_attr(_attr(item, "formatCode") or "General")
+        return next((code for code, i in _builtin_formats().items() if i == fmt), "General")
+
+    def is_date(self, index: int) -> bool:
+        fmt = int(_attr(self.xf(index), "numFmtId") or 0)
+        return 14 <= fmt <= 22 or 45 <= fmt <= 47 or (fmt >= 164 and bool(
+            _DATE_CODE.search(re.sub(r"\[[^\]]*\]|\"[^\"]*\"", "", self.number_format(index)))))
+
+    def bold(self, index: int) -> bool:
+        fonts = self._items("fonts", "font")
+        font = int(_attr(self.xf(index), "fontId") or 0)
+        return 0 <= font < len(fonts) and re.search(rf"<{re.escape(self.p)}b(\s+val=\"(1|true)\")?\s*/>",
+                                                    fonts[font]) is not None
+
+    def _append(self, block: str, kind: str, item: str) -> int:
+        """Append ITEM (a KIND element) to BLOCK (which must exist) and set its count; returns ITEM's index."""
+        m = self._block(block)
+        assert m is not None
+        count = len(self._items(block, kind))
+        start_tag = re.match(r"<[^>]*?>", self.text[m.start():])[0]
+        close = f"</{self.p}{block}>"
+        if start_tag.endswith("/>"):
+            new = f"{_set_attr(start_tag[:-2].rstrip() + '>', 'count', str(count + 1))}{item}{close}"
+        else:
+            body = m[0][len(start_tag):-len(close)]
+            new = f"{_set_attr(start_tag, 'count', str(count + 1))}{body}{item}{close}"
+        self.text = self.text[:m.start()] + new + self.text[m.end():]
+        self.changed = True
+        self._seen.clear()
+        return count
+
+    def _format_id(self, code: str) -> int:
+        if code in (builtin := _builtin_formats()):
+            return builtin[code]
+        items = self._items("numFmts", "numFmt")
+        for item in items:
+            if _unescape_attr(_attr(item, "formatCode") or "") == code:
+                return int(_attr(item, "numFmtId") or 0)
+        new_id = max([163] + [int(_attr(i, "numFmtId") or 0) for i in items]) + 1
+        element = f'<{self.p}numFmt numFmtId="{new_id}" formatCode="{_escape_attr(code)}"/>'
+        if self._block("numFmts") is None:  # numFmts comes first in the style sheet
+            m = re.search(rf"<{re.escape(self.p)}styleSheet\b[^>]*>", self.text)
+            self.text = (self.text[:m.end()] + f'<{self.p}numFmts count="0"></{self.p}numFmts>'
+                         + self.text[m.end():])
+            self._seen.clear()
+        self._append("numFmts", "numFmt", element)
+        return new_id
+
+    def style(self, base: int, number_format: str | None, bold: bool, wrap: bool) -> int:
+        """The index of a cell format like BASE but with NUMBER_FORMAT, BOLD and WRAP where asked: BASE if it
+        has them, an identical existing one, or one appended."""
+        xf = self.xf(base)
+        start = re.match(r"<[^>]*?>", xf)[0]
+        new_start, rest = start, xf[len(start):]
+        if number_format and self.number_format(base) != number_format:
+            new_start = _set_attr(_set_attr(new_start, "numFmtId", str(self._format_id(number_format))),
+                                  "applyNumberFormat", "1")
+        if bold and not self.bold(base):
+            fonts = self._items("fonts", "font")
+            font = fonts[int(_attr(start, "fontId") or 0)] if fonts else f"<{self.p}font/>"
+            if font.endswith("/>"):
+                made = font[:-2].rstrip() + f"><{self.p}b/></{self.p}font>"
+            else:
+                head = re.match(r"<[^>]*?>", font)[0]
+                made = head + f"<{self.p}b/>" + font[len(head):]
+            fonts_now = self._items("fonts", "font")
+            font_id = fonts_now.index(made) if made in fonts_now else self._append("fonts", "font", made)
+            new_start = _set_attr(_set_attr(new_start, "fontId", str(font_id)), "applyFont", "1")
+        if wrap and not re.search(r"wrapText=\"(1|true)\"", rest):
+            new_start = _set_attr(new_start, "applyAlignment", "1")
+            alignment = re.search(rf"<{re.escape(self.p)}alignment\b[^>]*?/?>", rest)
+            if alignment:
+                tag = _set_attr(alignment[0], "wrapText", "1")
+                rest = rest[:alignment.start()] + tag + rest[alignment.end():]
+            else:
+                tag = f'<{self.p}alignment vertical="top" wrapText="1"/>'
+                if new_start.endswith("/>"):
+                    new_start, rest = new_start[:-2].rstrip() + ">", f"{tag}</{self.p}xf>"
+                else:
+                    rest = tag + rest
+        made = new_start + rest
+        if made == xf:
+            return base
+        xfs = self._items("cellXfs", "xf")
+        return xfs.index(made) if made in xfs else self._append("cellXfs", "xf", made)
+
+
+def _escape_attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+
+
+def _unescape_attr(text: str) -> str:
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return text
+
+
+# --- a sheet ----------------------------------------------------------------------------------------------
+
+class _Sheet:
+    """One worksheet part as text; `apply` returns it with cells set, all else as it was."""
+
+    def __init__(self, title: str, text: str, styles: _Styles, date1904: bool):
+        self.title, self.text, self.styles, self.date1904 = title, text, styles, date1904
+        m = re.search(r"<(\w+:)?worksheet\b", text)
+        self.p = re.escape((m[1] or "") if m else "")
+        self.prefix = (m[1] or "") if m else ""
+
+    def _where(self, row: int, col: int) -> str:
+        return f"{self.title}!{column_letter(col)}{row}"
+
+    def apply(self, changes: list[CellChange]) -> str:
+        p = self.p
+        m = re.search(rf"<{p}sheetData\b[^>]*?(?:/>|>(.*?)</{p}sheetData>)", self.text, re.S)
+        if m is None:
+            raise Refused(f"{self.title}: the sheet has no cell table (sheetData)")
+        body = m[1] or ""
+        wanted: dict[int, dict[int, CellChange]] = {}
+        for change in changes:
+            wanted.setdefault(change.row, {})[change.column] = change
+        self._check_formulas_and_merges(wanted)
+        rows = list(re.finditer(rf"<{p}row\b([^>]*?)(?:/>|>(.*?)</{p}row>)", body, re.S))
+        numbers = []
+        for row in rows:
+            r = _attr(row[1], "r")
+            if r is None or not r.isdigit():
+                raise Refused(f"{self.title}: its rows are not numbered, so cqcdocs cannot tell where a value goes")
+            numbers.append(int(r))
+        if numbers != sorted(set(numbers)):
+            raise Refused(f"{self.title}: its rows are out of order")
+        first_row = numbers[0] if numbers else 0
+        self._numbers, self._styles_in = numbers, {}
+        existing = dict(zip(numbers, rows))
+        out, pos = [], 0
+        pending = sorted(wanted)
+        for number, row in zip(numbers, rows):
+            while pending and pending[0] < number:
+                out.append(self._new_row(pending.pop(0), wanted, existing, first_row))
+            out.append(body[pos:row.start()])
+            if pending and pending[0] == number:
+                pending.pop(0)
+                out.append(self._changed_row(row, wanted[number], existing, first_row))
+            else:
+                out.append(row[0])
+            pos = row.end()
+        out.append(body[pos:])
+        for number in pending:
+            out.append(self._new_row(number, wanted, existing, first_row))
+        new_body = "".join(out)
+        start = m.start()
+        tag = re.match(r"<[^>]*?>", self.text[start:])[0]
+        if tag.endswith("/>"):
+            sheet_data = tag[:-2].rstrip() + f">{new_body}</{self.prefix}sheetData>"
+        else:
+            sheet_data = tag + new_body + f"</{self.prefix}sheetData>"
+        text = self.text[:start] + sheet_data + self.text[m.end():]
+        return self._dimension(text, changes)
+
+    def _check_formulas_and_merges(self, wanted: dict[int, dict[int, CellChange]]) -> None:
+        p = self.p
+        areas = []
+        for tag in re.findall(rf"<{p}f\b[^>]*>", self.text):  # shared, array and data-table formulas' ranges
+            if _attr(tag, "t") in ("shared", "array", "dataTable") and (ref := _attr(tag, "ref")):
+                areas.append((_area(ref), "a formula's range"))
+        for ref in re.findall(rf"<{p}mergeCell\b[^>]*?\bref=\"([A-Z0-9:$]+)\"", self.text):
+            areas.append((_area(ref), "merged cells"))
+        for row, cols in wanted.items():
+            for col in cols:
+                for area, what in areas:
+                    if _inside(row, col, area) and (what != "merged cells" or (row, col) != area[:2]):
+                        raise Refused(f"{self._where(row, col)}: is inside {what} ({_ref_of(area)})")
+
+    def _cells(self, row_body: str) -> list[tuple[int, re.Match]]:
+        p = self.p
+        found = []
+        for cell in re.finditer(rf"<{p}c(?=[\s/>])([^>]*?)(?:/>|>(.*?)</{p}c>)", row_body, re.S):
+            ref = _attr(cell[1], "r")
+            if ref is None:
+                raise Refused(f"{self.title}: its cells are not named (r=\"A1\"), so cqcdocs cannot tell where a "
+                              "value goes")
+            found.append((_cell_ref(ref)[1], cell))
+        return found
+
+    def _base_style(self, row: int, col: int, existing: dict[int, re.Match], first_row: int) -> int:
+        """The style a new cell at ROW, COL starts from: the row's own, the column's, or that of the cell in the
+        nearest row above (unless that is the sheet's first row, or bold: a header's look is not a value's)."""
+        if (found := existing.get(row)) is not None and _attr(found[1], "customFormat") in ("1", "true"):
+            return int(_attr(found[1], "s") or 0)
+        p = self.p
+        for col_tag in re.findall(rf"<{p}col\b[^>]*?/?>", self.text):
+            lo, hi, s = _attr(col_tag, "min"), _attr(col_tag, "max"), _attr(col_tag, "style")
+            if lo and hi and s and int(lo) <= col <= int(hi):
+                return int(s)
+        at = bisect.bisect_left(self._numbers, row) - 1
+        if at >= 0 and self._numbers[at] > first_row:  # the nearest row above, unless it is the first
+            number = self._numbers[at]
+            if number not in self._styles_in:
+                self._styles_in[number] = {c: int(_attr(cell[1], "s") or 0)
+                                           for c, cell in self._cells(existing[number][2] or "")}
+            s = self._styles_in[number].get(col)
+            if s is not None:
+                return 0 if self.styles.bold(s) else s
+        return 0
+
+    def _cell_xml(self, change: CellChange, base: int) -> str:
+        value = change.value
+        number_format = change.number_format
+        if isinstance(value, (date, datetime)) and not number_format and not self.styles.is_date(base):
+            number_format = "dd/mm/yyyy"
+        s = self.styles.style(base, number_format, change.bold, change.wrap)
+        ref = f"{column_letter(change.column)}{change.row}"
+        style = f' s="{s}"' if s else ""
+        p = self.prefix
+        if isinstance(value, bool):
+            return f'<{p}c r="{ref}"{style} t="b"><{p}v>{int(value)}</{p}v></{p}c>'
+        if isinstance(value, (date, datetime)):
+            from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, to_excel
+
+            serial = to_excel(value, CALENDAR_MAC_1904 if self.date1904 else CALENDAR_WINDOWS_1900)
+            return f'<{p}c r="{ref}"{style}><{p}v>{serial:g}</{p}v></{p}c>'
+        if isinstance(value, (int, float)):
+            return f'<{p}c r="{ref}"{style}><{p}v>{value!r}</{p}v></{p}c>'
+        return (f'<{p}c r="{ref}"{style} t="inlineStr"><{p}is><{p}t xml:space="preserve">{_escape(str(value))}'
+                f'</{p}t></{p}is></{p}c>')
+
+    def _changed_row(self, row: re.Match, changes: dict[int, CellChange], existing: dict[int, re.Match],
+                     first_row: int) -> str:
+        number = int(_attr(row[1], "r"))
+        body = row[2] or ""
+        cells = self._cells(body)
+        out, pos = [], 0
+        pending = sorted(changes)
+        for col, cell in cells:
+            while pending and pending[0] < col:
+                c = pending.pop(0)
+                out.append(self._cell_xml(changes[c], self._base_style(number, c, existing, first_row)))
+            out.append(body[pos:cell.start()])
+            if pending and pending[0] == col:
+                pending.pop(0)
+                inner = cell[2] or ""
+                if re.search(rf"<{self.p}f\b", inner):
+                    raise Refused(f"{self._where(number, col)}: holds a formula")
+                out.append(self._cell_xml(changes[col], int(_attr(cell[1], "s") or 0)))
+            else:
+                out.append(cell[0])
+            pos = cell.end()
+        out.append(body[pos:])
+        for c in pending:
+            out.append(self._cell_xml(changes[c], self._base_style(number, c, existing, first_row)))
+        start = re.match(r"<[^>]*?>", row[0])[0]
+        spans = _attr(start, "spans")
+        if spans and re.fullmatch(r"\d+:\d+", spans):
+            lo, hi = (int(x) for x in spans.split(":"))
+            start = _set_attr(start, "spans", f"{min([lo, *changes])}:{max([hi, *changes])}")
+        if start.endswith("/>"):
+            start = start[:-2].rstrip() + ">"
+        return f"{start}{''.join(out)}</{self.prefix}row>"
+
+    def _new_row(self, number: int, wanted: dict[int, dict[int, CellChange]], existing: dict[int, re.Match],
+                 first_row: int) -> str:
+        changes = wanted[number]
+        cells = "".join(self._cell_xml(changes[c], self._base_style(number, c, existing, first_row))
+                        for c in sorted(changes))
+        return f'<{self.prefix}row r="{number}">{cells}</{self.prefix}row>'
+
+    def _dimension(self, text: str, changes: list[CellChange]) -> str:
+        m = re.search(rf"<{self.p}dimension\b[^>]*?/?>", text)
+        if m is None or not changes:
+            return text
+        ref = _attr(m[0], "ref") or ""
+        try:
+            r1, c1, r2, c2 = _area(ref)
+        except ValueError:
+            return text
+        rows, cols = [c.row for c in changes], [c.column for c in changes]
+        grown = _ref_of((min(r1, *rows), min(c1, *cols), max(r2, *rows), max(c2, *cols)))
+        if ref == "A1" and r2 == 1 and c2 == 1:  # an empty sheet's dimension
+            grown = _ref_of((min(rows), min(cols), max(rows), max(cols)))
+        return text[:m.start()] + _set_attr(m[0], "ref", grown) + text[m.end():]
+
+
+# --- tables -----------------------------------------------------------------------------------------------
+
+def _grow_table(title: str, xml: str, changes: list[CellChange], others: list[str]) -> str:
+    """A table's XML with its range grown over the rows appended right under it (in its columns)."""
+    m = re.search(r"<(\w+:)?table\b[^>]*>", xml)
+    if m is None or (ref := _attr(m[0], "ref")) is None:
+        return xml
+    r1, c1, r2, c2 = _area(ref)
+    name = _attr(m[0], "displayName") or _attr(m[0], "name") or "?"
+    below = {c.row for c in changes if c1 <= c.column <= c2 and c.row > r2}
+    last = r2
+    while last + 1 in below:
+        last += 1
+    if last == r2:
+        return xml
+    if int(_attr(m[0], "totalsRowCount") or 0):
+        raise Refused(f"{title}: the table {name!r} has a totals row, so rows cannot be added under it")
+    new_area = (r1, c1, last, c2)
+    for other in others:
+        o = re.search(r"<(\w+:)?table\b[^>]*>", other)
+        if o and (oref := _attr(o[0], "ref")):
+            a = _area(oref)
+            if not (a[2] < r1 or a[0] > last or a[3] < c1 or a[1] > c2):
+                raise Refused(f"{title}: the table {name!r} would grow into the table "
+                              f"{_attr(o[0], 'displayName') or '?'!r}")
+    start = _set_attr(m[0], "ref", _ref_of(new_area))
+    xml = xml[:m.start()] + start + xml[m.end():]
+    af = re.search(r"<(\w+:)?autoFilter\b[^>]*?/?>", xml)
+    if af and (aref := _attr(af[0], "ref")):
+        a = _area(aref)
+        xml = xml[:af.start()] + _set_attr(af[0], "ref", _ref_of((a[0], a[1], max(a[2], last), a[3]))) + xml[af.end():]
+    return xml
