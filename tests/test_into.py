@@ -304,13 +304,27 @@ def test_a_read_only_workbook_is_refused_and_stays_read_only(officers):
     assert officers.stat().st_mode & 0o777 == 0o444
 
 
-def test_what_cannot_be_patched_is_refused_by_name(tmp_path):
-    wb = blank_workbook()
-    del wb["Key figures"]
-    book = tmp_path / "officer.xlsx"
-    wb.save(book)
-    refused(book, "Key figures: the workbook has no such sheet",
-            "Error: officer.xlsx: cannot be filled in without changing what is there already; nothing written")
+def test_a_sheet_the_workbook_lacks_is_added_after_the_others(officers):
+    """Key figures is optional: a workbook without it gets it, after its other sheets, with its headers."""
+    package = parts(officers)
+    workbook = package["xl/workbook.xml"].decode()
+    package["xl/workbook.xml"] = re.sub(r'<sheet name="Key figures"[^>]*/>', "", workbook).encode()
+    with zipfile.ZipFile(officers, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in package.items():
+            z.writestr(name, body)
+    result = run("import-report", SEED, "--into", officers)
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(officers)
+    assert wb.sheetnames[-1] == "Key figures" and wb.sheetnames[:-1] == [
+        t for t in blank_workbook().sheetnames if t != "Key figures"]
+    ws = wb["Key figures"]
+    assert [c.value for c in ws[1]][:5] == ["Measure", "Value", "Unit", "As at", "Source"] and ws["A1"].font.b
+    assert ws.max_row == 16 and ws["A2"].value == "Population (approximate)" and ws["B2"].value == 260000
+    assert run("validate", officers).exit_code == 0
+    after = parts(officers)
+    assert all(after[n] == body for n, body in package.items()
+               if n not in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml")
+               and not n.startswith(("xl/worksheets/sheet", "xl/tables/")))
 
 
 def test_a_cell_inside_a_merged_area_or_a_formula_is_refused():

@@ -68,7 +68,7 @@ def fill_into(report: Report, path: Path, table: NationalTable | None) -> tuple[
         if not log.changed:
             return log, False
         try:
-            new = patch_package(data, changes_since(before, wb))
+            new = patch_package(data, changes_since(before, wb), [t for t in wb.sheetnames if t not in before])
         except Refused as exc:
             raise ReportError(f"{exc.reason}", f"{path.name}: cannot be filled in without changing what is there "
                                                f"already; {_NOTHING}") from None

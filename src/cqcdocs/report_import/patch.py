@@ -4,7 +4,8 @@
 every part of the package is byte for byte what it was, in the same order, except the sheets that get a
 value (only their `<sheetData>` rows that change and their `<dimension>`), the styles part when a new
 cell needs a number format, bold or wrapping no existing style has (one `<xf>` appended), and a table
-whose range grows by the rows appended under it. So comments, rich text, sparklines, data bars,
+whose range grows by the rows appended under it (and, for a sheet the workbook lacks, the workbook's sheet
+list, relationships and content types gain an entry). So comments, rich text, sparklines, data bars,
 connections, a data model, custom XML, external links, pictures, charts, pivot tables, macros and the
 saved values of formulas all survive: the package is never rebuilt from a model of it.
 
@@ -144,45 +145,97 @@ def _workbook_part(z: zipfile.ZipFile) -> str:
     raise Refused("the package names no workbook part")
 
 
-def patch_package(data: bytes, changes: Iterable[CellChange]) -> bytes:
-    """DATA (a whole .xlsx) with CHANGES made; every other part copied unchanged, in the same order."""
-    changes = list(changes)
-    by_sheet: dict[str, list[CellChange]] = {}
+def patch_package(data: bytes, changes: Iterable[CellChange], new_sheets: Iterable[str] = ()) -> bytes:
+    """DATA (a whole .xlsx) with CHANGES made; every other part copied unchanged, in the same order. NEW_SHEETS
+    are added after the others (with their changes); a change to any other sheet the package lacks is
+    refused."""
+    changes, new_sheets = list(changes), list(new_sheets)
+    by_sheet: dict[str, list[CellChange]] = {title: [] for title in new_sheets}
     for change in changes:
         by_sheet.setdefault(change.sheet, []).append(change)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         workbook = _workbook_part(z)
-        wb_xml = z.read(workbook)
-        root = ElementTree.fromstring(wb_xml)
+        root = ElementTree.fromstring(z.read(workbook))
         rels = {rid: (kind, part) for rid, kind, part in _rels(z, workbook)}
         sheets = {s.get("name", ""): rels.get(s.get(f"{{{_NS_REL}}}id", ""), ("", ""))[1]
                   for s in root.iter(f"{{{_NS_MAIN}}}sheet")}
         pr = root.find(f"{{{_NS_MAIN}}}workbookPr")
         date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
         styles_part = next((part for kind, part in rels.values() if kind.endswith("/styles")), None)
-        styles = _Styles(z.read(styles_part).decode("utf-8")) if styles_part else None
+        if styles_part is None or styles_part not in z.namelist():
+            raise Refused("the workbook has no styles part")
+        styles = _Styles(z.read(styles_part).decode("utf-8"))
         replaced: dict[str, bytes] = {}
+        added: dict[str, bytes] = {}
+        if new_sheets:
+            sheets.update(_add_sheets(z, workbook, new_sheets, replaced, added))
         for title, cells in by_sheet.items():
             part = sheets.get(title)
-            if not part:
+            if not part or (part not in added and part not in z.namelist()):
                 raise Refused(f"{title}: the workbook has no such sheet")
-            if styles is None:
-                raise Refused("the workbook has no styles part")
             tables = [(p, z.read(p).decode("utf-8")) for _, kind, p in _rels(z, part) if kind.endswith("/table")]
-            sheet = _Sheet(title, z.read(part).decode("utf-8"), styles, date1904)
-            replaced[part] = sheet.apply(cells).encode("utf-8")
+            sheet = _Sheet(title, (added.get(part) or z.read(part)).decode("utf-8"), styles, date1904)
+            (added if part in added else replaced)[part] = sheet.apply(cells).encode("utf-8")
             for table_part, table_xml in tables:
                 grown = _grow_table(title, table_xml, cells, [t for p, t in tables if p != table_part])
                 if grown != table_xml:
                     replaced[table_part] = grown.encode("utf-8")
-        if styles is not None and styles.changed:
+        if styles.changed:
             replaced[styles_part] = styles.text.encode("utf-8")
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as new:
             for info in z.infolist():
                 body = replaced.get(info.filename)
                 new.writestr(info, z.read(info) if body is None else body, compress_type=info.compress_type)
+            for name, body in added.items():
+                new.writestr(name, body, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+_WORKSHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+_WORKSHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_EMPTY_SHEET = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_NS_MAIN}" '
+                f'xmlns:r="{_NS_REL}"><dimension ref="A1"/><sheetData/>'
+                '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>')
+
+
+def _add_sheets(z: zipfile.ZipFile, workbook: str, titles: list[str], replaced: dict[str, bytes],
+                added: dict[str, bytes]) -> dict[str, str]:
+    """Empty sheets called TITLES after the workbook's others: the workbook's sheet list, its relationships
+    and the content types each gain an entry (into REPLACED); the sheet parts go into ADDED. Returns title →
+    part."""
+    folder, name = posixpath.split(workbook)
+    rels_name = posixpath.join(folder, "_rels", name + ".rels")
+    wb_xml, rels_xml = z.read(workbook).decode("utf-8"), z.read(rels_name).decode("utf-8")
+    types = z.read("[Content_Types].xml").decode("utf-8")
+    names = set(z.namelist())
+    made: dict[str, str] = {}
+    m = re.search(r"<(\w+:)?workbook\b[^>]*>", wb_xml)
+    p = (m[1] or "") if m else ""
+    sheet_ids = [int(x) for x in re.findall(r"<(?:\w+:)?sheet\b[^>]*?\bsheetId=\"(\d+)\"", wb_xml)]
+    rel_ids = set(re.findall(r"\bId=\"([^\"]+)\"", rels_xml))
+    for title in titles:
+        k = 1
+        while posixpath.join(folder, "worksheets", f"sheet{k}.xml") in names | set(added):
+            k += 1
+        part = posixpath.join(folder, "worksheets", f"sheet{k}.xml")
+        n = 1
+        while f"rId{n}" in rel_ids:
+            n += 1
+        rel_ids.add(f"rId{n}")
+        sheet_ids.append(max(sheet_ids, default=0) + 1)
+        ref = f'xmlns:r="{_NS_REL}" r:id="rId{n}"'  # declared here: the root may not bind the prefix
+        entry = f'<{p}sheet name="{_escape_attr(title)}" sheetId="{sheet_ids[-1]}" {ref}/>'
+        end = wb_xml.index(f"</{p}sheets>")
+        wb_xml = wb_xml[:end] + entry + wb_xml[end:]
+        rel = f'<Relationship Id="rId{n}" Type="{_WORKSHEET_TYPE}" Target="worksheets/sheet{k}.xml"/>'
+        rels_xml = rels_xml.replace("</Relationships>", rel + "</Relationships>")
+        types = types.replace("</Types>", f'<Override PartName="/{part}" ContentType="{_WORKSHEET_CONTENT}"/></Types>')
+        added[part] = _EMPTY_SHEET.encode("utf-8")
+        made[title] = part
+    replaced[workbook], replaced[rels_name] = wb_xml.encode("utf-8"), rels_xml.encode("utf-8")
+    replaced["[Content_Types].xml"] = types.encode("utf-8")
+    return made
 
 
 # --- styles -----------------------------------------------------------------------------------------------
