@@ -431,3 +431,33 @@ def test_two_imports_at_once_both_land(officers, tmp_path):
     findings = [c.value for c in openpyxl.load_workbook(officers)["Findings"]["E"]]
     assert sum(" told us staff had " in str(f) for f in findings) == 1  # each officer's version is there
     assert sum(" told us workers had " in str(f) for f in findings) == 1
+
+
+def test_a_value_is_never_replaced_even_if_asked(officers):
+    """The guard under `fill`'s rule: a change to a cell that holds a value is refused, nothing written."""
+    wb = openpyxl.load_workbook(officers)
+    before = into_module.snapshot(wb)
+    wb["Assessment"]["A2"] = "Council (the officer's label)"
+    with pytest.raises(Refused, match=r"^Assessment!A2: holds 'Council', which would be replaced$"):
+        into_module.changes_since(before, wb)
+
+
+def test_tables_grow_or_are_refused_by_name():
+    import xlsxwriter
+
+    def book(totals: bool) -> bytes:
+        data = io.BytesIO()
+        wb = xlsxwriter.Workbook(data)
+        ws = wb.add_worksheet("S")
+        ws.add_table("A1:B3", {"name": "Plan", "total_row": totals, "columns": [{"header": "A"}, {"header": "B"}]})
+        ws.add_table("A6:B7", {"name": "Below", "columns": [{"header": "C"}, {"header": "D"}]})
+        wb.close()
+        return data.getvalue()
+
+    rows = [CellChange("S", 4, 1, "x"), CellChange("S", 4, 2, 1)]
+    grown = openpyxl.load_workbook(io.BytesIO(patch_package(book(False), rows)))["S"].tables["Plan"]
+    assert grown.ref == "A1:B4" and grown.autoFilter.ref == "A1:B4"
+    with pytest.raises(Refused, match=r"^S: the table 'Plan' has a totals row, so rows cannot be added under it$"):
+        patch_package(book(True), rows)
+    with pytest.raises(Refused, match=r"^S: the table 'Plan' would grow into the table 'Below'$"):
+        patch_package(book(False), [CellChange("S", r, 1, "x") for r in (4, 5, 6)])

@@ -172,7 +172,10 @@ def snapshot(wb: Any) -> Snapshot:
 
 
 def changes_since(before: Snapshot, wb: Any) -> list[CellChange]:
-    """The cells of WB whose value differs from BEFORE, with the look `fill` gave them where it gave one."""
+    """The cells of WB whose value differs from BEFORE, with the look `fill` gave them where it gave one.
+    Raises `Refused` for a cell that held a value: only empty cells are ever filled."""
+    from ..load.cells import SourceCell
+
     changes = []
     for ws in wb.worksheets:
         old = before.get(ws.title, {})
@@ -181,6 +184,8 @@ def changes_since(before: Snapshot, wb: Any) -> list[CellChange]:
             was = old.get((row, col), (None, "General", False, False))
             if value is None or value == was[0]:
                 continue
+            if not SourceCell(was[0], "").blank:  # a guard at the seam with `fill`, whose rule this is
+                raise Refused(f"{ws.title}!{cell.coordinate}: holds {was[0]!r}, which would be replaced")
             changes.append(CellChange(ws.title, row, col, value,
                                       number_format if number_format != was[1] else None,
                                       bold and not was[2], wrap and not was[3]))

@@ -149,7 +149,24 @@ def patch_package(data: bytes, changes: Iterable[CellChange], new_sheets: Iterab
     """DATA (a whole .xlsx) with CHANGES made; every other part copied unchanged, in the same order. NEW_SHEETS
     are added after the others (with their changes); a change to any other sheet the package lacks is
     refused."""
-    changes, new_sheets = list(changes), list(new_sheets)
+    try:
+        return _patch(data, list(changes), list(new_sheets))
+    except (KeyError, ValueError, UnicodeDecodeError, ElementTree.ParseError, zipfile.BadZipFile) as exc:
+        # XML not as Excel, LibreOffice or openpyxl write it (another encoding, a part missing): not guessed at
+        raise Refused(f"the workbook's XML is not laid out as cqcdocs can edit safely ({type(exc).__name__}: "
+                      f"{str(exc)[:120]})") from exc
+
+
+def _zip_entry(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """A fresh entry like INFO (name, time, compression, attributes), without the extra fields of its reading."""
+    entry = zipfile.ZipInfo(info.filename, info.date_time)
+    entry.compress_type, entry.external_attr, entry.create_system = (info.compress_type, info.external_attr,
+                                                                     info.create_system)
+    entry.comment = info.comment
+    return entry
+
+
+def _patch(data: bytes, changes: list[CellChange], new_sheets: list[str]) -> bytes:
     by_sheet: dict[str, list[CellChange]] = {title: [] for title in new_sheets}
     for change in changes:
         by_sheet.setdefault(change.sheet, []).append(change)
@@ -186,7 +203,7 @@ def patch_package(data: bytes, changes: Iterable[CellChange], new_sheets: Iterab
         with zipfile.ZipFile(out, "w") as new:
             for info in z.infolist():
                 body = replaced.get(info.filename)
-                new.writestr(info, z.read(info) if body is None else body, compress_type=info.compress_type)
+                new.writestr(_zip_entry(info), z.read(info) if body is None else body)
             for name, body in added.items():
                 new.writestr(name, body, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
