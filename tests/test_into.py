@@ -461,3 +461,13 @@ def test_tables_grow_or_are_refused_by_name():
         patch_package(book(True), rows)
     with pytest.raises(Refused, match=r"^S: the table 'Plan' would grow into the table 'Below'$"):
         patch_package(book(False), [CellChange("S", r, 1, "x") for r in (4, 5, 6)])
+
+
+def test_libreoffice_opens_the_filled_workbook(officers, to_pdf, pdf_text):
+    """A real office program reads the edited package: the officer's rich text beside the report's values."""
+    assert run("import-report", SEED, "--into", officers).exit_code == 0
+    text, pages = pdf_text(to_pdf(officers))
+    assert pages > 3
+    for said in ("Council     Rotherham", "Checked by the officer on Monday", "Yorkshire and the Humber",
+                 "The officer's own finding.", "Population 260,000 people"):  # (narrow columns cut the rest)
+        assert said in text, said
