@@ -471,3 +471,13 @@ def test_libreoffice_opens_the_filled_workbook(officers, to_pdf, pdf_text):
     for said in ("Council     Rotherham", "Checked by the officer on Monday", "Yorkshire and the Humber",
                  "The officer's own finding.", "Population 260,000 people"):  # (narrow columns cut the rest)
         assert said in text, said
+
+
+def test_what_is_not_a_workbook_file_is_one_line(tmp_path):
+    (tmp_path / "dangling.xlsx").symlink_to(tmp_path / "gone.xlsx")
+    (tmp_path / "folder.xlsx").mkdir()
+    for name, said in [("missing.xlsx", "file not found"), ("dangling.xlsx", "file not found"),
+                       ("folder.xlsx", "is a folder, not a workbook")]:
+        result = run("import-report", SEED, "--into", tmp_path / name)
+        assert (result.exit_code, result.output) == (1, f"Error: {name}: {said}\n")
+    assert sorted(os.listdir(tmp_path)) == ["dangling.xlsx", "folder.xlsx"]
