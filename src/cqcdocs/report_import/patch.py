@@ -529,10 +529,19 @@ class _Sheet:
         cells = self._cells(body)
         out, pos = [], 0
         pending = sorted(changes)
+
+        def base(c: int) -> int:
+            """A new header (bold) looks like the header to its left; any other cell as `_base_style` says."""
+            if changes[c].bold:
+                left = [int(_attr(cell[1], "s") or 0) for col, cell in cells if col < c]
+                if left and self.styles.bold(left[-1]):
+                    return left[-1]
+            return self._base_style(number, c, existing, first_row)
+
         for col, cell in cells:
             while pending and pending[0] < col:
                 c = pending.pop(0)
-                out.append(self._cell_xml(changes[c], self._base_style(number, c, existing, first_row)))
+                out.append(self._cell_xml(changes[c], base(c)))
             out.append(body[pos:cell.start()])
             if pending and pending[0] == col:
                 pending.pop(0)
@@ -545,7 +554,7 @@ class _Sheet:
             pos = cell.end()
         out.append(body[pos:])
         for c in pending:
-            out.append(self._cell_xml(changes[c], self._base_style(number, c, existing, first_row)))
+            out.append(self._cell_xml(changes[c], base(c)))
         start = re.match(r"<[^>]*?>", row[0])[0]
         spans = _attr(start, "spans")
         if spans and re.fullmatch(r"\d+:\d+", spans):
