@@ -481,3 +481,42 @@ def test_what_is_not_a_workbook_file_is_one_line(tmp_path):
         result = run("import-report", SEED, "--into", tmp_path / name)
         assert (result.exit_code, result.output) == (1, f"Error: {name}: {said}\n")
     assert sorted(os.listdir(tmp_path)) == ["dangling.xlsx", "folder.xlsx"]
+
+
+def test_dates_in_a_1904_workbook(tmp_path):
+    from datetime import date, datetime
+
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    data = io.BytesIO()
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    wb.active.title = "S"
+    wb.save(data)
+    out = openpyxl.load_workbook(io.BytesIO(patch_package(data.getvalue(), [CellChange("S", 1, 1, date(2026, 3, 20),
+                                                                                        "dd/mm/yyyy")])))
+    assert out["S"]["A1"].value == datetime(2026, 3, 20) and out["S"]["A1"].number_format == "dd/mm/yyyy"
+
+
+KILLED_IMPORT = """
+import os, signal, sys
+import cqcdocs.report_import.into as into
+into._step = lambda step: os.kill(os.getpid(), signal.SIGKILL) if step == sys.argv[1] else None
+from cqcdocs.cli import main
+main(sys.argv[2:])
+"""
+
+
+@pytest.mark.parametrize("step", ["read", "patched", "written"])
+def test_a_killed_import_leaves_the_workbook_whole(officers, step):
+    """Killed at any step (SIGKILL: no clean-up runs), the workbook is exactly as it was; the next import
+    removes what the killed one left and fills it."""
+    before = officers.read_bytes()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    killed = subprocess.run([sys.executable, "-c", KILLED_IMPORT, step, "import-report", str(SEED), "--into",
+                             str(officers)], capture_output=True, text=True, env=env, timeout=120)
+    assert killed.returncode == -9
+    assert officers.read_bytes() == before
+    result = run("import-report", SEED, "--into", officers)
+    assert result.exit_code == 0 and result.output.splitlines()[-1] == f"Wrote {officers}"
+    assert sorted(os.listdir(officers.parent)) == ["officer.xlsx"]

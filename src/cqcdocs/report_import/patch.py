@@ -201,6 +201,7 @@ def _patch(data: bytes, changes: list[CellChange], new_sheets: list[str]) -> byt
             replaced[styles_part] = styles.text.encode("utf-8")
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as new:
+            new.comment = z.comment
             for info in z.infolist():
                 body = replaced.get(info.filename)
                 new.writestr(_zip_entry(info), z.read(info) if body is None else body)
