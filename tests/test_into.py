@@ -520,3 +520,25 @@ def test_a_killed_import_leaves_the_workbook_whole(officers, step):
     result = run("import-report", SEED, "--into", officers)
     assert result.exit_code == 0 and result.output.splitlines()[-1] == f"Wrote {officers}"
     assert sorted(os.listdir(officers.parent)) == ["officer.xlsx"]
+
+
+def test_a_chart_sheet_is_kept_and_not_taken_for_a_new_sheet(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "officer.xlsx"
+    blank = blank_workbook()
+    book = xlsxwriter.Workbook(str(path))
+    for source in blank.worksheets:
+        ws = book.add_worksheet(source.title)
+        for row in source.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    ws.write(cell.row - 1, cell.column - 1, cell.value)
+    chart = book.add_chart({"type": "bar"})
+    chart.add_series({"values": "=Scores!$H$2:$H$10"})
+    book.add_chartsheet("Scores chart").set_chart(chart)
+    book.close()
+    names = list(parts(path))
+    result = run("import-report", SEED, "--into", path)
+    assert result.exit_code == 0, result.output
+    assert list(parts(path)) == names and openpyxl.load_workbook(path).sheetnames[-1] == "Scores chart"

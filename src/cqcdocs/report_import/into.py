@@ -68,7 +68,7 @@ def fill_into(report: Report, path: Path, table: NationalTable | None) -> tuple[
         if not log.changed:
             return log, False
         try:
-            new = patch_package(data, changes_since(before, wb), [t for t in wb.sheetnames if t not in before])
+            new = patch_package(data, changes_since(before, wb), [ws.title for ws in wb.worksheets if ws.title not in before])
         except Refused as exc:
             raise ReportError(f"{exc.reason}", f"{path.name}: cannot be filled in without changing what is there "
                                                f"already; {_NOTHING}") from None
@@ -108,7 +108,10 @@ def _refuse_if_open(path: Path, real: Path) -> None:
 
 
 def _refuse_if_read_only(path: Path, real: Path) -> None:
-    info = os.stat(real)
+    try:
+        info = os.stat(real)
+    except OSError as exc:
+        raise ReportError(f"{path.name}: cannot be opened ({os_reason(exc)})") from None
     if not info.st_mode & 0o222 or not os.access(real, os.W_OK):
         raise ReportError(f"{path.name}: is read-only, so it is left as it is (make it writable if it should be "
                           f"filled in); {_NOTHING}")
@@ -224,9 +227,7 @@ def _replace(path: Path, real: Path, new: bytes, seen: _Seen) -> None:
         _fsync_folder(folder)
     finally:
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+            os.unlink(tmp)  # gone already once renamed into place
         except OSError:
             pass
 

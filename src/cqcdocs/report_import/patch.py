@@ -17,6 +17,7 @@ package, rows out of order) raises `Refused` naming the place; nothing is writte
 from __future__ import annotations
 
 import bisect
+import functools
 import io
 import posixpath
 import re
@@ -151,7 +152,7 @@ def patch_package(data: bytes, changes: Iterable[CellChange], new_sheets: Iterab
     refused."""
     try:
         return _patch(data, list(changes), list(new_sheets))
-    except (KeyError, ValueError, UnicodeDecodeError, ElementTree.ParseError, zipfile.BadZipFile) as exc:
+    except (KeyError, IndexError, ValueError, UnicodeDecodeError, ElementTree.ParseError, zipfile.BadZipFile) as exc:
         # XML not as Excel, LibreOffice or openpyxl write it (another encoding, a part missing): not guessed at
         raise Refused(f"the workbook's XML is not laid out as cqcdocs can edit safely ({type(exc).__name__}: "
                       f"{str(exc)[:120]})") from exc
@@ -258,6 +259,7 @@ def _add_sheets(z: zipfile.ZipFile, workbook: str, titles: list[str], replaced: 
 
 # --- styles -----------------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1)
 def _builtin_formats() -> dict[str, int]:
     """Excel's built-in number formats, code → id, as openpyxl names them (it reports cells' formats so)."""
     from openpyxl.styles.numbers import BUILTIN_FORMATS
