@@ -168,7 +168,7 @@ def init(path: Path, force: bool, region: str | None) -> None:
 @click.argument("report", type=click.Path(path_type=Path))
 @click.option("--into", "into", type=click.Path(path_type=Path),
               help="Fill in this source workbook: only its empty cells; findings and figures not already there "
-                   "are added.")
+                   "are added; everything else in the file is kept as it is.")
 @click.option("--out", "out", type=click.Path(path_type=Path), help="Write a new source workbook here instead.")
 @click.option("--force", is_flag=True, help="With --out: overwrite the file if it exists.")
 def import_report(report: Path, into: Path | None, out: Path | None, force: bool) -> None:
