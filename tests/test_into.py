@@ -290,7 +290,8 @@ def refused(book: Path, *lines: str) -> None:
     assert not [n for n in os.listdir(book.parent) if n.startswith(".cqcdocs")]
 
 
-@pytest.mark.parametrize("program,lock", [("Excel", "~$officer.xlsx"), ("LibreOffice", ".~lock.officer.xlsx#")])
+@pytest.mark.parametrize("program,lock", [("Excel", "~$officer.xlsx"), ("Excel", "~$ficer.xlsx"),
+                                          ("LibreOffice", ".~lock.officer.xlsx#")])
 def test_a_workbook_open_in_excel_or_libreoffice_is_refused(officers, program, lock):
     (officers.parent / lock).write_text("someone")
     refused(officers, f"Error: officer.xlsx: is open in {program} ({lock} is beside it): close it first (if "

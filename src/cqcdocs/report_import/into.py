@@ -68,7 +68,8 @@ def fill_into(report: Report, path: Path, table: NationalTable | None) -> tuple[
         if not log.changed:
             return log, False
         try:
-            new = patch_package(data, changes_since(before, wb), [ws.title for ws in wb.worksheets if ws.title not in before])
+            added = [ws.title for ws in wb.worksheets if ws.title not in before]
+            new = patch_package(data, changes_since(before, wb), added)
         except Refused as exc:
             raise ReportError(f"{exc.reason}", f"{path.name}: cannot be filled in without changing what is there "
                                                f"already; {_NOTHING}") from None
@@ -95,8 +96,12 @@ def _target(path: Path) -> Path:
 
 def office_lock_files(path: Path) -> list[tuple[str, Path]]:
     """The lock files Excel (`~$wb.xlsx`) and LibreOffice (`.~lock.wb.xlsx#`) keep beside a workbook they
-    have open, as (the program, the file)."""
-    return [("Excel", path.parent / f"~${path.name}"), ("LibreOffice", path.parent / f".~lock.{path.name}#")]
+    have open, as (the program, the file). Office names some with the first two letters replaced
+    (`~$ngbook.xlsx` for `longbook.xlsx`): that name is checked too."""
+    names = [("Excel", f"~${path.name}"), ("LibreOffice", f".~lock.{path.name}#")]
+    if len(path.stem) > 2:
+        names.insert(1, ("Excel", f"~${path.name[2:]}"))
+    return [(program, path.parent / name) for program, name in names]
 
 
 def _refuse_if_open(path: Path, real: Path) -> None:
