@@ -543,3 +543,12 @@ def test_a_chart_sheet_is_kept_and_not_taken_for_a_new_sheet(tmp_path):
     result = run("import-report", SEED, "--into", path)
     assert result.exit_code == 0, result.output
     assert list(parts(path)) == names and openpyxl.load_workbook(path).sheetnames[-1] == "Scores chart"
+
+
+def test_a_value_for_merged_cells_is_refused_by_name(tmp_path):
+    wb = blank_workbook()
+    wb["Assessment"].merge_cells("B3:B4")  # Short name and Region's values merged by the officer
+    book = tmp_path / "officer.xlsx"
+    wb.save(book)
+    refused(book, "Assessment!B4: is inside merged cells (B3:B4)",
+            "Error: officer.xlsx: cannot be filled in without changing what is there already; nothing written")

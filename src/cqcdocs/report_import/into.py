@@ -63,6 +63,9 @@ def fill_into(report: Report, path: Path, table: NationalTable | None) -> tuple[
         data, seen = _read(path, real)
         _step("read")
         wb = _open(path, data)
+        for ws in wb.worksheets:  # a scratch copy: unmerged, so a value meant for merged cells reaches the
+            for merged in list(ws.merged_cells.ranges):  # patcher, which names it, instead of failing in openpyxl
+                ws.unmerge_cells(str(merged))
         before = snapshot(wb)
         log = fill_workbook(wb, report, table)
         if not log.changed:
