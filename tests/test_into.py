@@ -114,11 +114,23 @@ def _add_parts(path: Path) -> None:
             z.writestr(name, body)
 
 
+def _png() -> bytes:
+    """A 1×1 PNG, for a picture in the workbook."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\x00\x00\x00")) + chunk(b"IEND", b""))
+
+
 def officers_workbook(path: Path) -> Path:
     """The blank source workbook's sheets and headers as XlsxWriter writes them (as Excel does: shared
     strings), with an officer's additions: rich text, a cell note, sparklines, an Excel 2010 data bar,
-    conditional formats, a drop-down, defined names, a chart, a formula with its saved value, a table on the
-    Findings; then the parts of `_add_parts`."""
+    conditional formats, a drop-down, defined names, a chart, a picture, a formula with its saved value, a
+    table on the Findings; then the parts of `_add_parts`."""
     import xlsxwriter
 
     blank = blank_workbook()
@@ -148,6 +160,7 @@ def officers_workbook(path: Path) -> Path:
     chart = book.add_chart({"type": "column"})
     chart.add_series({"values": "=Scores!$H$2:$H$10"})
     sheets["Key dates"].insert_chart("E2", chart)
+    scores.insert_image("M2", "logo.png", {"image_data": io.BytesIO(_png()), "description": "Council logo"})
     book.close()
     _add_parts(path)
     return path
@@ -175,6 +188,7 @@ def features(path: Path) -> dict[str, object]:
         "external references": found["xl/workbook.xml"].count(b"<externalReference "),
         "tables": sheets.count(b"<tablePart "),
         "charts": every.count(b"<c:chart "),
+        "pictures": sum(n.startswith("xl/media/") for n in found),
         "formulas": sheets.count(b"<f>"),
         "saved formula value": b"<f>1+1</f><v>2</v>" in sheets,
     }
@@ -201,6 +215,7 @@ def officers(tmp_path) -> Path:
 def test_every_part_and_feature_is_kept(officers):
     before, listed = parts(officers), features(officers)
     assert listed["notes"] == 1 and listed["sparklines"] == 1 and listed["data bars (2010)"] == 1
+    assert listed["pictures"] == 1 and listed["charts"] == 1
     result = run("import-report", SEED, "--into", officers)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == f"Wrote {officers}"
