@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -171,6 +172,18 @@ def parts(path: Path) -> dict[str, bytes]:
         return {i.filename: z.read(i) for i in z.infolist()}
 
 
+def stored(path: Path) -> dict[str, bytes]:
+    """Each entry as the zip stores it: its local header and compressed bytes."""
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        found = {}
+        for info in z.infolist():
+            n, m = int.from_bytes(data[info.header_offset + 26:info.header_offset + 28], "little"), \
+                int.from_bytes(data[info.header_offset + 28:info.header_offset + 30], "little")
+            found[info.filename] = data[info.header_offset:info.header_offset + 30 + n + m + info.compress_size]
+        return found
+
+
 def features(path: Path) -> dict[str, object]:
     """What an officer made, as found in the package: every part in order, and each feature counted."""
     found = parts(path)
@@ -213,7 +226,7 @@ def officers(tmp_path) -> Path:
 
 
 def test_every_part_and_feature_is_kept(officers):
-    before, listed = parts(officers), features(officers)
+    before, listed, raw_before = parts(officers), features(officers), stored(officers)
     assert listed["notes"] == 1 and listed["sparklines"] == 1 and listed["data bars (2010)"] == 1
     assert listed["pictures"] == 1 and listed["charts"] == 1
     result = run("import-report", SEED, "--into", officers)
@@ -222,6 +235,8 @@ def test_every_part_and_feature_is_kept(officers):
     after = parts(officers)
     assert features(officers) == listed
     changed = sorted(n for n in before if after[n] != before[n])
+    raw_after = stored(officers)
+    assert all(raw_after[n] == body for n, body in raw_before.items() if n not in changed)  # even compressed
     sheets = {t: sheet_part(officers, t) for t in ("Assessment", "Scores", "Findings", "Key figures")}
     assert changed == sorted([*sheets.values(), "xl/styles.xml", "xl/tables/table1.xml"])
     for title, name in sheets.items():
@@ -567,3 +582,49 @@ def test_a_value_for_merged_cells_is_refused_by_name(tmp_path):
     wb.save(book)
     refused(book, "Assessment!B4: is inside merged cells (B3:B4)",
             "Error: officer.xlsx: cannot be filled in without changing what is there already; nothing written")
+
+
+@pytest.mark.parametrize("raw", [True, False], ids=["stored-as-is", "rewritten"])
+def test_a_zip64_package_is_filled_too(monkeypatch, raw):
+    """A package with Zip64 records (large workbooks): entries copied as stored, or, where the copy cannot
+    (Zip64 sizes in the central directory), rewritten by zipfile part by part, every part unchanged."""
+    from cqcdocs.report_import import patch
+
+    if not raw:
+        monkeypatch.setattr(patch, "_copy_raw", lambda *args: None)
+    data = io.BytesIO()
+    wb = openpyxl.Workbook()
+    wb.active.title = "S"
+    wb.save(data)
+    big = io.BytesIO()
+    with zipfile.ZipFile(data) as z, zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            with out.open(info.filename, "w", force_zip64=True) as f:
+                f.write(z.read(info))
+    patched = patch_package(big.getvalue(), [CellChange("S", 2, 2, "=not a formula")])
+    with zipfile.ZipFile(big) as z, zipfile.ZipFile(io.BytesIO(patched)) as new:
+        assert new.testzip() is None and new.namelist() == z.namelist()
+        assert all(new.read(n) == z.read(n) for n in z.namelist() if n != "xl/worksheets/sheet1.xml")
+    assert openpyxl.load_workbook(io.BytesIO(patched))["S"]["B2"].value == "=not a formula"
+
+
+def test_a_workbook_libreoffice_saved_is_filled(officers, soffice, tmp_path):
+    """LibreOffice stores its zip entries with data descriptors and UTF-8 names: copied as stored too."""
+    import uuid
+
+    profile = Path("/tmp") / f"lo-{uuid.uuid4().hex}"
+    try:
+        subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "xlsx",
+                        "--outdir", str(tmp_path / "lo"), str(officers)], capture_output=True, timeout=600)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    book = tmp_path / "lo" / "officer.xlsx"
+    with zipfile.ZipFile(book) as z:
+        assert any(i.flag_bits & 0x08 for i in z.infolist())
+    before, raw_before = parts(book), stored(book)
+    result = run("import-report", SEED, "--into", book)
+    assert result.exit_code == 0, result.output
+    after, raw_after = parts(book), stored(book)
+    assert list(after) == list(before)
+    assert all(raw_after[n] == raw_before[n] for n in before if after[n] == before[n])
+    assert run("validate", book).exit_code == 0

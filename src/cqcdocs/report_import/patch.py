@@ -7,7 +7,9 @@ cell needs a number format, bold or wrapping no existing style has (one `<xf>` a
 whose range grows by the rows appended under it (and, for a sheet the workbook lacks, the workbook's sheet
 list, relationships and content types gain an entry). So comments, rich text, sparklines, data bars,
 connections, a data model, custom XML, external links, pictures, charts, pivot tables, macros and the
-saved values of formulas all survive: the package is never rebuilt from a model of it.
+saved values of formulas all survive: the package is never rebuilt from a model of it. The zip entries
+of the parts left alone are copied as they are stored (compressed bytes and all), so even a large Power
+Pivot model costs no recompression.
 
 Text is written as an inline string (`t="inlineStr"`): never a formula, whatever it starts with. What the
 patcher cannot do safely (a cell inside a formula's range or a merged area, a sheet that is not in the
@@ -21,7 +23,10 @@ import functools
 import io
 import posixpath
 import re
+import struct
+import time
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
@@ -200,7 +205,10 @@ def _patch(data: bytes, changes: list[CellChange], new_sheets: list[str]) -> byt
                     replaced[table_part] = grown.encode("utf-8")
         if styles.changed:
             replaced[styles_part] = styles.text.encode("utf-8")
-        out = io.BytesIO()
+        raw = _copy_raw(data, z, replaced, added)
+        if raw is not None:
+            return raw
+        out = io.BytesIO()  # a package the raw copy does not handle (Zip64): every part rewritten, unchanged
         with zipfile.ZipFile(out, "w") as new:
             new.comment = z.comment
             for info in z.infolist():
@@ -209,6 +217,83 @@ def _patch(data: bytes, changes: list[CellChange], new_sheets: list[str]) -> byt
             for name, body in added.items():
                 new.writestr(name, body, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+# --- the zip --------------------------------------------------------------------------------------------------
+
+_LOCAL, _CENTRAL, _END, _DESCRIPTOR = b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06", b"PK\x07\x08"
+
+
+def _dos_time(when: tuple[int, ...]) -> tuple[int, int]:
+    year, month, day, hour, minute, second = when[:6]
+    return (hour << 11) | (minute << 5) | (second // 2), (max(year, 1980) - 1980) << 9 | (month << 5) | day
+
+
+def _deflated_entry(name: str, body: bytes, when: tuple[int, ...], external_attr: int,
+                    offset: int) -> tuple[bytes, bytes]:
+    """(local header and data, central record) for a part written anew at OFFSET, deflated."""
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    packed = packer.compress(body) + packer.flush()
+    encoded = name.encode("utf-8")
+    flags = 0x800 if not name.isascii() else 0
+    dos_time, dos_date = _dos_time(when)
+    fixed = struct.pack("<HHHHHIII", 20, flags, 8, dos_time, dos_date, zlib.crc32(body), len(packed), len(body))
+    local = _LOCAL + fixed + struct.pack("<HH", len(encoded), 0) + encoded + packed
+    central = (_CENTRAL + struct.pack("<H", 20) + fixed
+               + struct.pack("<HHHHHII", len(encoded), 0, 0, 0, 0, external_attr, offset) + encoded)
+    return local, central
+
+
+def _copy_raw(data: bytes, z: zipfile.ZipFile, replaced: dict[str, bytes], added: dict[str, bytes]) -> bytes | None:
+    """The new package with every part not in REPLACED copied as it is stored (its local header, compressed
+    bytes and descriptor, and its central record), byte for byte, in the same order; REPLACED parts
+    written in their place and ADDED ones after. None for what this does not handle (Zip64 sizes or
+    offsets, a central directory that does not read back), left to `zipfile`."""
+    infos = z.infolist()
+    start = getattr(z, "start_dir", None)
+    if start is None or len(infos) + len(added) >= 0xFFFF or len(data) >= 0xFFFFFFFF - (1 << 28):
+        return None
+    records: dict[int, bytes] = {}
+    at = start
+    for i in range(len(infos)):
+        if data[at:at + 4] != _CENTRAL:
+            return None
+        n, m, k = struct.unpack_from("<HHH", data, at + 28)
+        records[i] = data[at:at + 46 + n + m + k]
+        at += 46 + n + m + k
+    out, central = bytearray(), bytearray()
+    for i, info in enumerate(infos):
+        offset = len(out)
+        record = records[i]
+        if info.filename in replaced:
+            local, rec = _deflated_entry(info.filename, replaced[info.filename], info.date_time, info.external_attr,
+                                         offset)
+            out += local
+            central += rec
+            continue
+        if b"\x01\x00" in info.extra[:2] or info.header_offset >= 0xFFFFFFFF or info.compress_size >= 0xFFFFFFFF:
+            return None  # Zip64
+        head = info.header_offset
+        if data[head:head + 4] != _LOCAL:
+            return None
+        n, m = struct.unpack_from("<HH", data, head + 26)
+        end = head + 30 + n + m + info.compress_size
+        if info.flag_bits & 0x08:  # a data descriptor follows the data
+            end += 16 if data[end:end + 4] == _DESCRIPTOR else 12
+        out += data[head:end]
+        central += record[:42] + struct.pack("<I", offset) + record[46:]
+    for name, body in added.items():
+        offset = len(out)
+        local, rec = _deflated_entry(name, body, time.localtime()[:6], 0o600 << 16, offset)
+        out += local
+        central += rec
+    count = len(infos) + len(added)
+    where = len(out)
+    out += central + _END + struct.pack("<HHHHIIH", 0, 0, count, count, len(central), where, len(z.comment))
+    out += z.comment
+    if where >= 0xFFFFFFFF:
+        return None
+    return bytes(out)
 
 
 _WORKSHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
