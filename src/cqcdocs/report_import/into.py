@@ -241,11 +241,12 @@ def _replace(path: Path, real: Path, new: bytes, seen: _Seen) -> None:
 
 
 def _unchanged(real: Path, seen: _Seen) -> bool:
+    """Whether REAL is still, to the byte, the file that was read (read as safely as then: a pipe swapped in
+    cannot block the run)."""
     try:
         info = os.stat(real)
-        with open(real, "rb") as f:
-            data = f.read(seen.size + 1)
-    except OSError:
+        data = read_regular(real, seen.size, "a workbook")
+    except (OSError, Unreadable):
         return False
     return _Seen.of(info, data) == seen
 
