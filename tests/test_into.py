@@ -575,6 +575,16 @@ def test_a_chart_sheet_is_kept_and_not_taken_for_a_new_sheet(tmp_path):
     assert list(parts(path)) == names and openpyxl.load_workbook(path).sheetnames[-1] == "Scores chart"
 
 
+def test_a_protected_sheet_is_refused_by_name(tmp_path):
+    wb = blank_workbook()
+    wb["Scores"].protection.sheet = True
+    book = tmp_path / "officer.xlsx"
+    wb.save(book)
+    refused(book, "Scores: the sheet is protected; unprotect it in Excel (Review > Unprotect Sheet) to let cqcdocs "
+                  "fill it",
+            "Error: officer.xlsx: cannot be filled in without changing what is there already; nothing written")
+
+
 def test_a_value_for_merged_cells_is_refused_by_name(tmp_path):
     wb = blank_workbook()
     wb["Assessment"].merge_cells("B3:B4")  # Short name and Region's values merged by the officer

@@ -12,8 +12,8 @@ of the parts left alone are copied as they are stored (compressed bytes and all)
 Pivot model costs no recompression.
 
 Text is written as an inline string (`t="inlineStr"`): never a formula, whatever it starts with. What the
-patcher cannot do safely (a cell inside a formula's range or a merged area, a sheet that is not in the
-package, rows out of order) raises `Refused` naming the place; nothing is written then.
+patcher cannot do safely or should not do (a cell inside a formula's range or a merged area, a protected
+sheet, rows out of order) raises `Refused` naming the place; nothing is written then.
 """
 
 from __future__ import annotations
@@ -498,6 +498,10 @@ class _Sheet:
 
     def apply(self, changes: list[CellChange]) -> str:
         p = self.p
+        protection = re.search(rf"<{p}sheetProtection\b[^>]*>", self.text)
+        if protection and _attr(protection[0], "sheet") in ("1", "true"):  # the officer locked it against edits
+            raise Refused(f"{self.title}: the sheet is protected; unprotect it in Excel (Review > Unprotect Sheet) "
+                          "to let cqcdocs fill it")
         m = re.search(rf"<{p}sheetData\b[^>]*?(?:/>|>(.*?)</{p}sheetData>)", self.text, re.S)
         if m is None:
             raise Refused(f"{self.title}: the sheet has no cell table (sheetData)")
