@@ -638,3 +638,35 @@ def test_a_workbook_libreoffice_saved_is_filled(officers, soffice, tmp_path):
     assert list(after) == list(before)
     assert all(raw_after[n] == raw_before[n] for n in before if after[n] == before[n])
     assert run("validate", book).exit_code == 0
+
+
+def _with_sheet_xml(change) -> bytes:
+    """A one-sheet package ("S") whose sheet XML is CHANGE(xml)."""
+    data = io.BytesIO()
+    wb = openpyxl.Workbook()
+    wb.active.title = "S"
+    wb.active["A1"], wb.active["A3"] = 1, 3
+    wb.save(data)
+    with zipfile.ZipFile(data) as z:
+        package = {i.filename: z.read(i) for i in z.infolist()}
+    package["xl/worksheets/sheet1.xml"] = change(package["xl/worksheets/sheet1.xml"].decode()).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, body in package.items():
+            z.writestr(name, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("change,reason", [
+    (lambda x: x.replace('<c r="A1" t="n"><v>1</v></c>',
+                         '<c r="A1"><f t="shared" ref="A1:A3" si="0">1</f><v>1</v></c>'),
+     "S!A2: is inside a formula's range (A1:A3)"),
+    (lambda x: x.replace('<row r="1">', '<row>'),
+     "S: its rows are not numbered, so cqcdocs cannot tell where a value goes"),
+    (lambda x: re.sub(r'<row r="1">(.*?)</row>(<row r="3">.*?</row>)', r'\2<row r="1">\1</row>', x),
+     "S: its rows are out of order"),
+])
+def test_sheet_xml_the_patcher_will_not_guess_at(change, reason):
+    with pytest.raises(Refused) as caught:
+        patch_package(_with_sheet_xml(change), [CellChange("S", 2, 1, "x")])
+    assert caught.value.reason == reason
