@@ -674,8 +674,6 @@ class _Sheet:
             return text
         rows, cols = [c.row for c in changes], [c.column for c in changes]
         grown = _ref_of((min(r1, *rows), min(c1, *cols), max(r2, *rows), max(c2, *cols)))
-        if ref == "A1" and r2 == 1 and c2 == 1:  # an empty sheet's dimension
-            grown = _ref_of((min(rows), min(cols), max(rows), max(cols)))
         return text[:m.start()] + _set_attr(m[0], "ref", grown) + text[m.end():]
 
 
