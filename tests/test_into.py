@@ -598,10 +598,10 @@ def test_a_value_for_merged_cells_is_refused_by_name(tmp_path):
 def test_a_zip64_package_is_filled_too(monkeypatch, raw):
     """A package with Zip64 records (large workbooks): entries copied as stored, or, where the copy cannot
     (Zip64 sizes in the central directory), rewritten by zipfile part by part, every part unchanged."""
-    from cqcdocs.report_import import patch
+    from cqcdocs.report_import import rezip
 
     if not raw:
-        monkeypatch.setattr(patch, "_copy_raw", lambda *args: None)
+        monkeypatch.setattr(rezip, "_copy_raw", lambda *args: None)
     data = io.BytesIO()
     wb = openpyxl.Workbook()
     wb.active.title = "S"

@@ -7,9 +7,9 @@ cell needs a number format, bold or wrapping no existing style has (one `<xf>` a
 whose range grows by the rows appended under it (and, for a sheet the workbook lacks, the workbook's sheet
 list, relationships and content types gain an entry). So comments, rich text, sparklines, data bars,
 connections, a data model, custom XML, external links, pictures, charts, pivot tables, macros and the
-saved values of formulas all survive: the package is never rebuilt from a model of it. The zip entries
-of the parts left alone are copied as they are stored (compressed bytes and all), so even a large Power
-Pivot model costs no recompression.
+saved values of formulas all survive: the package is never rebuilt from a model of it. `rezip` copies
+the zip entries of the parts left alone as they are stored (compressed bytes and all); `cell_styles`
+finds or appends the cell formats new cells need; `xml_text` edits start tags and escapes text.
 
 Text is written as an inline string (`t="inlineStr"`): never a formula, whatever it starts with. What the
 patcher cannot do safely or should not do (a cell inside a formula's range or a merged area, a protected
@@ -19,18 +19,18 @@ sheet, rows out of order) raises `Refused` naming the place; nothing is written 
 from __future__ import annotations
 
 import bisect
-import functools
 import io
 import posixpath
 import re
-import struct
-import time
 import zipfile
-import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 from xml.etree import ElementTree
+
+from .cell_styles import CellStyles
+from .rezip import rezip
+from .xml_text import attr, escape_attr, escape_text, set_attr
 
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -102,28 +102,6 @@ def _inside(row: int, col: int, area: tuple[int, int, int, int]) -> bool:
     return area[0] <= row <= area[2] and area[1] <= col <= area[3]
 
 
-def _attr(tag: str, name: str) -> str | None:
-    m = re.search(rf"(?<![\w:-]){re.escape(name)}\s*=\s*(\"([^\"]*)\"|'([^']*)')", tag)
-    return None if m is None else (m[2] if m[2] is not None else m[3])
-
-
-def _set_attr(tag: str, name: str, value: str) -> str:
-    """TAG (an element's start tag) with attribute NAME set to VALUE (added before the tag's end if new)."""
-    pattern = re.compile(rf"(?<![\w:-]){re.escape(name)}\s*=\s*(\"[^\"]*\"|'[^']*')")
-    if pattern.search(tag):
-        return pattern.sub(f'{name}="{value}"', tag, count=1)
-    end = len(tag) - (2 if tag.endswith("/>") else 1)
-    return f'{tag[:end].rstrip()} {name}="{value}"{tag[end:]}'
-
-
-def _escape(text: str) -> str:
-    """TEXT for an element's content: the XML entities, and Excel's `_xHHHH_` for characters XML cannot hold
-    (and for a literal `_xHHHH_`, so it reads back as written)."""
-    text = re.sub(r"_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1", text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", lambda m: f"_x{ord(m[0]):04X}_", text)
-
-
 # --- the package ------------------------------------------------------------------------------------------
 
 def _rels(z: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
@@ -163,15 +141,6 @@ def patch_package(data: bytes, changes: Iterable[CellChange], new_sheets: Iterab
                       f"{str(exc)[:120]})") from exc
 
 
-def _zip_entry(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    """A fresh entry like INFO (name, time, compression, attributes), without the extra fields of its reading."""
-    entry = zipfile.ZipInfo(info.filename, info.date_time)
-    entry.compress_type, entry.external_attr, entry.create_system = (info.compress_type, info.external_attr,
-                                                                     info.create_system)
-    entry.comment = info.comment
-    return entry
-
-
 def _patch(data: bytes, changes: list[CellChange], new_sheets: list[str]) -> bytes:
     by_sheet: dict[str, list[CellChange]] = {title: [] for title in new_sheets}
     for change in changes:
@@ -187,7 +156,7 @@ def _patch(data: bytes, changes: list[CellChange], new_sheets: list[str]) -> byt
         styles_part = next((part for kind, part in rels.values() if kind.endswith("/styles")), None)
         if styles_part is None or styles_part not in z.namelist():
             raise Refused("the workbook has no styles part")
-        styles = _Styles(z.read(styles_part).decode("utf-8"))
+        styles = CellStyles(z.read(styles_part).decode("utf-8"))
         replaced: dict[str, bytes] = {}
         added: dict[str, bytes] = {}
         if new_sheets:
@@ -205,95 +174,7 @@ def _patch(data: bytes, changes: list[CellChange], new_sheets: list[str]) -> byt
                     replaced[table_part] = grown.encode("utf-8")
         if styles.changed:
             replaced[styles_part] = styles.text.encode("utf-8")
-        raw = _copy_raw(data, z, replaced, added)
-        if raw is not None:
-            return raw
-        out = io.BytesIO()  # a package the raw copy does not handle (Zip64): every part rewritten, unchanged
-        with zipfile.ZipFile(out, "w") as new:
-            new.comment = z.comment
-            for info in z.infolist():
-                body = replaced.get(info.filename)
-                new.writestr(_zip_entry(info), z.read(info) if body is None else body)
-            for name, body in added.items():
-                new.writestr(name, body, compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
-
-
-# --- the zip --------------------------------------------------------------------------------------------------
-
-_LOCAL, _CENTRAL, _END, _DESCRIPTOR = b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06", b"PK\x07\x08"
-
-
-def _dos_time(when: tuple[int, ...]) -> tuple[int, int]:
-    year, month, day, hour, minute, second = when[:6]
-    return (hour << 11) | (minute << 5) | (second // 2), (max(year, 1980) - 1980) << 9 | (month << 5) | day
-
-
-def _deflated_entry(name: str, body: bytes, when: tuple[int, ...], external_attr: int,
-                    offset: int) -> tuple[bytes, bytes]:
-    """(local header and data, central record) for a part written anew at OFFSET, deflated."""
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-    packed = packer.compress(body) + packer.flush()
-    encoded = name.encode("utf-8")
-    flags = 0x800 if not name.isascii() else 0
-    dos_time, dos_date = _dos_time(when)
-    fixed = struct.pack("<HHHHHIII", 20, flags, 8, dos_time, dos_date, zlib.crc32(body), len(packed), len(body))
-    local = _LOCAL + fixed + struct.pack("<HH", len(encoded), 0) + encoded + packed
-    central = (_CENTRAL + struct.pack("<H", 20) + fixed
-               + struct.pack("<HHHHHII", len(encoded), 0, 0, 0, 0, external_attr, offset) + encoded)
-    return local, central
-
-
-def _copy_raw(data: bytes, z: zipfile.ZipFile, replaced: dict[str, bytes], added: dict[str, bytes]) -> bytes | None:
-    """The new package with every part not in REPLACED copied as it is stored (its local header, compressed
-    bytes and descriptor, and its central record), byte for byte, in the same order; REPLACED parts
-    written in their place and ADDED ones after. None for what this does not handle (Zip64 sizes or
-    offsets, a central directory that does not read back), left to `zipfile`."""
-    infos = z.infolist()
-    start = getattr(z, "start_dir", None)
-    if start is None or len(infos) + len(added) >= 0xFFFF or len(data) >= 0xFFFFFFFF - (1 << 28):
-        return None
-    records: dict[int, bytes] = {}
-    at = start
-    for i in range(len(infos)):
-        if data[at:at + 4] != _CENTRAL:
-            return None
-        n, m, k = struct.unpack_from("<HHH", data, at + 28)
-        records[i] = data[at:at + 46 + n + m + k]
-        at += 46 + n + m + k
-    out, central = bytearray(), bytearray()
-    for i, info in enumerate(infos):
-        offset = len(out)
-        record = records[i]
-        if info.filename in replaced:
-            local, rec = _deflated_entry(info.filename, replaced[info.filename], info.date_time, info.external_attr,
-                                         offset)
-            out += local
-            central += rec
-            continue
-        if b"\x01\x00" in info.extra[:2] or info.header_offset >= 0xFFFFFFFF or info.compress_size >= 0xFFFFFFFF:
-            return None  # Zip64
-        head = info.header_offset
-        if data[head:head + 4] != _LOCAL:
-            return None
-        n, m = struct.unpack_from("<HH", data, head + 26)
-        end = head + 30 + n + m + info.compress_size
-        if info.flag_bits & 0x08:  # a data descriptor follows the data
-            end += 16 if data[end:end + 4] == _DESCRIPTOR else 12
-        out += data[head:end]
-        central += record[:42] + struct.pack("<I", offset) + record[46:]
-    for name, body in added.items():
-        offset = len(out)
-        local, rec = _deflated_entry(name, body, time.localtime()[:6], 0o600 << 16, offset)
-        out += local
-        central += rec
-    count = len(infos) + len(added)
-    where = len(out)
-    out += central + _END + struct.pack("<HHHHIIH", 0, 0, count, count, len(central), where, len(z.comment))
-    out += z.comment
-    if where >= 0xFFFFFFFF:
-        return None
-    return bytes(out)
+        return rezip(data, z, replaced, added)
 
 
 _WORKSHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
@@ -329,7 +210,7 @@ def _add_sheets(z: zipfile.ZipFile, workbook: str, titles: list[str], replaced: 
         rel_ids.add(f"rId{n}")
         sheet_ids.append(max(sheet_ids, default=0) + 1)
         ref = f'xmlns:r="{_NS_REL}" r:id="rId{n}"'  # declared here: the root may not bind the prefix
-        entry = f'<{p}sheet name="{_escape_attr(title)}" sheetId="{sheet_ids[-1]}" {ref}/>'
+        entry = f'<{p}sheet name="{escape_attr(title)}" sheetId="{sheet_ids[-1]}" {ref}/>'
         end = wb_xml.index(f"</{p}sheets>")
         wb_xml = wb_xml[:end] + entry + wb_xml[end:]
         rel = f'<Relationship Id="rId{n}" Type="{_WORKSHEET_TYPE}" Target="worksheets/sheet{k}.xml"/>'
@@ -342,152 +223,12 @@ def _add_sheets(z: zipfile.ZipFile, workbook: str, titles: list[str], replaced: 
     return made
 
 
-# --- styles -----------------------------------------------------------------------------------------------
-
-@functools.lru_cache(maxsize=1)
-def _builtin_formats() -> dict[str, int]:
-    """Excel's built-in number formats, code → id, as openpyxl names them (it reports cells' formats so)."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS
-
-    return {code: i for i, code in sorted(BUILTIN_FORMATS.items(), reverse=True)}
-
-
-_DATE_CODE = re.compile(r"(?<![\\\"])[dmyhs]", re.I)
-
-
-class _Styles:
-    """The styles part as text, edited only by appending (a font, a number format, a cell format), so every
-    existing style index keeps its meaning."""
-
-    def __init__(self, text: str):
-        self.text, self.changed = text, False
-        m = re.search(r"<(\w+:)?styleSheet\b", text)
-        self.p = (m[1] or "") if m else ""
-        self._seen: dict[tuple[str, str], list[str]] = {}  # parsed lists, until the next append
-
-    def _block(self, name: str) -> re.Match | None:
-        p = re.escape(self.p)
-        return re.search(rf"<{p}{name}\b[^>]*?(?:/>|>(.*?)</{p}{name}>)", self.text, re.S)
-
-    def _items(self, block: str, item: str) -> list[str]:
-        if (block, item) not in self._seen:
-            p = re.escape(self.p)
-            m = self._block(block)
-            self._seen[block, item] = [] if m is None or m[1] is None else [
-                x[0] for x in re.finditer(rf"<{p}{item}\b[^>]*?(?:/>|>.*?</{p}{item}>)", m[1], re.S)]
-        return self._seen[block, item]
-
-    def xf(self, index: int) -> str:
-        xfs = self._items("cellXfs", "xf")
-        return xfs[index] if 0 <= index < len(xfs) else (xfs[0] if xfs else f"<{self.p}xf/>")
-
-    def number_format(self, index: int) -> str:
-        fmt = int(_attr(self.xf(index), "numFmtId") or 0)
-        for item in self._items("numFmts", "numFmt"):
-            if int(_attr(item, "numFmtId") or -1) == fmt:
-                return _unescape_attr(_attr(item, "formatCode") or "General")
-        return next((code for code, i in _builtin_formats().items() if i == fmt), "General")
-
-    def is_date(self, index: int) -> bool:
-        fmt = int(_attr(self.xf(index), "numFmtId") or 0)
-        return 14 <= fmt <= 22 or 45 <= fmt <= 47 or (fmt >= 164 and bool(
-            _DATE_CODE.search(re.sub(r"\[[^\]]*\]|\"[^\"]*\"", "", self.number_format(index)))))
-
-    def bold(self, index: int) -> bool:
-        fonts = self._items("fonts", "font")
-        font = int(_attr(self.xf(index), "fontId") or 0)
-        return 0 <= font < len(fonts) and re.search(rf"<{re.escape(self.p)}b(\s+val=\"(1|true)\")?\s*/>",
-                                                    fonts[font]) is not None
-
-    def _append(self, block: str, kind: str, item: str) -> int:
-        """Append ITEM (a KIND element) to BLOCK (which must exist) and set its count; returns ITEM's index."""
-        m = self._block(block)
-        assert m is not None
-        count = len(self._items(block, kind))
-        start_tag = re.match(r"<[^>]*?>", self.text[m.start():])[0]
-        close = f"</{self.p}{block}>"
-        if start_tag.endswith("/>"):
-            new = f"{_set_attr(start_tag[:-2].rstrip() + '>', 'count', str(count + 1))}{item}{close}"
-        else:
-            body = m[0][len(start_tag):-len(close)]
-            new = f"{_set_attr(start_tag, 'count', str(count + 1))}{body}{item}{close}"
-        self.text = self.text[:m.start()] + new + self.text[m.end():]
-        self.changed = True
-        self._seen.clear()
-        return count
-
-    def _format_id(self, code: str) -> int:
-        if code in (builtin := _builtin_formats()):
-            return builtin[code]
-        items = self._items("numFmts", "numFmt")
-        for item in items:
-            if _unescape_attr(_attr(item, "formatCode") or "") == code:
-                return int(_attr(item, "numFmtId") or 0)
-        new_id = max([163] + [int(_attr(i, "numFmtId") or 0) for i in items]) + 1
-        element = f'<{self.p}numFmt numFmtId="{new_id}" formatCode="{_escape_attr(code)}"/>'
-        if self._block("numFmts") is None:  # numFmts comes first in the style sheet
-            m = re.search(rf"<{re.escape(self.p)}styleSheet\b[^>]*>", self.text)
-            self.text = (self.text[:m.end()] + f'<{self.p}numFmts count="0"></{self.p}numFmts>'
-                         + self.text[m.end():])
-            self._seen.clear()
-        self._append("numFmts", "numFmt", element)
-        return new_id
-
-    def style(self, base: int, number_format: str | None, bold: bool, wrap: bool) -> int:
-        """The index of a cell format like BASE but with NUMBER_FORMAT, BOLD and WRAP where asked: BASE if it
-        has them, an identical existing one, or one appended."""
-        xf = self.xf(base)
-        start = re.match(r"<[^>]*?>", xf)[0]
-        new_start, rest = start, xf[len(start):]
-        if number_format and self.number_format(base) != number_format:
-            new_start = _set_attr(_set_attr(new_start, "numFmtId", str(self._format_id(number_format))),
-                                  "applyNumberFormat", "1")
-        if bold and not self.bold(base):
-            fonts = self._items("fonts", "font")
-            font = fonts[int(_attr(start, "fontId") or 0)] if fonts else f"<{self.p}font/>"
-            if font.endswith("/>"):
-                made = font[:-2].rstrip() + f"><{self.p}b/></{self.p}font>"
-            else:
-                head = re.match(r"<[^>]*?>", font)[0]
-                made = head + f"<{self.p}b/>" + font[len(head):]
-            fonts_now = self._items("fonts", "font")
-            font_id = fonts_now.index(made) if made in fonts_now else self._append("fonts", "font", made)
-            new_start = _set_attr(_set_attr(new_start, "fontId", str(font_id)), "applyFont", "1")
-        if wrap and not re.search(r"wrapText=\"(1|true)\"", rest):
-            new_start = _set_attr(new_start, "applyAlignment", "1")
-            alignment = re.search(rf"<{re.escape(self.p)}alignment\b[^>]*?/?>", rest)
-            if alignment:
-                tag = _set_attr(alignment[0], "wrapText", "1")
-                rest = rest[:alignment.start()] + tag + rest[alignment.end():]
-            else:
-                tag = f'<{self.p}alignment vertical="top" wrapText="1"/>'
-                if new_start.endswith("/>"):
-                    new_start, rest = new_start[:-2].rstrip() + ">", f"{tag}</{self.p}xf>"
-                else:
-                    rest = tag + rest
-        made = new_start + rest
-        if made == xf:
-            return base
-        xfs = self._items("cellXfs", "xf")
-        return xfs.index(made) if made in xfs else self._append("cellXfs", "xf", made)
-
-
-def _escape_attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
-
-
-def _unescape_attr(text: str) -> str:
-    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
-        text = text.replace(entity, char)
-    return text
-
-
 # --- a sheet ----------------------------------------------------------------------------------------------
 
 class _Sheet:
     """One worksheet part as text; `apply` returns it with cells set, all else as it was."""
 
-    def __init__(self, title: str, text: str, styles: _Styles, date1904: bool):
+    def __init__(self, title: str, text: str, styles: CellStyles, date1904: bool):
         self.title, self.text, self.styles, self.date1904 = title, text, styles, date1904
         m = re.search(r"<(\w+:)?worksheet\b", text)
         self.p = re.escape((m[1] or "") if m else "")
@@ -499,7 +240,7 @@ class _Sheet:
     def apply(self, changes: list[CellChange]) -> str:
         p = self.p
         protection = re.search(rf"<{p}sheetProtection\b[^>]*>", self.text)
-        if protection and _attr(protection[0], "sheet") in ("1", "true"):  # the officer locked it against edits
+        if protection and attr(protection[0], "sheet") in ("1", "true"):  # the officer locked it against edits
             raise Refused(f"{self.title}: the sheet is protected; unprotect it in Excel (Review > Unprotect Sheet) "
                           "to let cqcdocs fill it")
         m = re.search(rf"<{p}sheetData\b[^>]*?(?:/>|>(.*?)</{p}sheetData>)", self.text, re.S)
@@ -513,7 +254,7 @@ class _Sheet:
         rows = list(re.finditer(rf"<{p}row\b([^>]*?)(?:/>|>(.*?)</{p}row>)", body, re.S))
         numbers = []
         for row in rows:
-            r = _attr(row[1], "r")
+            r = attr(row[1], "r")
             if r is None or not r.isdigit():
                 raise Refused(f"{self.title}: its rows are not numbered, so cqcdocs cannot tell where a value goes")
             numbers.append(int(r))
@@ -551,7 +292,7 @@ class _Sheet:
         p = self.p
         areas = []
         for tag in re.findall(rf"<{p}f\b[^>]*>", self.text):  # shared, array and data-table formulas' ranges
-            if _attr(tag, "t") in ("shared", "array", "dataTable") and (ref := _attr(tag, "ref")):
+            if attr(tag, "t") in ("shared", "array", "dataTable") and (ref := attr(tag, "ref")):
                 areas.append((_area(ref), "a formula's range"))
         for ref in re.findall(rf"<{p}mergeCell\b[^>]*?\bref=\"([A-Z0-9:$]+)\"", self.text):
             areas.append((_area(ref), "merged cells"))
@@ -565,7 +306,7 @@ class _Sheet:
         p = self.p
         found = []
         for cell in re.finditer(rf"<{p}c(?=[\s/>])([^>]*?)(?:/>|>(.*?)</{p}c>)", row_body, re.S):
-            ref = _attr(cell[1], "r")
+            ref = attr(cell[1], "r")
             if ref is None:
                 raise Refused(f"{self.title}: its cells are not named (r=\"A1\"), so cqcdocs cannot tell where a "
                               "value goes")
@@ -575,18 +316,18 @@ class _Sheet:
     def _base_style(self, row: int, col: int, existing: dict[int, re.Match], first_row: int) -> int:
         """The style a new cell at ROW, COL starts from: the row's own, the column's, or that of the cell in the
         nearest row above (unless that is the sheet's first row, or bold: a header's look is not a value's)."""
-        if (found := existing.get(row)) is not None and _attr(found[1], "customFormat") in ("1", "true"):
-            return int(_attr(found[1], "s") or 0)
+        if (found := existing.get(row)) is not None and attr(found[1], "customFormat") in ("1", "true"):
+            return int(attr(found[1], "s") or 0)
         p = self.p
         for col_tag in re.findall(rf"<{p}col\b[^>]*?/?>", self.text):
-            lo, hi, s = _attr(col_tag, "min"), _attr(col_tag, "max"), _attr(col_tag, "style")
+            lo, hi, s = attr(col_tag, "min"), attr(col_tag, "max"), attr(col_tag, "style")
             if lo and hi and s and int(lo) <= col <= int(hi):
                 return int(s)
         at = bisect.bisect_left(self._numbers, row) - 1
         if at >= 0 and self._numbers[at] > first_row:  # the nearest row above, unless it is the first
             number = self._numbers[at]
             if number not in self._styles_in:
-                self._styles_in[number] = {c: int(_attr(cell[1], "s") or 0)
+                self._styles_in[number] = {c: int(attr(cell[1], "s") or 0)
                                            for c, cell in self._cells(existing[number][2] or "")}
             s = self._styles_in[number].get(col)
             if s is not None:
@@ -611,12 +352,12 @@ class _Sheet:
             return f'<{p}c r="{ref}"{style}><{p}v>{serial:g}</{p}v></{p}c>'
         if isinstance(value, (int, float)):
             return f'<{p}c r="{ref}"{style}><{p}v>{value!r}</{p}v></{p}c>'
-        return (f'<{p}c r="{ref}"{style} t="inlineStr"><{p}is><{p}t xml:space="preserve">{_escape(str(value))}'
+        return (f'<{p}c r="{ref}"{style} t="inlineStr"><{p}is><{p}t xml:space="preserve">{escape_text(str(value))}'
                 f'</{p}t></{p}is></{p}c>')
 
     def _changed_row(self, row: re.Match, changes: dict[int, CellChange], existing: dict[int, re.Match],
                      first_row: int) -> str:
-        number = int(_attr(row[1], "r"))
+        number = int(attr(row[1], "r"))
         body = row[2] or ""
         cells = self._cells(body)
         out, pos = [], 0
@@ -625,7 +366,7 @@ class _Sheet:
         def base(c: int) -> int:
             """A new header (bold) looks like the header to its left; any other cell as `_base_style` says."""
             if changes[c].bold:
-                left = [int(_attr(cell[1], "s") or 0) for col, cell in cells if col < c]
+                left = [int(attr(cell[1], "s") or 0) for col, cell in cells if col < c]
                 if left and self.styles.bold(left[-1]):
                     return left[-1]
             return self._base_style(number, c, existing, first_row)
@@ -640,7 +381,7 @@ class _Sheet:
                 inner = cell[2] or ""
                 if re.search(rf"<{self.p}f\b", inner):
                     raise Refused(f"{self._where(number, col)}: holds a formula")
-                out.append(self._cell_xml(changes[col], int(_attr(cell[1], "s") or 0)))
+                out.append(self._cell_xml(changes[col], int(attr(cell[1], "s") or 0)))
             else:
                 out.append(cell[0])
             pos = cell.end()
@@ -648,10 +389,10 @@ class _Sheet:
         for c in pending:
             out.append(self._cell_xml(changes[c], base(c)))
         start = re.match(r"<[^>]*?>", row[0])[0]
-        spans = _attr(start, "spans")
+        spans = attr(start, "spans")
         if spans and re.fullmatch(r"\d+:\d+", spans):
             lo, hi = (int(x) for x in spans.split(":"))
-            start = _set_attr(start, "spans", f"{min([lo, *changes])}:{max([hi, *changes])}")
+            start = set_attr(start, "spans", f"{min([lo, *changes])}:{max([hi, *changes])}")
         if start.endswith("/>"):
             start = start[:-2].rstrip() + ">"
         return f"{start}{''.join(out)}</{self.prefix}row>"
@@ -667,14 +408,14 @@ class _Sheet:
         m = re.search(rf"<{self.p}dimension\b[^>]*?/?>", text)
         if m is None or not changes:
             return text
-        ref = _attr(m[0], "ref") or ""
+        ref = attr(m[0], "ref") or ""
         try:
             r1, c1, r2, c2 = _area(ref)
         except ValueError:
             return text
         rows, cols = [c.row for c in changes], [c.column for c in changes]
         grown = _ref_of((min(r1, *rows), min(c1, *cols), max(r2, *rows), max(c2, *cols)))
-        return text[:m.start()] + _set_attr(m[0], "ref", grown) + text[m.end():]
+        return text[:m.start()] + set_attr(m[0], "ref", grown) + text[m.end():]
 
 
 # --- tables -----------------------------------------------------------------------------------------------
@@ -682,30 +423,30 @@ class _Sheet:
 def _grow_table(title: str, xml: str, changes: list[CellChange], others: list[str]) -> str:
     """A table's XML with its range grown over the rows appended right under it (in its columns)."""
     m = re.search(r"<(\w+:)?table\b[^>]*>", xml)
-    if m is None or (ref := _attr(m[0], "ref")) is None:
+    if m is None or (ref := attr(m[0], "ref")) is None:
         return xml
     r1, c1, r2, c2 = _area(ref)
-    name = _attr(m[0], "displayName") or _attr(m[0], "name") or "?"
+    name = attr(m[0], "displayName") or attr(m[0], "name") or "?"
     below = {c.row for c in changes if c1 <= c.column <= c2 and c.row > r2}
     last = r2
     while last + 1 in below:
         last += 1
     if last == r2:
         return xml
-    if int(_attr(m[0], "totalsRowCount") or 0):
+    if int(attr(m[0], "totalsRowCount") or 0):
         raise Refused(f"{title}: the table {name!r} has a totals row, so rows cannot be added under it")
     new_area = (r1, c1, last, c2)
     for other in others:
         o = re.search(r"<(\w+:)?table\b[^>]*>", other)
-        if o and (oref := _attr(o[0], "ref")):
+        if o and (oref := attr(o[0], "ref")):
             a = _area(oref)
             if not (a[2] < r1 or a[0] > last or a[3] < c1 or a[1] > c2):
                 raise Refused(f"{title}: the table {name!r} would grow into the table "
-                              f"{_attr(o[0], 'displayName') or '?'!r}")
-    start = _set_attr(m[0], "ref", _ref_of(new_area))
+                              f"{attr(o[0], 'displayName') or '?'!r}")
+    start = set_attr(m[0], "ref", _ref_of(new_area))
     xml = xml[:m.start()] + start + xml[m.end():]
     af = re.search(r"<(\w+:)?autoFilter\b[^>]*?/?>", xml)
-    if af and (aref := _attr(af[0], "ref")):
+    if af and (aref := attr(af[0], "ref")):
         a = _area(aref)
-        xml = xml[:af.start()] + _set_attr(af[0], "ref", _ref_of((a[0], a[1], max(a[2], last), a[3]))) + xml[af.end():]
+        xml = xml[:af.start()] + set_attr(af[0], "ref", _ref_of((a[0], a[1], max(a[2], last), a[3]))) + xml[af.end():]
     return xml
