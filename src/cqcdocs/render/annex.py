@@ -15,10 +15,11 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..contract import ACTION_STATUSES, THEMES
+from ..contract import NOT_YET_DUE, THEMES
 from ..model import format_date
 from ..palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISON_FILL, HEADER_TEXT, MUTED,
                       RATING_FILL, RATING_TEXT, SUBJECT)
+from ..progress import REPORT_ORDER, counts_by_theme, statuses_on
 from ..scoring import RATINGS, Result
 from ..wording import plain
 from .annex_charts import AnnexCharts, font
@@ -65,7 +66,7 @@ class Annex(AnnexCharts):
         self.rating_fmt = {label: f(TEXT, {"bg_color": "#" + RATING_FILL[label], "font_color": "#" + RATING_TEXT[label]})
                            for label in RATING_FILL}
         self.status_fmt = {s: f(TEXT, {"bg_color": "#" + ACTION_STATUS_FILL[s], "font_color": "#" + ACTION_STATUS_TEXT[s]})
-                           for s in ACTION_STATUSES}
+                           for s in ACTION_STATUS_FILL}
         self.comparison_fmt = {c: f(TEXT, {"bg_color": "#" + fill}) for c, fill in COMPARISON_FILL.items()}
         self.subject = f(TEXT, {"bold": True, "bg_color": "#" + SUBJECT_ROW})
         self.subject_num = f(NUMBER, {"bold": True, "bg_color": "#" + SUBJECT_ROW, "num_format": "0"})
@@ -381,26 +382,32 @@ class Annex(AnnexCharts):
             rows, fmts)
 
     def actions(self) -> None:
-        ws = self.sheet("Actions", "Improvement actions", wide=True)
+        # Statuses as the briefing and the progress report count them, on the briefing's report date.
+        workbook = self.result.workbook
+        day = self.a.report_date or self.a.published
+        ws = self.sheet("Actions", f"Improvement actions as at {format_date(day)}", wide=True)
+        statuses = statuses_on(workbook, day)
         rows, fmts = [], []
-        for x in self.result.workbook.actions:
-            rows.append([x.ref, x.theme.name, x.area_for_development, x.action, x.owner, x.due, x.status, x.update])
-            fmts.append([None] * 6 + [self.status_fmt[x.status], None])
+        for x in workbook.actions:
+            rows.append([x.ref, x.theme.name, x.area_for_development, x.action, x.owner, x.due, statuses[x.ref],
+                         x.update])
+            fmts.append([None] * 6 + [self.status_fmt[statuses[x.ref]], None])
         columns = [("Ref", 6, self.text), ("Theme", 14, self.wrap), ("Area for development", 34, self.wrap),
                    ("Action", 34, self.wrap), ("Owner", 14, self.wrap), ("Due", 11, self.date),
-                   ("Status", 11, self.text), ("Update", 24, self.wrap)]
+                   ("Status", text_width(statuses.values(), 11), self.text), ("Update", 24, self.wrap)]
         last = self.table(ws, 2, "tblActions", columns, rows, fmts).last
         start = last + 3
         # Under the wide Theme column (B), not the narrow Ref column, so theme names are not cut off; each count
         # right-aligned under its right-aligned heading.
         ws.write_string(start - 1, 1, "Actions by theme and status", self.bold)
-        counts = self.result.action_counts
-        count_rows = [[t.name, *[counts[(t.number, s)] for s in ACTION_STATUSES],
-                       sum(counts[(t.number, s)] for s in ACTION_STATUSES)] for t in THEMES]
-        ws.add_table(start, 1, start + len(count_rows), len(ACTION_STATUSES) + 2, {
+        counts = counts_by_theme(workbook, day)
+        shown = [s for s in REPORT_ORDER if s != NOT_YET_DUE or any(counts[(t.number, s)] for t in THEMES)]
+        count_rows = [[t.name, *[counts[(t.number, s)] for s in shown],
+                       sum(counts[(t.number, s)] for s in shown)] for t in THEMES]
+        ws.add_table(start, 1, start + len(count_rows), len(shown) + 2, {
             "name": "tblActionCounts", "style": TABLE_STYLE, "autofilter": False,
             "columns": [{"header": h, "header_format": self.header_format(self.num if i else self.wrap)}
-                        for i, h in enumerate(("Theme", *ACTION_STATUSES, "Total"))]})
+                        for i, h in enumerate(("Theme", *shown, "Total"))]})
         theme_width = columns[1][1]
         for r, row in enumerate(count_rows, start=start + 1):
             self.put(ws, r, 1, row[0], self.wrap)

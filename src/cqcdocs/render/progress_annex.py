@@ -15,9 +15,10 @@ from ..palette import ACTION_STATUS_FILL, ACTION_STATUS_TEXT
 from ..progress import REPORT_ORDER, Group, Progress
 from ..wording import count
 from .annex import Annex
+from .annex_charts import font
 from .annex_layout import PlacedTable, short
 from .chart_defs import ChartDef
-from .progress_defs import (direction_text, headline, not_agreed_sentence, since_words, status_by_theme_chart,
+from .progress_defs import (direction_text, evidence_text, headline, not_agreed_sentence, since_words, status_by_theme_chart,
                             status_over_time_chart, status_since_text)
 
 SHEETS = (("Summary", "Actions by status, theme, recommendation and quality statement, and over time"),
@@ -89,19 +90,23 @@ class ProgressAnnex(Annex):
         columns = [("Ref", 8, self.text), ("Theme", 20, self.wrap), ("Recommendation", 30, self.wrap),
                    ("Quality statement", 26, self.wrap), ("Thread", 14, self.wrap),
                    ("Area for development", 36, self.wrap), ("Action", 40, self.wrap), ("Owner", 22, self.wrap),
-                   ("Start", 11, self.date), ("Due", 11, self.date), ("Status", 12, self.text), (was, 12, self.text),
+                   ("Start", 11, self.date), ("Due", 11, self.date), ("Revised due", 11, self.date),
+                   ("Status", 12, self.wrap), (was, 12, self.wrap),
                    ("Direction", 12, self.text), ("Overdue", 9, self.text), ("Days overdue", 9, self.num),
                    ("Due in 30 days", 9, self.text), ("Status since", 12, self.date), ("Latest update", 12, self.date),
-                   ("Latest commentary", 44, self.wrap), ("Evidence", 30, self.wrap)]
+                   ("Latest commentary", 44, self.wrap), ("Evidence", 30, self.wrap),
+                   ("Corrective action", 36, self.wrap), ("Decision required", 36, self.wrap)]
         headers = [c[0] for c in columns]
         rows, fmts = [], []
         for a in p.actions:
             x = a.action
             row = [x.ref, x.theme.name, x.recommendation, x.quality_statement.name if x.quality_statement else "",
-                   x.thread, x.area_for_development, x.action, x.owner, x.start, x.due, a.status, a.before or "",
+                   x.thread, x.area_for_development, x.action, x.owner, x.start, x.due, x.revised_due, a.status,
+                   a.before or "",
                    direction_text(a, p), "Yes" if a.overdue else "No", p.days_overdue(a) or None,
                    "Yes" if a.due_soon else "No", a.status_since, a.latest.date if a.latest else None, a.commentary,
-                   a.evidence]
+                   a.evidence if a.status != "Complete" else evidence_text(a).replace("**", ""),
+                   x.corrective_action, x.decision_required]
             rows.append(row)
             fmts.append(self.status_formats(row, headers, ("Status", was)))
         self.table(ws, 2, "tblProgress", columns, rows, fmts)
@@ -111,9 +116,11 @@ class ProgressAnnex(Annex):
         ws = self.sheet("Exceptions", "Exceptions: actions off track or at risk", wide=True)
         columns = [("Ref", 8, self.text), ("Action", 44, self.wrap), ("Owner", 22, self.wrap),
                    ("Status", 12, self.text), ("Since", 12, self.date), ("Days at this status", 11, self.num),
-                   ("How long", 40, self.wrap), ("Latest commentary", 60, self.wrap)]
+                   ("How long", 40, self.wrap), ("Latest commentary", 60, self.wrap),
+                   ("Corrective action", 44, self.wrap), ("Revised due", 11, self.date)]
         rows = [[a.ref, a.action.action, a.action.owner, a.status, a.status_since, p.days_at_status(a),
-                 status_since_text(a, p), a.commentary] for a in p.exceptions]
+                 status_since_text(a, p), a.commentary, a.action.corrective_action or "None recorded",
+                 a.action.revised_due] for a in p.exceptions]
         self.table(ws, 2, "tblExceptions", columns, rows,
                    [self.status_formats(r, [c[0] for c in columns], ("Status",)) for r in rows])
 
@@ -157,14 +164,14 @@ class ProgressAnnex(Annex):
             xl.add_series({"name": table.header(status), "categories": table.column(table.headers[0]),
                            "values": table.column(status), "fill": {"color": "#" + fill},
                            "border": {"color": "#FFFFFF"}, "gap": 60,
-                           "data_labels": {"value": True, "position": "center", "font": {"color": "#" + text},
+                           "data_labels": {"value": True, "position": "center", "font": {**font(), "color": "#" + text},
                                            "custom": [None if v else {"delete": True}
                                                       for v in chart.series[REPORT_ORDER.index(status)].values]}})
-        xl.set_title({"name": chart.title})
+        xl.set_title({"name": chart.title, "name_font": font(11, bold=True)})
         xl.set_x_axis({"name": chart.value_axis.title, "min": 0, "max": chart.value_axis.maximum,
-                       "major_unit": chart.value_axis.major_unit})
-        xl.set_y_axis({"reverse": True})
-        xl.set_legend({"position": "top"})
+                       "major_unit": chart.value_axis.major_unit, "num_font": font(), "name_font": font()})
+        xl.set_y_axis({"reverse": True, "num_font": font()})
+        xl.set_legend({"position": "top", "font": font()})
         height = max(300, 60 + 45 * len(chart.categories))
         xl.set_size({"width": 900, "height": height})
         ws.insert_chart(row, 0, xl, {"description": chart.alt_text, "object_position": 3})
