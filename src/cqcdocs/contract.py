@@ -190,6 +190,11 @@ _QS_LOOKUP = {normalise(n): qs for qs in QUALITY_STATEMENTS for n in (qs.name, q
 _THEME_LOOKUP = {normalise(n): t for t in THEMES for n in (t.name, str(t.number), *t.aliases)}
 
 
+def is_cqc_review(review: str) -> bool:
+    """The CQC assessment's findings and figures are those whose review name starts with "CQC"."""
+    return review.strip().lower().startswith(("cqc", "care quality commission"))
+
+
 def find_quality_statement(text: str) -> QualityStatement | None:
     return _QS_LOOKUP.get(normalise(text))
 

@@ -38,6 +38,11 @@ ACTION_STATUS_FILL = {
 ACTION_STATUS_TEXT = {"Complete": "FFFFFF", "On track": "FFFFFF", "At risk": "000000", "Off track": "FFFFFF",
                       "Not started": "000000", "Not yet due to start": "000000"}
 
+# A review's stance on a journey thread (strength, area for development, both): the diverging palette's blues
+# and peach, apart from the plan's red/amber/green so a stance never reads as an action's status.
+STANCE_FILL = {"strength": "2166AC", "development": "FDDBC7", "both": "92C5DE"}
+STANCE_TEXT = {"strength": "FFFFFF", "development": "000000", "both": "000000"}
+
 COMPARISON_FILL = {"better": "92C5DE", "similar": "E0E0E0", "worse": "F4A582", "not stated": "FFFFFF"}
 
 # Neutral colours for text, headings and the council/England contrast in charts.
@@ -80,3 +85,8 @@ def rgb(hex_colour: str) -> tuple[float, float, float]:
     """Matplotlib colour tuple."""
     h = hex_colour.lstrip("#")
     return tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def label_colour(fill: str) -> str:
+    """Black or white, whichever reads better on FILL: a chart's count on its bar."""
+    return "FFFFFF" if contrast("FFFFFF", fill) >= contrast("000000", fill) else "000000"

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from ..contract import FINDING_SECTIONS, NOT_YET_DUE, QUALITY_STATEMENTS, THEMES
+from ..contract import FINDING_SECTIONS, NOT_YET_DUE, QUALITY_STATEMENTS, THEMES, is_cqc_review
 from ..model import Finding, Meeting, Message, Workbook, format_date, format_short_date
 from ..palette import COMPARISON_FILL, INK
 from ..progress import REPORT_ORDER, counts_by_theme, plan_agreed
@@ -97,11 +97,6 @@ class Briefing:
     def title(self) -> str:
         return clean(self.a.report_title).strip() or \
             f"Care Quality Commission (CQC) assessment of {self.name} adult social care"
-
-
-def is_cqc_review(review: str) -> bool:
-    """The CQC assessment's findings are those whose review name starts with "CQC"."""
-    return review.strip().lower().startswith(("cqc", "care quality commission"))
 
 
 def finding_text(finding: Finding) -> str:

@@ -16,10 +16,10 @@ from ..progress import REPORT_ORDER, Group, Progress
 from ..wording import count
 from .annex import Annex
 from .annex_charts import font
-from .annex_layout import PlacedTable, short
+from .annex_layout import PlacedTable, heading_width, short
 from .chart_defs import ChartDef
-from .progress_defs import (direction_text, evidence_text, headline, not_agreed_sentence, since_words, status_by_theme_chart,
-                            status_over_time_chart, status_since_text)
+from .progress_defs import (direction_text, evidence_text, headline, not_agreed_sentence, since_words,
+                            status_by_theme_chart, status_over_time_chart, status_since_text)
 
 SHEETS = (("Summary", "Actions by status, theme, recommendation and quality statement, and over time"),
           ("Actions", "Every action as at the report's date, with its direction of travel; filterable"),
@@ -60,14 +60,22 @@ class ProgressAnnex(Annex):
 
     def _groups(self, ws, row: int, name: str, first: str, groups: tuple[Group, ...]) -> int:
         ws.write_string(row, 0, f"Actions by {first.lower()} and status", self.bold)
-        columns = [(first, 46, self.wrap), *((s, 11, self.num) for s in REPORT_ORDER), ("Total", 9, self.num),
-                   ("% complete", 11, self.pct)]
+        columns = [(first, 46, self.wrap), *self._status_columns(), ("Total", 9, self.num),
+                   ("% complete", heading_width("% complete", 11, True), self.pct)]
         rows = [[g.name, *(g.counts[s] for s in REPORT_ORDER), g.total, g.pct_complete / 100] for g in groups]
-        return self.table(ws, row + 1, name, columns, rows, set_widths=row == 2, header_repeat=False).last + 3
+        return self.table(ws, row + 1, name, columns, rows, set_widths=False, header_repeat=False).last + 3
+
+    def _status_columns(self) -> list:
+        """A count column per status, each as wide as its heading's longest word (the Summary's tables share them)."""
+        return [(s, heading_width(s, 11, True), self.num) for s in REPORT_ORDER]
 
     def summary(self) -> None:
         p = self.p
         ws = self.sheet("Summary", "Actions by status", wide=True)
+        # Every table on the sheet shares its columns: widths set once, for the widest of them.
+        for col, (_, width, _) in enumerate([("", 46, None), *self._status_columns(), ("Total", 9, None),
+                                             ("% complete", heading_width("% complete", 11, True), None)]):
+            self.set_width(ws, col, width)
         rows = [[s, n, n / p.total if p.total else 0] for s, n in p.counts.items()]
         last = self.table(ws, 2, "tblStatus", [("Status", 46, self.text), ("Actions", 11, self.num),
                                                 ("Share", 11, self.pct)], rows,
@@ -77,10 +85,9 @@ class ProgressAnnex(Annex):
         at = self._groups(ws, at, "tblRecommendations", "Recommendation", p.by_recommendation)
         at = self._groups(ws, at, "tblStatements", "Quality statement", p.by_statement)
         ws.write_string(at, 0, "Actions by status over time", self.bold)
-        self.table(ws, at + 1, "tblOverTime", [("Date", 46, self.text), *((s, 11, self.num) for s in REPORT_ORDER)],
+        self.table(ws, at + 1, "tblOverTime", [("Date", 46, self.text), *self._status_columns()],
                    [[pt.label, *(pt.counts[s] for s in REPORT_ORDER)] for pt in p.points], header_repeat=False,
                    set_widths=False)
-        ws.set_column(0, 0, 46)
         ws.freeze_panes(0, 0)
 
     def actions(self) -> None:
@@ -91,7 +98,7 @@ class ProgressAnnex(Annex):
                    ("Quality statement", 26, self.wrap), ("Thread", 14, self.wrap),
                    ("Area for development", 36, self.wrap), ("Action", 40, self.wrap), ("Owner", 22, self.wrap),
                    ("Start", 11, self.date), ("Due", 11, self.date), ("Revised due", 11, self.date),
-                   ("Status", 12, self.wrap), (was, 12, self.wrap),
+                   ("Status", 12, self.text), (was, 12, self.text),
                    ("Direction", 12, self.text), ("Overdue", 9, self.text), ("Days overdue", 9, self.num),
                    ("Due in 30 days", 9, self.text), ("Status since", 12, self.date), ("Latest update", 12, self.date),
                    ("Latest commentary", 44, self.wrap), ("Evidence", 30, self.wrap),
@@ -208,7 +215,7 @@ class ProgressAnnex(Annex):
             self.charts()
         else:
             self.actions()
-        self.wb.close()
+        self.close()
 
 
 def write_progress_annex(progress: Progress, path: Path, *, source_name: str) -> None:

@@ -214,7 +214,7 @@ def changes(w: Writer, r: Report) -> None:
         return
     w.heading(f"Changes since {since_words(p)}", 1)
     w.para(f"Each action's status as at {format_date(p.as_at)} against {since_words(p)}. Statuses rank, "
-           "worst first: off track, at risk, not started, on track, complete.")
+           "worst first: off track, at risk, not started, not yet due to start, on track, complete.")
     points = []
     if p.completed_since:
         points.append("Completed: " + "; ".join(f"{a.ref} {_action_text(a)}" for a in p.completed_since) + ".")
@@ -363,8 +363,8 @@ def author_notes(w: Writer, r: Report) -> None:
 
 
 # The report, in order. Each section decides for itself whether it has anything to say.
-SECTIONS = (title_block, report_details, decisions, summary, awaiting, changes, completed, overdue, exceptions, by_theme,
-            by_recommendation, by_statement, over_time, all_actions, author_notes)
+SECTIONS = (title_block, report_details, decisions, summary, awaiting, changes, completed, overdue, exceptions,
+            by_theme, by_recommendation, by_statement, over_time, all_actions, author_notes)
 
 
 def write_progress_report(progress: Progress, path: Path, *, final: bool = False, warnings: Sequence[Message] = (),
