@@ -544,7 +544,7 @@ class Annex(AnnexCharts):
                 for f in sorted(j.findings, key=lambda f: (f.thread == "", f.thread.lower(), j.reviews.index(
                     j.review_of(f))))]
         self.table(ws, 2, "tblJourney", [
-            ("Thread", 18, self.wrap), ("Review", 14, self.wrap), ("Review date", 10, self.date),
+            ("Thread", 18, self.wrap), ("Review", 20, self.wrap), ("Review date", 10, self.date),
             ("Theme", 12, self.wrap), ("Quality statement", 16, self.wrap), ("Section", 13, self.wrap),
             ("Service area", 14, self.wrap), ("Finding", 52, self.wrap)], rows, fill="Finding")
         self.service_areas(j)
