@@ -16,7 +16,7 @@ from ..progress import REPORT_ORDER, Group, Progress
 from ..wording import count
 from .annex import Annex
 from .annex_charts import font
-from .annex_layout import PlacedTable, heading_width, short
+from .annex_layout import LINE_PT, PlacedTable, heading_width, short
 from .chart_defs import ChartDef
 from .progress_defs import (direction_text, evidence_text, headline, not_agreed_sentence, since_words,
                             status_by_theme_chart, status_over_time_chart, status_since_text)
@@ -81,13 +81,30 @@ class ProgressAnnex(Annex):
                                                 ("Share", 11, self.pct)], rows,
                           [[self.status_fmt[s], None, None] for s in p.counts], header_repeat=False,
                           set_widths=False).last
-        at = self._groups(ws, last + 3, "tblThemes", "Theme", p.by_theme)
-        at = self._groups(ws, at, "tblRecommendations", "Recommendation", p.by_recommendation)
-        at = self._groups(ws, at, "tblStatements", "Quality statement", p.by_statement)
+        # Each table whole on a printed page: a page break before one that would run over the page's foot.
+        page, used, breaks = self._page_pt(ws), 24 + 3 * LINE_PT + 4 + (LINE_PT + 3) * len(rows), []
+
+        def keep_whole(row: int, n: int) -> None:
+            nonlocal used
+            height = 4 * LINE_PT + 4 + (LINE_PT + 3) * n  # its label, a header of three lines, rows a line each
+            if used + height > page:
+                breaks.append(row)
+                used = 0
+            used += height + 2 * LINE_PT
+
+        at = last + 3
+        for name, first, groups in (("tblThemes", "Theme", p.by_theme),
+                                    ("tblRecommendations", "Recommendation", p.by_recommendation),
+                                    ("tblStatements", "Quality statement", p.by_statement)):
+            keep_whole(at, len(groups))
+            at = self._groups(ws, at, name, first, groups)
+        keep_whole(at, len(p.points))
         ws.write_string(at, 0, "Actions by status over time", self.bold)
         self.table(ws, at + 1, "tblOverTime", [("Date", 46, self.text), *self._status_columns()],
                    [[pt.label, *(pt.counts[s] for s in REPORT_ORDER)] for pt in p.points], header_repeat=False,
                    set_widths=False)
+        if breaks:
+            ws.set_h_pagebreaks(breaks)
         ws.freeze_panes(0, 0)
 
     def actions(self) -> None:
