@@ -29,6 +29,17 @@ WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+@pytest.fixture(scope="session")
+def cache_home(tmp_path_factory) -> Path:
+    """A cache folder of the tests' own, so their LibreOffice profiles are kept apart from the user's."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def own_cache(cache_home, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+
+
 def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
@@ -47,10 +58,12 @@ def rules(path) -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def made(soffice, tmp_path_factory) -> Path:
+def made(soffice, tmp_path_factory, cache_home) -> Path:
     """The example's briefing and annex written by `brief --pdf`; returns the folder."""
     out = tmp_path_factory.mktemp("pdf")
-    result = run("brief", "--out", out, "--pdf")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(cache_home))
+        result = run("brief", "--out", out, "--pdf")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [f"Wrote {out / BRIEFING}.docx", f"Wrote {out / BRIEFING}.pdf",
                                           f"Wrote {out / ANNEX}.xlsx", "Accessibility check: 0 errors, 0 warnings"]
@@ -186,6 +199,7 @@ def test_the_export_options_are_typed_json():
         "UseTaggedPDF": {"type": "boolean", "value": "true"},
         "PDFUACompliance": {"type": "boolean", "value": "true"},
         "ExportBookmarks": {"type": "boolean", "value": "true"},
+        "ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"},
         "DisplayPDFDocumentTitle": {"type": "boolean", "value": "true"},
         "EmbedStandardFonts": {"type": "boolean", "value": "true"},
         "ExportNotes": {"type": "boolean", "value": "false"},

@@ -310,13 +310,14 @@ class _Date(click.ParamType):
                               "(default: one containing 'Assurance Board').")
 @OUT
 @click.option("--final", is_flag=True, help="Leave out the author's notes appendix.")
-def progress(workbook: Path | None, as_at, since, board: str | None, out: Path, final: bool) -> None:
+@click.option("--pdf", is_flag=True, help="Also a tagged, accessible PDF of the report (needs LibreOffice).")
+def progress(workbook: Path | None, as_at, since, board: str | None, out: Path, final: bool, pdf: bool) -> None:
     """Write the monthly improvement plan progress report (Word) and its Excel annex for WORKBOOK.
 
     \b
     Examples:
       cqcdocs progress council.xlsx --as-at 2026-08-11
-      cqcdocs progress council.xlsx --since 2026-07-01 --out papers --final
+      cqcdocs progress council.xlsx --since 2026-07-01 --out papers --final --pdf
     """
     import datetime
 
@@ -326,7 +327,7 @@ def progress(workbook: Path | None, as_at, since, board: str | None, out: Path, 
         _fail("use --since or --board, not both")
     try:
         made, plan = make_progress(_workbook(workbook), out, as_at or datetime.date.today(), since=since, board=board,
-                                   final=final)
+                                   final=final, pdf=pdf)
     except UserError as exc:
         _fail(exc, writing=True)
     from .render.progress_defs import headline, not_agreed_sentence
