@@ -301,7 +301,7 @@ def _watchdog(group: int) -> subprocess.Popen | None:
     if sys.platform == "win32" or not Path("/bin/sh").exists():
         return None
     try:
-        return subprocess.Popen(["/bin/sh", "-c", 'read _ ; kill -KILL -- "-$1" 2>/dev/null', "sh", str(group)],
+        return subprocess.Popen(["/bin/sh", "-c", 'read _ ; kill -KILL "-$1" 2>/dev/null', "sh", str(group)],
                                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
     except OSError:
