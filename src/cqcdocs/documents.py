@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,11 +125,16 @@ def with_pdfs_many(sets: list[list], work: Path, faileds: list[list[str]]) -> li
         else:
             jobs += set_jobs
         plans.append(plan)
+    # The other documents (the annexes) are rendered while LibreOffice works: it runs in a process of its own.
+    others = threading.Thread(target=_render_others, args=(plans, work), daemon=True)
+    others.start()
     try:
         convert([job for job, *_ in jobs])
     except PdfError as exc:
         for job, *_ in jobs:
             job.error = str(exc)
+    finally:
+        others.join()
     done = {id(job): (pdf, stale, failed) for job, pdf, stale, failed in jobs}
     out = []
     for plan in plans:
@@ -148,6 +154,28 @@ def with_pdfs_many(sets: list[list], work: Path, faileds: list[list[str]]) -> li
                 failed.append(f"{pdf.name}: not written: {item.error}{stale}")
         out.append(targets)
     return out
+
+
+def _render_others(plans: list, work: Path) -> None:
+    """Render each plan's documents other than Word ones into WORK, to be copied into place; a plan whose
+    document cannot be rendered becomes that error. One the temporary folder has no room for is left to
+    `write_all`, which renders it beside its target."""
+    from .render.pdf import Job
+
+    for n, plan in enumerate(plans):
+        for i, (target, item) in enumerate(plan if isinstance(plan, list) else []):
+            if isinstance(item, Job):
+                continue
+            rendered = work / str(n) / target.name
+            try:
+                rendered.parent.mkdir(exist_ok=True)
+                item(rendered)
+            except OSError:
+                continue
+            except Exception as exc:  # noqa: BLE001 - handed back as this plan's error
+                plans[n] = exc
+                break
+            plan[i] = (target, _copy_of(rendered))
 
 
 def _copy_of(source: Path):
