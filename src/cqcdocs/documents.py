@@ -82,14 +82,6 @@ def load_and_score(path: Path) -> tuple[Result, list[Message]]:
     return result, warnings + list(result.warnings)
 
 
-def with_pdfs(targets: list, work: Path, failed: list[str]) -> list:
-    """TARGETS with a PDF after each Word document (see `with_pdfs_many`)."""
-    [out] = with_pdfs_many([targets], work, [failed])
-    if isinstance(out, BaseException):
-        raise out
-    return out
-
-
 def with_pdfs_many(sets: list[list], work: Path, faileds: list[list[str]]) -> list[list | BaseException]:
     """Each set of TARGETS with a PDF after each Word document, every document converted by one LibreOffice
     start. Each .docx is rendered into WORK first and converted there, so the PDF joins the set `write_all`

@@ -18,7 +18,7 @@ in the user's cache folder (starting with a new profile costs about a second), o
 each used by one run at a time under a lock, so concurrent runs never share one; if every slot is busy,
 or the cache folder cannot be written, a profile in the temporary folder is used. LibreOffice runs in a
 process group of its own: it is stopped with everything it started after `TIMEOUT` seconds without a
-finished document, on Ctrl+C or SIGTERM, and (through a small watchdog) when cqcdocs itself is killed.
+finished document, on Ctrl+C or SIGTERM, and (through a watcher beside it) when cqcdocs itself is killed.
 """
 
 from __future__ import annotations
@@ -175,10 +175,7 @@ def _run_all(soffice: str, sources: list[Path], work: Path, timeout: float) -> l
         reset = False
         while remaining:
             said, timed_out = _run(soffice, profile.path, [sources[n] for n in remaining], outdir, timeout)
-            done = [n for n in remaining if (outdir / f"{n}.pdf").is_file()]
-            if timed_out and done:  # the last one may be half written: it is the one that hung
-                (outdir / f"{done[-1]}.pdf").unlink()
-                done = done[:-1]
+            done = [n for n in remaining if (outdir / f"{n}.pdf").is_file()]  # a half-written one is found damaged
             for n in done:
                 results[n] = outdir / f"{n}.pdf"
             remaining = [n for n in remaining if n not in results]
@@ -202,26 +199,24 @@ def _run(soffice: str, profile: Path, sources: list[Path], outdir: Path, timeout
     It is stopped when TIMEOUT seconds pass without a new PDF in OUTDIR."""
     command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
                "--convert-to", filter_spec(), "--outdir", str(outdir), *map(str, sources)]
-    try:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, start_new_session=sys.platform != "win32")
-    except OSError as exc:
-        return f"{INSTALL_HINT} ({soffice}: {exc.strerror or exc})", False
-    tail = _Tail(process.stdout)
     timed_out = False
-    with _guarded(process):
-        last, count = time.monotonic(), 0
-        while True:
-            try:
-                process.wait(timeout=0.5)
-                break
-            except subprocess.TimeoutExpired:
-                now_count = sum(1 for _ in outdir.glob("*.pdf")) if outdir.is_dir() else 0
-                if now_count != count:
-                    last, count = time.monotonic(), now_count
-                elif time.monotonic() - last > timeout:
-                    timed_out = True
+    try:
+        with _launched(command) as (process, caught):
+            tail = _Tail(process.stdout)
+            last, count = time.monotonic(), 0
+            while not caught:
+                try:
+                    process.wait(timeout=0.5)
                     break
+                except subprocess.TimeoutExpired:
+                    now_count = sum(1 for _ in outdir.glob("*.pdf")) if outdir.is_dir() else 0
+                    if now_count != count:
+                        last, count = time.monotonic(), now_count
+                    elif time.monotonic() - last > timeout:
+                        timed_out = True
+                        break
+    except _NotStarted as exc:
+        return f"{INSTALL_HINT} ({soffice}: {exc.reason})", False
     tail.join(1.0)  # a child outside the group may hold the pipe: never wait for it to close
     if timed_out:
         return f"LibreOffice did not finish within {timeout:g} s and was stopped", True
@@ -253,8 +248,7 @@ class _Tail(threading.Thread):
         return b"".join(self.chunks)[-OUTPUT_KEPT:].decode("utf-8", "replace")
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """Stop LibreOffice and everything it started (soffice is a launcher for soffice.bin): its process group."""
+def _kill_group(process: subprocess.Popen) -> None:
     try:
         if sys.platform != "win32":
             os.killpg(process.pid, signal.SIGKILL)
@@ -262,50 +256,92 @@ def _stop(process: subprocess.Popen) -> None:
             process.kill()
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop LibreOffice and everything it started (soffice is a launcher for soffice.bin): its process group."""
+    _kill_group(process)
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:  # a process that cannot be reaped (stuck in the kernel): leave it
         pass
 
 
+class _NotStarted(Exception):
+    def __init__(self, exc: OSError) -> None:
+        super().__init__(exc)
+        self.reason = exc.strerror or str(exc)
+
+
+# Runs the command in the process group it leads, beside a watcher reading a pipe from cqcdocs (fd 3): the pipe
+# closes when cqcdocs ends, however it ends (even killed), and the watcher then kills the whole group. Set up
+# before the command starts, so no moment is left in which a killed cqcdocs leaves LibreOffice running.
+_LAUNCHER = """exec 3<&0 0</dev/null
+(read _ <&3; kill -KILL 0) >/dev/null 2>&1 &
+watcher=$!
+"$@" 3<&- &
+wait $!
+code=$?
+kill $watcher 2>/dev/null
+exit $code
+"""
+
+
 @contextmanager
-def _guarded(process: subprocess.Popen) -> Iterator[None]:
-    """While the block runs: SIGTERM stops PROCESS's group before cqcdocs stops, and a watchdog stops it if
-    cqcdocs is killed outright. Afterwards (normally, on an error or on Ctrl+C) the group is stopped."""
-    watchdog = _watchdog(process.pid)
-    previous = None
-    if sys.platform != "win32" and threading.current_thread() is threading.main_thread():
-        def on_term(signum, frame):
-            _stop(process)
-            if callable(previous):
-                previous(signum, frame)
-            elif previous != signal.SIG_IGN:
-                raise SystemExit(128 + signum)
+def _launched(command: list[str]) -> Iterator[tuple[subprocess.Popen, list[int]]]:
+    """COMMAND started in a process group of its own (its output on a pipe), stopped with everything it
+    started when the block ends, however it ends; yields it and the signals caught meanwhile. While it
+    runs (in the main thread), Ctrl+C and SIGTERM stop the group at once and end the block; they are then
+    acted on as they would have been (KeyboardInterrupt; SIGTERM's own handler, or exit 143 after the
+    usual clean-up). If cqcdocs is killed outright, the launcher's watcher stops the group."""
+    caught: list[int] = []
+    running: list[subprocess.Popen] = []
 
-        previous = signal.signal(signal.SIGTERM, on_term)
+    def on_signal(signum, frame):
+        caught.append(signum)
+        for started in running:
+            _kill_group(started)
+
+    previous = {}
+    posix = sys.platform != "win32" and Path("/bin/sh").exists()
+    if posix and threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, on_signal)
+    process = None
     try:
-        yield
+        if posix and shutil.which(command[0]) is None:  # the launcher would start; say what the system would
+            try:
+                os.stat(command[0])
+                raise _NotStarted(OSError(errno.EACCES, os.strerror(errno.EACCES)))
+            except OSError as exc:
+                raise _NotStarted(exc) from exc
+        try:
+            process = subprocess.Popen(["/bin/sh", "-c", _LAUNCHER, "sh", *command] if posix else command,
+                                       stdin=subprocess.PIPE if posix else subprocess.DEVNULL,
+                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=posix)
+        except OSError as exc:
+            raise _NotStarted(exc) from exc
+        running.append(process)
+        yield process, caught
     finally:
-        _stop(process)
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-        if watchdog is not None:
-            watchdog.kill()
-            watchdog.stdin.close()
-            watchdog.wait()
+        if process is not None:
+            _stop(process)
+            if process.stdin is not None:
+                process.stdin.close()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        if caught:
+            _act_on(caught[0], previous.get(caught[0]))
 
 
-def _watchdog(group: int) -> subprocess.Popen | None:
-    """A shell that waits for its standard input to close, which happens when cqcdocs ends however it ends,
-    then kills process group GROUP: so a LibreOffice is not left running by a killed cqcdocs."""
-    if sys.platform == "win32" or not Path("/bin/sh").exists():
-        return None
-    try:
-        return subprocess.Popen(["/bin/sh", "-c", 'read _ ; kill -KILL "-$1" 2>/dev/null', "sh", str(group)],
-                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
-    except OSError:
-        return None
+def _act_on(signum: int, handler) -> None:
+    """Do what SIGNUM would have done under HANDLER, now that LibreOffice is stopped."""
+    if handler == signal.SIG_IGN:
+        return
+    if callable(handler):
+        handler(signum, None)  # Python's own for Ctrl+C raises KeyboardInterrupt
+        return
+    raise SystemExit(128 + signum)  # the default: exit, but through the clean-up of temporary folders
 
 
 # --- the profile ---------------------------------------------------------------------------------------
