@@ -174,14 +174,14 @@ def _run_all(soffice: str, sources: list[Path], work: Path, timeout: float) -> l
     with _profile(work) as profile:
         reset = False
         while remaining:
-            said, timed_out = _run(soffice, profile.path, [sources[n] for n in remaining], outdir, timeout)
+            said, give_up = _run(soffice, profile.path, [sources[n] for n in remaining], outdir, timeout)
             done = [n for n in remaining if (outdir / f"{n}.pdf").is_file()]  # a half-written one is found damaged
             for n in done:
                 results[n] = outdir / f"{n}.pdf"
             remaining = [n for n in remaining if n not in results]
             if not remaining:
                 break
-            if timed_out:
+            if give_up:  # it hung, or cannot be started at all: trying the rest again would do the same
                 for n in remaining:
                     results[n] = said
                 break
@@ -195,8 +195,8 @@ def _run_all(soffice: str, sources: list[Path], work: Path, timeout: float) -> l
 
 
 def _run(soffice: str, profile: Path, sources: list[Path], outdir: Path, timeout: float) -> tuple[str, bool]:
-    """Run LibreOffice once on SOURCES; return (why it failed, in words, if it did; whether it timed out).
-    It is stopped when TIMEOUT seconds pass without a new PDF in OUTDIR."""
+    """Run LibreOffice once on SOURCES; return (why it failed, in words, if it did; whether to give up: it
+    timed out or could not be started). It is stopped when TIMEOUT seconds pass without a new PDF in OUTDIR."""
     command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
                "--convert-to", filter_spec(), "--outdir", str(outdir), *map(str, sources)]
     timed_out = False
@@ -216,7 +216,7 @@ def _run(soffice: str, profile: Path, sources: list[Path], outdir: Path, timeout
                         timed_out = True
                         break
     except _NotStarted as exc:
-        return f"{INSTALL_HINT} ({soffice}: {exc.reason})", False
+        return f"{INSTALL_HINT} ({soffice}: {exc.reason})", True
     tail.join(1.0)  # a child outside the group may hold the pipe: never wait for it to close
     if timed_out:
         return f"LibreOffice did not finish within {timeout:g} s and was stopped", True
