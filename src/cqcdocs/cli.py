@@ -312,14 +312,15 @@ class _Date(click.ParamType):
 @COMMITTEE
 @TEMPLATE
 @click.option("--final", is_flag=True, help="Leave out the author's notes appendix.")
+@click.option("--pdf", is_flag=True, help="Also a tagged, accessible PDF of the report (needs LibreOffice).")
 def progress(workbook: Path | None, as_at, since, board: str | None, out: Path, committee: str | None,
-             template: Path | None, final: bool) -> None:
+             template: Path | None, final: bool, pdf: bool) -> None:
     """Write the monthly improvement plan progress report (Word) and its Excel annex for WORKBOOK.
 
     \b
     Examples:
       cqcdocs progress council.xlsx --as-at 2026-08-11
-      cqcdocs progress council.xlsx --since 2026-07-01 --out papers --final
+      cqcdocs progress council.xlsx --since 2026-07-01 --out papers --final --pdf
       cqcdocs progress council.xlsx --committee "Adults Scrutiny" --template house.docx
     """
     import datetime
@@ -330,7 +331,7 @@ def progress(workbook: Path | None, as_at, since, board: str | None, out: Path, 
         _fail("use --since or --board, not both")
     try:
         made, plan = make_progress(_workbook(workbook), out, as_at or datetime.date.today(), since=since, board=board,
-                                   options=Options(committee=committee, template=template, final=final))
+                                   options=Options(committee=committee, template=template, final=final, pdf=pdf))
     except UserError as exc:
         _fail(exc, writing=True)
     from .render.progress_defs import headline, not_agreed_sentence
