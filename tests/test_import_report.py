@@ -100,7 +100,11 @@ def test_the_seed_is_read_as_cqc_lays_it_out(report):
     assert {f.subheading for f in report.findings if f.quality_statement.key == "safeguarding"} == {
         "Safeguarding systems, processes and practices", "Responding to local safeguarding risks and issues",
         "Responding to concerns and undertaking Section 42 enquiries", "Making safeguarding personal"}
-    assert report.notes == ()
+    assert report.notes == (
+        f"{NAME}:17: the figure '15%' is not read as a key figure (its sentence is not one cqcdocs knows)",
+        f"{NAME}:314: 'The 2011 census showed 22% of the population in Rotherham had a long-term health condition'\u2026 "
+        "is not added to Metrics ('higher than' says which is larger, not whether it is better or worse)")
+    assert report.warnings == ()
 
 
 def test_the_financial_facts_and_about_figures(report):
@@ -183,9 +187,15 @@ def test_key_figures_sheet(imported):
     assert spend == {"Measure": "Adult social care spend", "Value": 135739000, "Unit": "\u00a3", "As at": "2023/24",
                      "Source": "CQC assessment report (20 March 2026): financial facts, not part of CQC's "
                                "assessment", "Theme or quality statement": None, "Review": "CQC assessment 2026",
-                     "Thread": None}
+                     "Thread": None, "CQC's words": None}
+    wait = dict(zip(header, rows["Median wait: annual review (Assessing needs)"]))
+    assert (wait["Value"], wait["Unit"], wait["Theme or quality statement"], wait["CQC's words"]) == (
+        253, "days", "Assessing needs", "People waiting for an annual review of their care, both residential care and "
+        "domiciliary arrangements was 1066 with a median wait of 253 days and a maximum wait of 1,372 days.")
+    assert dict(zip(header, rows["People waiting: annual review (Assessing needs)"]))["Value"] == 1066
+    assert dict(zip(header, rows["Maximum wait: annual review (Assessing needs)"]))["Value"] == 1372
     scored, _ = load_and_score(imported)
-    assert len(scored.workbook.key_figures) == 15
+    assert len(scored.workbook.key_figures) == 15 + 32
 
 
 def test_brief_runs_on_the_import_with_no_hand_edits(imported, tmp_path):
@@ -194,18 +204,28 @@ def test_brief_runs_on_the_import_with_no_hand_edits(imported, tmp_path):
     assert "Wrote" in result.output and (tmp_path / "out" / "rotherham-cqc-briefing.docx").is_file()
 
 
+COUNTS = ("9 scores, 183 key findings across 9 statements, 12 summary paragraphs, 21 England comparisons, 15 "
+          "figures about the council, 32 waiting figures; not placed: 2 (listed)")
+NOT_PLACED = [
+    "Not placed:",
+    f"  {NAME}:17: the figure '15%' is not read as a key figure (its sentence is not one cqcdocs knows)",
+    f"  {NAME}:314: 'The 2011 census showed 22% of the population in Rotherham had a long-term health condition'"
+    "\u2026 is not added to Metrics ('higher than' says which is larger, not whether it is better or worse)"]
+
+
 def test_the_command_says_what_it_did(tmp_path):
     result = run("import-report", SEED, "--out", tmp_path / "new.xlsx")
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        f"Read {NAME}: Rotherham Metropolitan Borough Council, published 20/03/2026, rated Good; 9 quality "
-        "statement scores, 4 people's-experience and 8 summary paragraphs, 183 key findings, 15 figures",
+        f"Read {NAME}: Rotherham Metropolitan Borough Council, published 20/03/2026, rated Good",
+        COUNTS,
         "Filled 14 empty cells: Assessment 5, Scores 9",
-        "Added Findings 195 rows, Key figures 15 rows",
+        "Added Findings 195 rows, Key figures 47 rows, Metrics 21 rows",
         "The report gives its summaries' paragraphs no theme: Findings rows 2\u201313 were placed under the quality "
         "statement whose key findings they most resemble; check their Theme and Quality statement",
         "CQC's key findings are added with no Section: the briefing leaves them out until you choose one (Key "
         "strength or Area for development, say) for those it should show",
+        *NOT_PLACED,
         f"Wrote {tmp_path / 'new.xlsx'}"]
 
 
@@ -217,8 +237,8 @@ def test_a_second_import_changes_nothing(imported, tmp_path):
     before, values = again.read_bytes(), cell_values(again)
     result = run("import-report", SEED, "--into", again)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[1:] == ["Already there: Findings 195 rows, Key figures 15 rows",
-                                              f"Nothing to add: {again} is unchanged"]
+    assert result.output.splitlines()[1:] == [COUNTS, "Already there: Findings 195 rows, Key figures 47 rows, Metrics 21 "
+                                              "rows", *NOT_PLACED, f"Nothing to add: {again} is unchanged"]
     assert again.read_bytes() == before and cell_values(again) == values
 
 
@@ -236,8 +256,9 @@ def test_an_officers_values_are_kept_and_reported(imported, tmp_path):
     assert result.exit_code == 0, result.output
     out = result.output.splitlines()
     assert out[1:] == [
+        COUNTS,
         "Added Findings 1 row",
-        "Already there: Findings 194 rows, Key figures 14 rows",
+        "Already there: Findings 194 rows, Key figures 46 rows, Metrics 21 rows",
         "CQC's key findings are added with no Section: the briefing leaves them out until you choose one (Key "
         "strength or Area for development, say) for those it should show",
         "Kept (the workbook already says something else):",
@@ -245,6 +266,7 @@ def test_an_officers_values_are_kept_and_reported(imported, tmp_path):
         f"({NAME}: title)",
         f"  Scores!H3: kept '2'; the report says '3' ({NAME}:50)",
         f"  Key figures!B2: kept '250000'; the report says '260000' ({NAME}:15)",
+        *NOT_PLACED,
         f"Wrote {path}"]
     after = cell_values(path)
     assert all(after[k] == v for k, v in before.items())  # every value that was there is there, unchanged
@@ -378,11 +400,8 @@ def test_a_renamed_statement_and_a_disagreeing_score(tmp_path):
 def test_files_that_are_not_a_cqc_report(tmp_path):
     pack = SEED.parent / "000_b135833343fa50de.txt"
     assert refused(pack) == [f"{pack.name}: is not a CQC local authority assessment report (it has no title "
-                             "'<council>: local authority assessment' and no 'Quality statement scores')"]
-    pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(b"%PDF-1.7\n...")
-    assert refused(pdf) == ["report.pdf: is a PDF: save the report's web page on CQC's site as text (.txt) or as a "
-                            "web page (.html), or copy its text into a .txt file"]
+                             "'<council>: local authority assessment', no 'Quality statement scores' and no quality "
+                             "statement with its score)"]
     assert refused(tmp_path) == [f"{tmp_path.name}: is a folder, not a saved report"]
     assert refused(tmp_path / "gone.txt") == ["gone.txt: file not found"]
 
