@@ -52,7 +52,7 @@ class Comparison:
     line: int
 
 
-_AMOUNT = r"\u00a3\s?(?P<{}>\d[\d,]*(?:\.\d+)?)"
+_AMOUNT = r"\u00a3\s?(?P<{}>\d(?:[\d,]*\d)?(?:\.\d+)?)"
 _YEAR = r"(?P<year>\d{4}\s?/\s?\d{2,4})"
 _ABOUT_WORD = r"(?P<approx>approximately|around|about|roughly|nearly|an estimated)?\s*"
 _COUNT = r"(?P<a>\d{1,3}(?:,\d{3})+|\d+)"

@@ -340,15 +340,17 @@ def _metrics(sheet: _Sheet, report: Report) -> None:
     figures say it (a "better" value above the average)."""
     if _unusable(sheet):
         return
-    # A comparison is there when its two figures are (an officer may have reworded the indicator).
-    there_values = {(_num(sheet.value(r, "Council value")), _num(sheet.value(r, "England average")))
-                    for r in sheet.rows()}
+    # A comparison is there when its two figures are, under its statement (an officer may have reworded the
+    # indicator, or left the statement blank).
+    there_values = {(_num(sheet.value(r, "Council value")), _num(sheet.value(r, "England average")),
+                     normalise(str(sheet.value(r, "Quality statement") or ""))) for r in sheet.rows()}
     present = 0
     for c in report.comparisons:
-        if (c.value, c.england) in there_values:
+        statement = normalise(c.quality_statement.name) if c.quality_statement else ""
+        if {(c.value, c.england, statement), (c.value, c.england, "")} & there_values:
             present += 1
             continue
-        there_values.add((c.value, c.england))
+        there_values.add((c.value, c.england, statement))
         higher = None
         if c.value != c.england and ("better" in c.words or "worse" in c.words):
             higher = "Y" if (c.value > c.england) == ("better" in c.words) else "N"

@@ -31,7 +31,7 @@ from ..contract import (QUALITY_STATEMENTS, RATING_LABELS, THEMES, QualityStatem
                         find_theme, normalise)
 from ..errors import ReportError
 from .figures import Comparison, Figure, comparisons_of, figures_of, waits_of
-from .source import Block
+from .source import Block, drop_furniture
 
 
 @dataclass(frozen=True)
@@ -227,8 +227,10 @@ def _short(council: str) -> str:
 def parse_report(blocks: list[Block], name: str) -> Report:
     """What the report in BLOCKS (from the file, or files, called NAME) says; a `ReportError` listing every
     problem."""
+    notes = getattr(blocks, "notes", ())
+    blocks = drop_furniture(blocks)
     r = _Reader(blocks, name)
-    r.notes.extend(getattr(blocks, "notes", ()))
+    r.notes.extend(notes)
     title, council = _title(r)
     scores_at = r.find_all(SCORES)
     heads = _statement_heads(r, set(_score_block_span(r, scores_at)))
@@ -579,7 +581,7 @@ def _missing(r: _Reader, council, title, published, rating, scores_at, people, s
     if published is None:
         r.warn(None, "no 'Assessment published: <date>' or 'Published: <date>': Assessment published is left as "
                      "it was")
-    if not scores_at:
+    if not scores_at and len(scores) < len(QUALITY_STATEMENTS):
         r.warn(None, f"no {SCORES!r}: the scores are read from each statement's page; save the Overall summary "
                      "page, or the PDF download, and import it too")
     if rating is None:

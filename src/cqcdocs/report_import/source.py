@@ -344,6 +344,11 @@ def html_blocks(text: str) -> list[Block]:
 # --- CQC's PDF download -----------------------------------------------------------------------------------
 
 _TERMINAL = (".", ":", "!", "?", ";")
+# CQC's own labels always begin a line of their own, however long the line before.
+_LABEL = re.compile(r"^(?:this theme includes|score\b|indicative score|\d\s*-\s*evidence shows|what people expect|"
+                    r"the local authority commitment|key findings for this|quality statement scores|summary of|"
+                    r"theme \d|we may not always review|local authority rating|overall summary|financial facts|"
+                    r"demographics|about |assessment published|published:)", re.I)
 
 
 def pdf_blocks(data: bytes, name: str) -> Blocks:
@@ -395,7 +400,7 @@ def _furniture_key(line: str) -> str:
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:
-    """Lines (digits aside) at the top or bottom of at least half the pages, when there are three or more."""
+    """Lines (digits aside) first or last on at least 60% of the pages, when there are three or more."""
     from collections import Counter
 
     if len(pages) < 3:
@@ -404,8 +409,8 @@ def _running_lines(pages: list[list[str]]) -> set[str]:
     seen: Counter = Counter()
     for page in pages:
         lines = [line for line in page if line.strip()]
-        seen.update({_furniture_key(line) for line in lines[:2] + lines[-2:]})
-    return {k for k, n in seen.items() if n >= max(2, len(pages) // 2) and k}
+        seen.update({_furniture_key(line) for line in lines[:1] + lines[-1:]})
+    return {k for k, n in seen.items() if n >= max(3, -(-len(pages) * 3 // 5)) and k}
 
 
 def _paragraphs(lines: list[tuple[int, str]]) -> list[Block]:
@@ -415,7 +420,7 @@ def _paragraphs(lines: list[tuple[int, str]]) -> list[Block]:
     widths = sorted(len(t) for _, t in texts if t)
     if not widths:
         return []
-    full = widths[int(len(widths) * 0.9)] * 0.75  # a wrapped line fills most of the width
+    full = widths[int(len(widths) * 0.97)] * 0.75  # a wrapped line fills most of the width
     blocks: list[Block] = []
     current: list[str] = []
     start = 0
@@ -425,10 +430,11 @@ def _paragraphs(lines: list[tuple[int, str]]) -> list[Block]:
                 blocks += text_blocks(" ".join(current), start)
                 current = []
             continue
-        item = bool(_BULLET.match(text))
+        item = bool(_BULLET.match(text)) or bool(_LABEL.match(text))
         if current and not item:
             previous = current[-1]
-            wrapped = len(previous) >= full and (not previous.endswith(_TERMINAL) or text[:1].islower())
+            wrapped = (len(previous) >= full or text[:1].islower()) and (
+                not previous.endswith(_TERMINAL) or text[:1].islower())
             if wrapped:
                 current.append(text)
                 continue

@@ -1,0 +1,300 @@
+"""import-report on reports built in code (tests/report_factory.py), so these run without ../shared/: each
+CQC layout, "Score 3" and "Score: 3", bullets, several pages in any order, a folder, a partial report, a
+PDF, text as people save it, CQC's slips as warnings, and work linear in the report."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+import report_factory as factory
+from cqcdocs.cli import main
+from cqcdocs.contract import QUALITY_STATEMENTS
+from cqcdocs.errors import ReportError
+from cqcdocs.report_import import read_reports
+from cqcdocs.report_import.parse import parse_report
+from cqcdocs.report_import.source import blocks_of
+
+LAYOUTS = ["2025", "2024", "pilot"]
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def parse_text(text: str, name: str = "report.txt"):
+    return parse_report(blocks_of(text.encode("utf-8"), name), name)
+
+
+def parse_files(*paths):
+    blocks = read_reports(list(paths))
+    return parse_report(blocks, blocks.name)
+
+
+def save_pages(folder: Path, layout: str, order=None) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = factory.pages(layout)
+    files = []
+    for n, page in enumerate(pages):
+        path = folder / f"page-{n:02d}.txt"
+        path.write_text("\n\n".join(page) + "\n", encoding="utf-8")
+        files.append(path)
+    return files if order is None else [files[i] for i in order(len(files))]
+
+
+def every_score(report):
+    return {s.quality_statement.key: s.score for s in report.scores}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_each_layout_gives_every_score_the_date_and_every_key_finding(layout):
+    report = parse_text(factory.text(layout, published="17 May 2024"))
+    assert report.council == factory.COUNCIL and report.rating == "Good"
+    assert f"{report.published:%d/%m/%Y}" == "17/05/2024"
+    assert every_score(report) == factory.SCORES
+    assert [f.text for f in report.findings] == factory.finding_texts()
+    assert report.overall_pct == (71 if layout == "2024" else None)
+    assert report.pilot == (layout == "pilot")
+    assert report.warnings == ()
+    assert [p.text for p in report.people + report.summary] == [
+        "People told us assessing needs was person centred and assessing practice was good.",
+        "Safeguarding was everyone's business and safeguarding practice was strong."]
+
+
+def test_score_without_a_colon_imports_the_same_findings():
+    with_colon, without = parse_text(factory.text(colon=True)), parse_text(factory.text(colon=False))
+    assert "Score 3" in factory.text(colon=False) and "\nScore: 3\n" not in factory.text(colon=False).split(
+        "Summary of people's experiences")[1]
+    assert [(f.quality_statement, f.subheading, f.text) for f in without.findings] == [
+        (f.quality_statement, f.subheading, f.text) for f in with_colon.findings]
+    assert every_score(without) == every_score(with_colon) == factory.SCORES
+
+
+def test_the_date_from_published_when_there_is_no_assessment_published():
+    text = factory.text("2024", published="9 May 2024")
+    assert "Assessment published" not in text
+    assert f"{parse_text(text).published:%d/%m/%Y}" == "09/05/2024"
+
+
+@pytest.mark.parametrize("layout", ["2024", "pilot"])
+def test_pages_in_any_order_read_as_the_whole_report(tmp_path, layout):
+    whole = parse_text(factory.text(layout))
+    shuffled = save_pages(tmp_path / "pages", layout, lambda n: random.Random(4).sample(range(n), n))
+    report = parse_files(*shuffled)
+    assert every_score(report) == factory.SCORES and report.rating == "Good"
+    assert sorted(f.text for f in report.findings) == sorted(f.text for f in whole.findings)
+    assert report.warnings == () and report.name == f"{len(shuffled)} files"
+    assert report.findings[0].where.startswith("page-")
+
+
+def test_a_folder_saved_complete_by_a_browser(tmp_path):
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "report.html").write_text(factory.web_page(factory.text("2025").splitlines()), encoding="utf-8")
+    (folder / "report_files").mkdir()
+    (folder / "report_files" / "style.css").write_text("p{}")
+    (folder / "report_files" / "frame.html").write_text("<p>advert</p>")
+    report = parse_files(folder)
+    assert every_score(report) == factory.SCORES and len(report.findings) == len(factory.finding_texts())
+    out = tmp_path / "new.xlsx"
+    result = run("import-report", folder, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"Read report.html: {factory.COUNCIL}, published 20/03/2026, rated Good"
+
+
+def test_a_partial_report_imports_what_is_there_and_says_what_to_save(tmp_path):
+    files = save_pages(tmp_path / "pages", "2024")
+    part = [files[0], files[2], files[3]]  # About, Assessing needs, Supporting people to live healthier lives
+    report = parse_files(*part)
+    assert every_score(report) == {"assessing_needs": 3, "healthier_lives": 3} or len(report.scores) == 2
+    assert len(report.findings) == 8
+    save = "save that page, or the PDF download, and import it too"
+    assert "3 files: no page for Safeguarding (no score and no key findings): " + save in report.warnings
+    assert any(w.startswith("3 files: no rating under 'Local authority rating and score'") for w in report.warnings)
+    out = tmp_path / "partial.xlsx"
+    result = run("import-report", *part, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "Warnings:" in result.output and f"  3 files: no page for Safeguarding (no score and no key findings): {save}" \
+        in result.output.splitlines()
+    ws = openpyxl.load_workbook(out)["Scores"]
+    scored = {row[1].value: row[7].value for row in ws.iter_rows(min_row=2)}
+    assert sum(v is not None for v in scored.values()) == 2
+
+
+def test_a_file_that_is_not_a_report_is_still_refused(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Minutes of the meeting\n\nScores were discussed.\n", encoding="utf-8")
+    with pytest.raises(ReportError) as caught:
+        parse_files(notes)
+    assert caught.value.lines == [
+        "notes.txt: is not a CQC local authority assessment report (it has no title '<council>: local authority "
+        "assessment', no 'Quality statement scores' and no quality statement with its score)"]
+    result = run("import-report", notes, "--out", tmp_path / "x.xlsx")
+    assert result.exit_code == 1 and not (tmp_path / "x.xlsx").exists()
+
+
+def test_england_comparisons_and_waits_into_metrics_and_key_figures(tmp_path):
+    out = tmp_path / "new.xlsx"
+    path = tmp_path / "report.txt"
+    path.write_text(factory.text("2025"), encoding="utf-8")
+    assert run("import-report", path, "--out", out).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Metrics"]
+    header = [c.value for c in ws[1]]
+    rows = [dict(zip(header, (c.value for c in r))) for r in ws.iter_rows(min_row=2) if r[0].value]
+    assert len(rows) == 9
+    first = rows[0]
+    assert first == {"Indicator": "Carers were satisfied with assessingneeds support", "Source": "SACE",
+                     "Council value": 41.51, "England average": 36.83, "Unit": "%", "Higher is better": "Y",
+                     "CQC comparison": "better", "Quality statement": "Assessing needs",
+                     "CQC's words": factory.findings(QUALITY_STATEMENTS[0])[1][1][1]}
+    ws = wb["Key figures"]
+    header = [c.value for c in ws[1]]
+    figures = {r[0].value: dict(zip(header, (c.value for c in r))) for r in ws.iter_rows(min_row=2) if r[0].value}
+    wait = figures["Maximum wait: assessingneeds review (Assessing needs)"]
+    assert (wait["Value"], wait["Unit"], wait["Theme or quality statement"]) == (1372, "days", "Assessing needs")
+    wb["Assessment"]["B4"] = "North West"  # Region: a fictional council is not in the national table
+    wb.save(out)
+    assert run("validate", out).exit_code == 0, run("validate", out).output
+
+
+COMPARISONS = [  # (sentence, (value, England, CQC's words, source, measure)) as CQC words them
+    ("Data from the Adult Social Care Survey (ASCS) showed 70.57% people were satisfied with care and support, "
+     "which was better than the England average of 65.16%.",
+     (70.57, 65.16, "better", "ASCS", "People were satisfied with care and support")),
+    ("SACE data also showed 34.38% of carers accessed a break, which was much better than the England average of "
+     "16.14%.", (34.38, 16.14, "much better", "SACE", "Carers accessed a break")),
+    ("ASCOF data showed 40.07% of people received a direct payment, which was significantly better than the "
+     "England average of 24.51%.", (40.07, 24.51, "significantly better", "ASCOF", "People received a direct payment")),
+    ("Meanwhile, 28.13% of carers took a short break, which was similar to the England Average of 21.73%.",
+     (28.13, 21.73, "similar", "", "Carers took a short break")),
+    ("Data showed 16.67% of carers felt in control. This was significantly worse than the England average of 21.53%.",
+     (16.67, 21.53, "significantly worse", "", "Carers felt in control")),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", COMPARISONS)
+def test_every_wording_of_an_england_comparison(sentence, expected):
+    text = factory.text("2025").replace(factory.findings(QUALITY_STATEMENTS[0])[0][1][0], sentence)
+    report = parse_text(text)
+    got = next(c for c in report.comparisons if c.sentence == sentence or sentence.endswith(c.sentence))
+    assert (got.value, got.england, got.words, got.source, got.measure) == expected
+    assert got.quality_statement == QUALITY_STATEMENTS[0] and got.sentence in sentence
+
+
+SLIPS = [  # (from, to, the warning)
+    ("**\u00a3463,014,000**", "**\u00a3463,014,0000**",
+     "report.txt:{line}: \u00a3463,014,0000 is not a well-formed number (its digits are not in groups of three), so "
+     "it is not read: check CQC's page and type it in by hand"),
+    ("**\u00a339,972,000**", "**\u00a339,972,500**",
+     "report.txt:{line}: the report says \u00a339,972,500 more than estimated, but \u00a3463,014,000 \u2212 "
+     "\u00a3423,042,000 is \u00a339,972,000: one of CQC's figures is a slip; check its page"),
+    ("Assessment published: 20 March 2026", "Assessment published: 20 March 2023",
+     "report.txt:{line}: published 20 March 2023, before December 2023 when CQC's formal assessments began, and "
+     "the report gives no indicative scores: check the date"),
+    ("Equity in experience and outcomes\n\nScore: 2\n\n2 -", "Equity in experience and outcomes\n\nScore: 5\n\n2 -",
+     "report.txt:{line}: score 5 for 'Equity in experience and outcomes' is outside 1\u20134, so it is not "
+     "imported: check CQC's page and type the score in by hand"),
+]
+
+
+@pytest.mark.parametrize("old, new, warning", SLIPS)
+def test_cqcs_slips_are_warnings_at_their_line(old, new, warning):
+    text = factory.text("2025")
+    assert old in text
+    text = text.replace(old, new, 1)
+    line = text[:text.index(new.split("\n")[-1] if "Score: 5" not in new else "Score: 5")].count("\n") + 1
+    report = parse_text(text)
+    assert warning.format(line=line) in report.warnings + report.notes
+
+
+def test_every_unread_pound_or_percent_in_about_is_listed():
+    text = factory.text("2025").replace("It has an IMD score of 5", "It has an IMD score of 5 and 12% of people rent")
+    report = parse_text(text)
+    assert any(n.endswith("the figure '12%' is not read as a key figure (its sentence is not one cqcdocs knows)")
+               for n in report.notes)
+
+
+# --- text as people save it ------------------------------------------------------------------------------
+
+def test_utf16_a_stray_byte_control_characters_and_zero_width_names():
+    text = factory.text("2025")
+    assert every_score(parse_report(blocks_of(text.encode("utf-16"), "r.txt"), "r.txt")) == factory.SCORES
+    assert every_score(parse_report(blocks_of(text.encode("utf-16-le"), "r.txt"), "r.txt")) == factory.SCORES
+    stray = text.replace("Demographics", "Demographics \x92", 1).encode("utf-8").replace(b"\xc2\x92", b"\x92")
+    blocks = blocks_of(stray, "r.txt")
+    report = parse_report(blocks, "r.txt")
+    line = text[:text.index("Demographics")].count("\n") + 1
+    assert report.notes[0] == (f"r.txt:{line}: a byte that is not UTF-8 was read as Windows' own encoding; check "
+                               "the line's text")
+    assert "Demographics \u2019" in [b.text for b in blocks] and report.council == factory.COUNCIL
+    assert "\u00a3" in "".join(b.text for b in blocks)  # the rest is still UTF-8, not mojibake
+    nul = text.replace("Safeguarding\n", "Safe\x00guard\u200bing\n").replace(factory.COUNCIL, "Northmoor\u200b "
+                                                                              "Metropolitan Borough Council", 1)
+    report = parse_report(blocks_of(nul.encode("utf-8"), "r.txt"), "r.txt")
+    assert every_score(report) == factory.SCORES and report.council == factory.COUNCIL
+    assert report.notes[0].endswith("control characters (such as NUL) removed from this line and others") or \
+        report.notes[0].endswith("1 control character (such as NUL) removed")
+    nfd = text.replace("Equity in experience", "Equity\u0301 in experience".replace("y\u0301", "y"))
+    assert every_score(parse_text(nfd)) == factory.SCORES
+
+
+def test_hidden_html_is_not_read_and_head_may_be_left_open():
+    lines = factory.text("2025").splitlines()
+    page = factory.web_page(lines, head=False).replace(
+        "<main>", '<main><div hidden><p>Assessment published: 1 January 2020</p></div>'
+                  '<p style="display: none">Score: 1</p><span style="color:red;display:none">x</span>', 1)
+    report = parse_report(blocks_of(page.encode(), "r.html"), "r.html")
+    assert f"{report.published:%d/%m/%Y}" == "20/03/2026" and every_score(report) == factory.SCORES
+    assert not any("x" == b.text for b in blocks_of(page.encode(), "r.html"))
+
+
+def test_work_is_linear_in_the_report():
+    start = time.perf_counter()
+    with pytest.raises(ReportError):
+        parse_report(blocks_of(b"[" * 65536 + b"\n", "r.txt"), "r.txt")
+    with pytest.raises(ReportError):
+        parse_report(blocks_of(b"<p>" + b"<b>x</b>" * 40000 + b"</p>", "r.html"), "r.html")
+    assert time.perf_counter() - start < 3
+    many = factory.text("2025").replace("Key findings for this quality statement\n",
+                                        "Key findings for this quality statement\n\n" + "\n\n".join(
+                                            f"Finding number {n} about practice." for n in range(3000)) + "\n", 1)
+    start = time.perf_counter()
+    report = parse_text(many)
+    assert len(report.findings) == 3000 + len(factory.finding_texts())
+    wb = openpyxl.Workbook()
+    from cqcdocs.report_import.fill import fill_workbook
+
+    fill_workbook(wb, report)
+    assert time.perf_counter() - start < 10
+
+
+# --- CQC's PDF download -----------------------------------------------------------------------------------
+
+def test_cqcs_pdf_download(tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed, so no PDF can be made here")
+    page = tmp_path / "report.html"
+    page.write_text(factory.web_page(factory.text("2025").splitlines()), encoding="utf-8")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(page)], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "report.pdf"
+    report = parse_files(pdf)
+    assert report.council == factory.COUNCIL and every_score(report) == factory.SCORES
+    assert [f.text for f in report.findings] == factory.finding_texts()
+    assert len(report.comparisons) == 9
+    result = run("import-report", pdf, "--out", tmp_path / "from-pdf.xlsx")
+    assert result.exit_code == 0, result.output
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(pdf.read_bytes()[:400])
+    with pytest.raises(ReportError) as caught:
+        parse_files(damaged)
+    assert caught.value.lines[0].startswith("damaged.pdf: is a PDF that cannot be read (")
