@@ -345,10 +345,10 @@ def html_blocks(text: str) -> list[Block]:
 
 _TERMINAL = (".", ":", "!", "?", ";")
 # CQC's own labels always begin a line of their own, however long the line before.
-_LABEL = re.compile(r"^(?:this theme includes|score\b|indicative score|\d\s*-\s*evidence shows|what people expect|"
-                    r"the local authority commitment|key findings for this|quality statement scores|summary of|"
-                    r"theme \d|we may not always review|local authority rating|overall summary|financial facts|"
-                    r"demographics|about |assessment published|published:)", re.I)
+_LABEL = re.compile(r"^(?:This theme includes|Score\b|Indicative score|\d\s*-\s*Evidence shows|What people expect|"
+                    r"The local authority commitment|Key findings for this|Quality statement scores|Summary of|"
+                    r"Theme \d|We may not always review|Local authority rating|Overall summary|Financial facts|"
+                    r"Demographics|About |Assessment published|Published:)")
 
 
 def pdf_blocks(data: bytes, name: str) -> Blocks:
@@ -372,7 +372,7 @@ def pdf_blocks(data: bytes, name: str) -> Blocks:
             except Exception:
                 raise ReportError(f"{name}: is a PDF locked with a password: save CQC's report pages as text "
                                   "or as web pages instead") from None
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
     except ReportError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
@@ -384,15 +384,28 @@ def pdf_blocks(data: bytes, name: str) -> Blocks:
         raise ReportError(f"{name}: is a PDF with no text in it (a scan or pictures): save CQC's report pages "
                           "as text or as web pages instead")
     furniture = _running_lines(text_pages)
-    lines: list[tuple[int, str]] = []
+    lines: list[tuple[int, str, bool]] = []  # (line, text, whether it starts a page)
     number = 0
     for page in text_pages:
+        kept = []
         for raw in page:
             number += 1
-            if _furniture_key(raw) in furniture:
-                continue
-            lines.append((number, raw))
+            if _furniture_key(raw) not in furniture:
+                kept.append((number, raw))
+        while kept and not kept[0][1].strip():
+            kept.pop(0)
+        while kept and not kept[-1][1].strip():
+            kept.pop()
+        lines += [(n, raw, k == 0) for k, (n, raw) in enumerate(kept)]
     return Blocks(_paragraphs(lines), notes)
+
+
+def _page_text(page) -> str:
+    """A page's text laid out as it looks (a blank line between paragraphs), else pypdf's plain text."""
+    try:
+        return page.extract_text(extraction_mode="layout") or ""
+    except Exception:  # noqa: BLE001 - layout mode is newer and stricter; plain text still serves
+        return page.extract_text() or ""
 
 
 def _furniture_key(line: str) -> str:
@@ -413,18 +426,21 @@ def _running_lines(pages: list[list[str]]) -> set[str]:
     return {k for k, n in seen.items() if n >= max(3, -(-len(pages) * 3 // 5)) and k}
 
 
-def _paragraphs(lines: list[tuple[int, str]]) -> list[Block]:
-    """A PDF's lines joined into paragraphs: a line as long as the text's usual width, not ending a sentence,
-    goes on into the next line unless that one starts a list item."""
-    texts = [(n, " ".join(raw.replace("\u00a0", " ").split())) for n, raw in lines]
-    widths = sorted(len(t) for _, t in texts if t)
+def _paragraphs(lines: list[tuple[int, str, bool]]) -> list[Block]:
+    """A PDF's lines joined into paragraphs: a line as long as the text's usual width goes on into the next
+    line unless that one starts a list item or is one of CQC's labels. When the text has blank lines between
+    paragraphs they end them; when not, a line ending a sentence ends one too, as it does at the foot of a
+    page. A word broken at a hyphen is joined with no space."""
+    texts = [(n, " ".join(raw.replace("\u00a0", " ").split()), page) for n, raw, page in lines]
+    widths = sorted(len(t) for _, t, _ in texts if t)
     if not widths:
         return []
+    spaced = sum(1 for _, t, _ in texts if not t) > len(texts) // 20
     full = widths[int(len(widths) * 0.97)] * 0.75  # a wrapped line fills most of the width
     blocks: list[Block] = []
     current: list[str] = []
     start = 0
-    for n, text in texts:
+    for n, text, new_page in texts:
         if not text:
             if current:
                 blocks += text_blocks(" ".join(current), start)
@@ -434,9 +450,12 @@ def _paragraphs(lines: list[tuple[int, str]]) -> list[Block]:
         if current and not item:
             previous = current[-1]
             wrapped = (len(previous) >= full or text[:1].islower()) and (
-                not previous.endswith(_TERMINAL) or text[:1].islower())
+                (spaced and not new_page) or not previous.endswith(_TERMINAL) or text[:1].islower())
             if wrapped:
-                current.append(text)
+                if previous.endswith("-") and previous[-2:-1].isalpha():
+                    current[-1] = previous + text  # "long-" + "term": one word
+                else:
+                    current.append(text)
                 continue
         if current:
             blocks += text_blocks(" ".join(current), start)
