@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from cqcdocs.cli import main
+from cqcdocs.contract import QUALITY_STATEMENTS
 from cqcdocs.documents import load_and_score
 from cqcdocs.errors import ReportError
 from cqcdocs.report_import.fill import short_name, words
@@ -427,3 +428,107 @@ def test_the_command_refuses_without_writing(tmp_path):
 def test_library_messages_name_no_flag():
     source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "cqcdocs" / "report_import").glob("*.py"))
     assert not re.search(r"--[a-z]", source)
+
+
+# --- the seed in CQC's other layouts, as pages, as a PDF ----------------------------------------------------
+
+def seed_pages() -> list[list[str]]:
+    """The seed cut into CQC's web pages (About, Overall summary, one per quality statement), each with the
+    furniture every page repeats, as an officer saves them one by one."""
+    lines = seed_lines()
+    furniture = ["Rotherham Metropolitan Borough Council: local authority assessment",
+                 "Published: 20 March 2026 Page last updated: 20 March 2026", "Downloads"]
+    starts = [i for i, line in enumerate(lines) if line.strip() in ("Overall summary",)
+              or (i + 2 < len(lines) and lines[i + 2].startswith("Score: ") and i > 100
+                  and not lines[i].startswith("- "))]
+    cuts = [0, *starts, len(lines)]
+    return [furniture + [x for x in lines[a:b] if not x.startswith("Theme ")] for a, b in zip(cuts, cuts[1:])]
+
+
+def test_score_without_a_colon_in_the_seed_imports_the_same_findings(report, tmp_path):
+    path = damaged(tmp_path, lambda lines: lines.__setitem__(slice(None), [
+        re.sub(r"^Score: (\d)$", r"Score \1", line) if i > 100 else line for i, line in enumerate(lines)]))
+    assert "Score 3" in path.read_text(encoding="utf-8")
+    again = parse_report(read_report(path), NAME)
+    assert [(f.quality_statement, f.subheading, f.text) for f in again.findings] == [
+        (f.quality_statement, f.subheading, f.text) for f in report.findings]
+    assert [(s.quality_statement, s.score) for s in again.scores] == [(s.quality_statement, s.score)
+                                                                        for s in report.scores]
+
+
+def test_the_seed_as_pages_saved_one_by_one_in_any_order(report, tmp_path):
+    pages = seed_pages()
+    assert len(pages) == 11
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    for n, page in zip([7, 3, 10, 0, 5, 9, 1, 4, 8, 2, 6], pages):
+        (folder / f"page {n}.txt").write_text("\n\n".join(page) + "\n", encoding="utf-8")
+    from cqcdocs.report_import import read_reports
+
+    blocks = read_reports([folder])
+    again = parse_report(blocks, blocks.name)
+    assert again.name == "saved/" and again.warnings == ()
+    assert [(s.quality_statement, s.score) for s in again.scores] == [(s.quality_statement, s.score)
+                                                                        for s in report.scores]
+    assert sorted(f.text for f in again.findings) == sorted(f.text for f in report.findings)
+    assert {f.text for f in again.findings if f.quality_statement.key == "safeguarding"} == {
+        f.text for f in report.findings if f.quality_statement.key == "safeguarding"}
+    assert (again.council, again.published, again.rating) == (report.council, report.published, report.rating)
+    assert [p.text for p in again.people + again.summary] == [p.text for p in report.people + report.summary]
+    assert len(again.figures) == 15 and len(again.comparisons) == len(report.comparisons)
+    # Without the Safeguarding page: everything else, and a warning saying what to save.
+    (folder / "page 8.txt").unlink()  # the ninth page, Safeguarding's
+    blocks = read_reports([folder])
+    partial = parse_report(blocks, blocks.name)
+    assert partial.warnings == ("saved/: no page for Safeguarding (no key findings): save that page, or the PDF "
+                                "download, and import it too",)
+    assert len(partial.scores) == 9 and {f.quality_statement.key for f in partial.findings} == {
+        qs.key for qs in QUALITY_STATEMENTS} - {"safeguarding"}
+
+
+def test_the_seed_imports_its_england_comparisons_word_for_word(imported, report):
+    ws = openpyxl.load_workbook(imported)["Metrics"]
+    header = [c.value for c in ws[1]]
+    rows = [dict(zip(header, (c.value for c in r))) for r in ws.iter_rows(min_row=2) if r[0].value]
+    assert len(rows) == 21
+    text = SEED.read_text(encoding="utf-8")
+    for row in rows:
+        assert row["CQC's words"] in text, row  # CQC's sentence, verbatim
+        assert f"{row['Council value']}" in row["CQC's words"].replace("67.30", "67.3").replace("73.50", "73.5") \
+            .replace("60.62 %", "60.62%")
+    got = {(r["Council value"], r["England average"]): r for r in rows}
+    for example in example_rows("metrics.csv"):  # the officers' 20, typed by hand from the same report
+        row = got[(float(example["Council value"]), float(example["England average"]))]
+        assert (row["Source"], row["CQC comparison"], row["Unit"]) == (example["Source"], example["CQC comparison"],
+                                                                        "%"), example
+        assert row["Higher is better"] == (None if example["CQC comparison"] == "similar" else "Y")
+    assert rows[0]["Indicator"] == "People were satisfied with care and support"
+    assert rows[0]["Quality statement"] == "Assessing needs"
+    scored, _ = load_and_score(imported)
+    assert len(scored.workbook.metrics) == 21
+
+
+def test_the_seed_as_cqcs_pdf_download(report, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed, so no PDF can be made here")
+    import subprocess
+
+    page = tmp_path / "report.html"
+    page.write_text(as_web_page(seed_lines()), encoding="utf-8")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(page)], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "report.pdf"
+    from_pdf = parse_report(read_report(pdf), pdf.name)
+    assert [(s.quality_statement, s.score) for s in from_pdf.scores] == [(s.quality_statement, s.score)
+                                                                          for s in report.scores]
+    # Every word of every key finding, in order, under its statement; a paragraph that ends a sentence at the
+    # foot of a page may come in as two (nothing lost), never joined to the next.
+    for qs in QUALITY_STATEMENTS:
+        assert " ".join(words(f.text) for f in from_pdf.findings if f.quality_statement == qs).split() == " ".join(
+            words(f.text) for f in report.findings if f.quality_statement == qs).split()
+    seed_texts = {f.text.replace("**", "") for f in report.findings}
+    assert sum(f.text in seed_texts for f in from_pdf.findings) >= 180 and len(from_pdf.findings) <= 186
+    assert [p.text for p in from_pdf.people] == [p.text for p in report.people]
+    assert [(f.measure, f.value) for f in from_pdf.figures] == [(f.measure, f.value) for f in report.figures]
+    assert len(from_pdf.comparisons) == 21

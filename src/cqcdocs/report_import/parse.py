@@ -303,7 +303,8 @@ def _landmarks(r: _Reader, scores_at: list[int], themes: list[int], heads: dict[
         if (k in (normalise(PEOPLE), normalise(RATING), "overall summary") or k.startswith("summary of strengths")
                 or (k.startswith("about ") and len(k) < 150 and r.blocks[i].text[:1] != "-")
                 or _TITLE.match(r.bare[i][:200]) or k.startswith("assessment published")
-                or k in ("how we assess local authorities", "downloads")):
+                or k in ("how we assess local authorities", "downloads")
+                or k.startswith(("this theme includes", "we may not always review"))):
             marks.add(i)
     return marks
 

@@ -344,6 +344,7 @@ def html_blocks(text: str) -> list[Block]:
 # --- CQC's PDF download -----------------------------------------------------------------------------------
 
 _TERMINAL = (".", ":", "!", "?", ";")
+_WRAPPED_TITLE = re.compile(r"^[^.]{0,120}:\s*local authority assessment$", re.I)
 # CQC's own labels always begin a line of their own, however long the line before.
 _LABEL = re.compile(r"^(?:This theme includes|Score\b|Indicative score|\d\s*-\s*Evidence shows|What people expect|"
                     r"The local authority commitment|Key findings for this|Quality statement scores|Summary of|"
@@ -446,9 +447,15 @@ def _paragraphs(lines: list[tuple[int, str, bool]]) -> list[Block]:
                 blocks += text_blocks(" ".join(current), start)
                 current = []
             continue
+        if (len(current) == 1 and not current[0].endswith(_TERMINAL) and not new_page
+                and _WRAPPED_TITLE.search(text) and not _WRAPPED_TITLE.search(current[0])):
+            current.append(text)  # a long title wraps: "<council>" / "…: local authority assessment"
+            continue
         item = bool(_BULLET.match(text)) or bool(_LABEL.match(text))
         if current and not item:
             previous = current[-1]
+            # At the foot of a page, a line ending a sentence is taken to end its paragraph: splitting one
+            # paragraph in two loses nothing, joining a sub-heading or the next paragraph onto it would.
             wrapped = (len(previous) >= full or text[:1].islower()) and (
                 (spaced and not new_page) or not previous.endswith(_TERMINAL) or text[:1].islower())
             if wrapped:
