@@ -298,3 +298,14 @@ def test_cqcs_pdf_download(tmp_path):
     with pytest.raises(ReportError) as caught:
         parse_files(damaged)
     assert caught.value.lines[0].startswith("damaged.pdf: is a PDF that cannot be read (")
+
+
+def test_report_text_is_written_as_text_never_a_formula(tmp_path):
+    formula = '=HYPERLINK("http://example.com","People told us the service was good.")'
+    path = tmp_path / "report.txt"
+    path.write_text(factory.text("2025").replace(factory.finding_texts()[0], formula), encoding="utf-8")
+    out = tmp_path / "new.xlsx"
+    assert run("import-report", path, "--out", out).exit_code == 0
+    ws = openpyxl.load_workbook(out)["Findings"]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == formula)
+    assert cell.data_type == "s"

@@ -55,7 +55,7 @@ class Comparison:
 _AMOUNT = r"\u00a3\s?(?P<{}>\d(?:[\d,]*\d)?(?:\.\d+)?)"
 _YEAR = r"(?P<year>\d{4}\s?/\s?\d{2,4})"
 _ABOUT_WORD = r"(?P<approx>approximately|around|about|roughly|nearly|an estimated)?\s*"
-_COUNT = r"(?P<a>\d{1,3}(?:,\d{3})+|\d+)"
+_COUNT = r"\b(?P<a>\d{1,3}(?:,\d{3})+|\d+)"
 
 # (pattern, [(group, measure, unit)], part); "{more}" in a measure becomes "above" or "below" as the report
 # says, "{ages}" the ages, "{not}" the precept's qualifier.
@@ -72,7 +72,7 @@ _PATTERNS: tuple[tuple[re.Pattern, tuple[tuple[str, str, str], ...], str], ...] 
                 re.I),
      (("a", "Adult social care budget (estimate)", "\u00a3"), ("b", "Adult social care spend", "\u00a3"),
       ("c", "Adult social care spend {more} the estimate", "\u00a3")), FINANCIAL),
-    (re.compile(r"In " + _YEAR + r",? (?P<a>\d+(?:\.\d+)?)\s?% of (?:the|its) (?:total )?budget was spent on adult "
+    (re.compile(r"In " + _YEAR + r",? \b(?P<a>\d+(?:\.\d+)?)\s?% of (?:the|its) (?:total )?budget was spent on adult "
                 r"social care", re.I),
      (("a", "Share of the budget spent on adult social care", "%"),), FINANCIAL),
     (re.compile(r"has (?P<not>not )?raised the full adult social care precept for " + _YEAR
@@ -92,13 +92,13 @@ _PATTERNS: tuple[tuple[re.Pattern, tuple[tuple[str, str, str], ...], str], ...] 
      (("a", "Index of Multiple Deprivation{direction}", ""),), ABOUT),
     (re.compile(r"(?:Index of Multiple Deprivation|IMD) score of (?P<a>\d+(?:\.\d+)?)", re.I),
      (("a", "Index of Multiple Deprivation score{direction}", ""),), ABOUT),
-    (re.compile(_ABOUT_WORD + r"(?P<a>\d+(?:\.\d+)?)\s?% (?:of [\w'\u2019 ]+? population )?(?:is |are )?aged "
+    (re.compile(_ABOUT_WORD + r"\b(?P<a>\d+(?:\.\d+)?)\s?% (?:of [\w'\u2019 ]+? population )?(?:is |are )?aged "
                 r"(?P<ages>\d+\s*[\u2013-]\s*\d+|\d+ and over|\d+\+)", re.I),
      (("a", "Population aged {ages}", "%"),), ABOUT),
-    (re.compile(_ABOUT_WORD + r"(?P<a>\d+(?:\.\d+)?)\s?% (?:of (?:people|the population|residents) )?(?:are |were )?"
+    (re.compile(_ABOUT_WORD + r"\b(?P<a>\d+(?:\.\d+)?)\s?% (?:of (?:people|the population|residents) )?(?:are |were )?"
                 r"(?:over the age of|aged over) (?P<ages>\d+)", re.I),
      (("a", "Population over the age of {ages}", "%"),), ABOUT),
-    (re.compile(_ABOUT_WORD + r"(?P<a>\d+(?:\.\d+)?)\s?% are of working age \((?P<ages>\d+\s*[\u2013-]\s*\d+)\)",
+    (re.compile(_ABOUT_WORD + r"\b(?P<a>\d+(?:\.\d+)?)\s?% are of working age \((?P<ages>\d+\s*[\u2013-]\s*\d+)\)",
                 re.I),
      (("a", "Population of working age ({ages})", "%"),), ABOUT),
 )
@@ -183,8 +183,8 @@ def figures_of(blocks: list[Block], name: str) -> tuple[tuple[Figure, ...], list
 _COMPARISON = re.compile(
     r"(?P<cmp>(?:(?:much|significantly|slightly|also|statistically)\s+){0,2}"
     r"(?:similar to|better than|worse than|higher than|lower than|in line with|above|below))\s+"
-    r"(?:the\s+)?England\s+average(?:\s+(?:of|at|which was))?\s+(?P<eng>\d+(?:\.\d+)?)\s?%", re.I)
-_PERCENT = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s?%")
+    r"(?:the\s+)?England\s+average(?:\s+(?:of|at|which was))?\s+(?P<eng>\d{1,3}(?:\.\d+)?)\s?%", re.I)
+_PERCENT = re.compile(r"(?<![\d.])(?P<v>\d+(?:\.\d+)?)\s?%")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"'(])")
 _ABBREVIATION = re.compile(r"\((?P<src>[A-Z][A-Za-z]{2,7})\)\s+(?:data\s+)?(?:also\s+)?(?:showed|found|shows|reported)")
 _SOURCES = (

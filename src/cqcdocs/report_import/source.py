@@ -219,7 +219,7 @@ def text_blocks(text: str, first_line: int = 1) -> list[Block]:
         if "[" in line:
             line = _LINK.sub(r"\1", line)
         heading = None
-        if line.startswith("#") and (m := _MD_HEADING.match(line)) is not None:
+        if line.startswith("#") and len(line) < 1000 and (m := _MD_HEADING.match(line)) is not None:
             line, heading = m.group(2), True
         line = _BULLET.sub("- ", line).replace("__", "**")
         if line and line != "-":
