@@ -309,3 +309,18 @@ def test_report_text_is_written_as_text_never_a_formula(tmp_path):
     ws = openpyxl.load_workbook(out)["Findings"]
     cell = next(c for row in ws.iter_rows() for c in row if c.value == formula)
     assert cell.data_type == "s"
+
+
+def test_two_councils_reports_at_once_are_refused_and_other_files_are_named(tmp_path):
+    one, other, notes = tmp_path / "one.txt", tmp_path / "two.txt", tmp_path / "notes.txt"
+    one.write_text(factory.text("2025"), encoding="utf-8")
+    other.write_text(factory.text("2025").replace("Northmoor", "Southmoor"), encoding="utf-8")
+    notes.write_text("Our own notes on the report.\n", encoding="utf-8")
+    with pytest.raises(ReportError) as caught:
+        parse_files(one, other)
+    assert caught.value.lines[0] == ("two.txt:1: this page is Southmoor Metropolitan Borough Council's report, not "
+                                     "Northmoor Metropolitan Borough Council's: import each council's report on "
+                                     "its own")
+    report = parse_files(one, notes)
+    assert report.notes[-1] == ("notes.txt: nothing of CQC's report in it (no title, scores or page of a quality "
+                                "statement); left out")

@@ -83,7 +83,7 @@ _TITLE = re.compile(r"^(?P<council>.{2,150}?)\s*:\s*local authority assessment$"
 _PILOT_TITLE = re.compile(r"^(?P<council>.{2,150}?)\s+assessment$", re.I)
 _PUBLISHED = re.compile(r"^assessment published\s*:?\s*(?P<date>.{1,80})$", re.I)
 _PAGE_PUBLISHED = re.compile(r"^published\s*:?\s*(?P<date>\d{1,2}\s+\w+\s+\d{4})", re.I)
-_SCORE = re.compile(r"^(?P<indicative>indicative\s+)?score\b\s*:?\s*(?P<score>.{0,40})$", re.I)
+_SCORE = re.compile(r"^(?P<indicative>indicative\s+)?score\b\s*:?\s*(?P<score>.{0,60})$", re.I)
 _BAND = re.compile(r"^(?P<score>\d{1,2})\s*[-\u2013\u2014:]\s*evidence shows", re.I)
 _THEME = re.compile(r"^theme\s+(?P<number>\d+|one|two|three|four)\b\s*[:.\-\u2013]?\s*(?P<name>.*)$", re.I)
 _PCT = re.compile(r"^(?P<pct>\d{1,3})\s*%$")
@@ -240,6 +240,9 @@ def parse_report(blocks: list[Block], name: str) -> Report:
                           "statement with its score)")
     if not council:
         council = _council_from_about(r)
+    _one_council(r, council)
+    if r.errors:  # two councils' pages: every other message would follow from that
+        raise ReportError(*r.errors, f"{name}: cannot be imported; nothing written")
     themes = [i for i in range(len(blocks)) if _theme_heading(r, i, council)[1]]
     landmarks = _landmarks(r, scores_at, themes, heads)
 
@@ -269,6 +272,7 @@ def parse_report(blocks: list[Block], name: str) -> Report:
         figures = found
         r.notes.extend(figure_notes)
         r.warnings.extend(figure_warnings)
+    _files_used(r, landmarks | set(_score_block_span(r, scores_at)))
     if r.errors:
         many = len(r.errors) != 1
         raise ReportError(*r.errors, f"{name}: cannot be imported ({len(r.errors)} error{'s' * many}); "
@@ -285,6 +289,25 @@ def parse_report(blocks: list[Block], name: str) -> Report:
                   scores=tuple(all_scores), people=tuple(people), summary=tuple(summary), findings=tuple(findings),
                   figures=figures, notes=tuple(r.notes), comparisons=tuple(comparisons),
                   waits=tuple(waits_of(findings)), warnings=tuple(r.warnings), pilot=r.pilot)
+
+
+def _one_council(r: _Reader, council: str) -> None:
+    """Pages of one council's report only: a title naming another council is an error at its line."""
+    for i, text in enumerate(r.bare):
+        if len(text) < 200 and (m := _TITLE.match(text)) is not None and council and \
+                normalise(plain(m.group("council"))) != normalise(council):
+            r.error(i, f"this page is {plain(m.group('council'))}'s report, not {council}'s: import each council's "
+                       "report on its own")
+
+
+def _files_used(r: _Reader, marks: set[int]) -> None:
+    """A note for each file, of several, with nothing of CQC's report in it (it is left out)."""
+    sources = list(dict.fromkeys(b.source for b in r.blocks if b.source))
+    used = {r.blocks[i].source for i in marks} | ({r.blocks[0].source} if r.blocks else set())
+    for source in sources:
+        if source not in used:
+            r.notes.append(f"{source}: nothing of CQC's report in it (no title, scores or page of a quality "
+                           "statement); left out")
 
 
 def _council_from_about(r: _Reader) -> str:
