@@ -324,3 +324,14 @@ def test_two_councils_reports_at_once_are_refused_and_other_files_are_named(tmp_
     report = parse_files(one, notes)
     assert report.notes[-1] == ("notes.txt: nothing of CQC's report in it (no title, scores or page of a quality "
                                 "statement); left out")
+
+
+def test_a_web_page_with_labels_and_values_in_cells_of_their_own(tmp_path):
+    """The date, the rating and a score as a page may lay them out in a table or definition list."""
+    text = factory.text("2025").replace("Assessment published: 20 March 2026", "Assessment published\n\n20 March "
+                                                                              "2026")
+    text = text.replace(f"{factory.COUNCIL}\n\nGood\n", "Overall rating: Good\n\n71%\n", 1)
+    text = text.replace("Safeguarding\n\nScore: 3\n\n3 -", "Safeguarding\n\nScore\n\n3\n\n3 -")
+    report = parse_text(text)
+    assert (f"{report.published:%d/%m/%Y}", report.rating, report.overall_pct) == ("20/03/2026", "Good", 71)
+    assert every_score(report) == factory.SCORES and report.warnings == ()

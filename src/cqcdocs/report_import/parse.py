@@ -81,13 +81,15 @@ class Report:
 
 _TITLE = re.compile(r"^(?P<council>.{2,150}?)\s*:\s*local authority assessment$", re.I)
 _PILOT_TITLE = re.compile(r"^(?P<council>.{2,150}?)\s+assessment$", re.I)
-_PUBLISHED = re.compile(r"^assessment published\s*:?\s*(?P<date>.{1,80})$", re.I)
-_PAGE_PUBLISHED = re.compile(r"^published\s*:?\s*(?P<date>\d{1,2}\s+\w+\s+\d{4})", re.I)
+_PUBLISHED = re.compile(r"^assessment published\s*:?\s*(?P<date>.{0,80})$", re.I)
+_PAGE_PUBLISHED = re.compile(r"^published\s*:?\s*(?P<date>\d{1,2}\s+\w+\s+\d{4}|$)", re.I)
 _SCORE = re.compile(r"^(?P<indicative>indicative\s+)?score\b\s*:?\s*(?P<score>.{0,60})$", re.I)
 _BAND = re.compile(r"^(?P<score>\d{1,2})\s*[-\u2013\u2014:]\s*evidence shows", re.I)
 _THEME = re.compile(r"^theme\s+(?P<number>\d+|one|two|three|four)\b\s*[:.\-\u2013]?\s*(?P<name>.*)$", re.I)
 _PCT = re.compile(r"^(?P<pct>\d{1,3})\s*%$")
-_OUT_OF_100 = re.compile(r"\bscored\s+(?P<pct>\d{1,3})\s+out of 100\b", re.I)
+_OUT_OF_100 = re.compile(r"\b(?:scored\s+)?(?P<pct>\d{1,3})\s+out of 100\b", re.I)
+_PCT_IN = re.compile(r"(?<![\d.])(?P<pct>\d{1,3})\s?%")
+_RATED = re.compile(r"(?:^|\s|:)(inadequate|requires improvement|good|outstanding)$")
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4}
 _FORMAL_START = date(2023, 12, 1)  # CQC's formal assessments of local authorities began in December 2023
 
@@ -175,8 +177,12 @@ class _Reader:
         if m.group("indicative"):
             self.pilot = True
         if not raw or raw == "-":
-            band = _BAND.match(self.bare[i + 1]) if i + 1 < len(self.blocks) else None
-            return _Score(int(band.group("score")), i + 1, 2) if band else _Score(None, i, 1)
+            after = self.bare[i + 1] if i + 1 < len(self.blocks) else ""
+            if (band := _BAND.match(after)) is not None:
+                return _Score(int(band.group("score")), i + 1, 2)
+            if re.fullmatch(r"\d{1,2}", after):  # "Score" and "3" in cells of their own
+                return _Score(int(after), i + 1, 2)
+            return _Score(None, i, 1)
         if (lead := re.match(r"^(\d{1,2})(?:\s*(?:[-\u2013\u2014]\s*evidence.*|/\s*4)?)$", raw, re.I)) is not None:
             return _Score(int(lead.group(1)), i, 1)
         return _Score(raw, i, 1)
@@ -258,7 +264,7 @@ def parse_report(blocks: list[Block], name: str) -> Report:
         return after[start]
 
     published = _published(r)
-    rating, overall = _rating(r, until)
+    rating, overall = _rating(r, until, council)
     scores = _scores_blocks(r, scores_at)
     people = _paragraphs(r, r.find_all(PEOPLE), until)
     strengths = [i for i, k in enumerate(r.keys) if k.startswith("summary of strengths")]
@@ -339,16 +345,21 @@ def _published(r: _Reader) -> date | None:
         if len(text) > 200:
             continue
         if (m := _PUBLISHED.match(text)) is not None:
-            when = _date(m.group("date"))
+            said = m.group("date").strip() or _next(r, i)  # the date may be in a cell of its own
+            when = _date(said)
             if when is None:
-                r.error(i, f"'Assessment published' is not a date: {m.group('date')!r}")
+                r.error(i, f"'Assessment published' is not a date: {said!r}")
             return when
         if fallback is None and (m := _PAGE_PUBLISHED.match(text)) is not None:
-            fallback = _date(m.group("date"))
+            fallback = _date(m.group("date").strip() or _next(r, i))
     return fallback
 
 
-def _rating(r: _Reader, until) -> tuple[str | None, int | None]:
+def _next(r: _Reader, i: int) -> str:
+    return r.bare[i + 1] if i + 1 < len(r.bare) and len(r.bare[i + 1]) < 80 else ""
+
+
+def _rating(r: _Reader, until, council: str) -> tuple[str | None, int | None]:
     """The overall rating (and percentage, where the report gives one) under "Local authority rating and score";
     the percentage also from "<council> scored 73 out of 100 overall" wherever the report says it."""
     labels = {normalise(label): label for label in RATING_LABELS}
@@ -356,9 +367,14 @@ def _rating(r: _Reader, until) -> tuple[str | None, int | None]:
     for at in r.find_all(RATING):
         for i in range(at + 1, min(until(at), at + 8)):
             key = normalise(r.bare[i]).rstrip(".")
-            if rating is None and key in labels:
-                rating = labels[key]
-            elif pct is None and (m := _PCT.match(r.bare[i]) or _OUT_OF_100.search(r.bare[i])) is not None:
+            # "Good", or "Overall rating: Good", "<council> Good" in one line
+            said = _RATED.search(key) if len(key) < 150 else None
+            prefix = key[:said.start()].strip(" :-") if said else ""
+            if rating is None and said is not None and (
+                    not prefix or "rating" in prefix or (council and prefix == normalise(council))):
+                rating = labels[said.group(1)]
+            if pct is None and (m := _PCT.match(r.bare[i]) or _OUT_OF_100.search(r.bare[i])
+                                or (_PCT_IN.search(r.bare[i]) if len(r.bare[i]) < 60 else None)) is not None:
                 pct = int(m.group("pct"))
     if pct is None:
         for text in r.bare:
