@@ -335,3 +335,34 @@ def test_a_web_page_with_labels_and_values_in_cells_of_their_own(tmp_path):
     report = parse_text(text)
     assert (f"{report.published:%d/%m/%Y}", report.rating, report.overall_pct) == ("20/03/2026", "Good", 71)
     assert every_score(report) == factory.SCORES and report.warnings == ()
+
+
+ABOUT_WORDINGS = [  # (CQC's sentence in the About part, the figures read)
+    ("The population of the city is 245,000 and growing.", [("Population", 245000)]),
+    ("The population of Northmoor is 265,000 people.", [("Population", 265000)]),
+    ("It serves a population of approximately 260,000 people.", [("Population (approximate)", 260000)]),
+    ("It has a population of 290,488.", [("Population", 290488)]),
+    ("Northmoor has an IMD score of 5.", [("Index of Multiple Deprivation score", 5)]),
+    ("It has an Index of Multiple Deprivation decile of 3, (with 1 being the most deprived and 10 being the least "
+     "deprived).", [("Index of Multiple Deprivation decile (1 most deprived, 10 least)", 3)]),
+    ("The Index of Multiple Deprivation (IMD) for the overall area is 6 (10 is the most deprived).",
+     [("Index of Multiple Deprivation (10 most deprived, 1 least)", 6)]),
+    ("The local authority estimated that in 2022/23, its total budget would be \u00a3612,400,000. Its actual spend "
+     "for that year was \u00a3640,100,000, which was \u00a327,700,000 more than estimated.",
+     [("Total budget (estimate)", 612400000), ("Total spend", 640100000), ("Total spend above the estimate",
+                                                                          27700000)]),
+    ("The local authority estimated that it would spend \u00a3190,250,000 of its total budget on adult social care "
+     "in 2022/23 Its actual spend was \u00a3201,300,000, which was \u00a311,050,000 more than estimated.",
+     [("Adult social care budget (estimate)", 190250000), ("Adult social care spend", 201300000),
+      ("Adult social care spend above the estimate", 11050000)]),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", ABOUT_WORDINGS)
+def test_financial_and_population_facts_in_every_wording(sentence, expected):
+    from cqcdocs.report_import.figures import figures_of
+    from cqcdocs.report_import.source import Block
+
+    figures, notes, warnings = figures_of([Block(1, sentence)], "r.txt")
+    assert [(f.measure, f.value) for f in figures] == expected
+    assert notes == [] and warnings == []

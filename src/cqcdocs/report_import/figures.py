@@ -82,10 +82,11 @@ _PATTERNS: tuple[tuple[re.Pattern, tuple[tuple[str, str, str], ...], str], ...] 
      (("a", "People accessing long-term adult social care support", "people"),), FINANCIAL),
     (re.compile(_ABOUT_WORD + _COUNT + r" people were accessing short-term adult social care support", re.I),
      (("a", "People accessing short-term adult social care support", "people"),), FINANCIAL),
-    (re.compile(r"\bpopulation (?:of (?:the (?:city|borough|county|area|district) )?)?(?:is |was |of )?(?:currently )?"
+    (re.compile(r"\bpopulation (?:of (?:the (?:city|borough|county|area|district) |(?-i:[A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*)"
+                r"{0,3}) )?)?(?:is |was |of )?(?:currently |estimated at |estimated to be )?"
                 r"(?:of )?" + _ABOUT_WORD + r"(?P<a>\d{1,3}(?:,\d{3})+|\d{4,})(?![\d,]*\s?%)", re.I),
      (("a", "Population", "people"),), ABOUT),
-    (re.compile(r"Index of Multiple Deprivation (?:\(IMD\) )?(?:score )?decile of (?P<a>\d+)", re.I),
+    (re.compile(r"(?:Index of Multiple Deprivation|IMD)(?: \(IMD\))? (?:score )?decile (?:of |is |was )?(?P<a>\d+)", re.I),
      (("a", "Index of Multiple Deprivation decile{direction}", ""),), ABOUT),
     (re.compile(r"(?:Index of Multiple Deprivation|IMD)(?: \(IMD\))? (?:for [\w ]{1,40}? )?(?:is|was) (?P<a>\d+)\b"
                 r"(?!\s?%)", re.I),
