@@ -118,12 +118,12 @@ def summary_lines(done: Imported) -> list[str]:
         said.append(f"rated {r.rating}" + (f", {r.overall_pct}%" if r.overall_pct is not None else ""))
     statements = len({f.quality_statement.key for f in r.findings})
     unplaced = len(log.unplaced)
-    lines = [f"Read {r.name}: {', '.join(said)}",
-             f"{_count(len(r.scores), 'score')}, {_count(len(r.findings), 'key finding')} across "
+    lines = [f"Read {r.name}: {', '.join(said)}"]
+    counts = (f"{_count(len(r.scores), 'score')}, {_count(len(r.findings), 'key finding')} across "
              f"{_count(statements, 'statement')}, {_count(len(r.people) + len(r.summary), 'summary paragraph')}, "
              f"{_count(len(r.comparisons), 'England comparison')}, {_count(len(r.figures), 'figure')} about the "
              f"council, {_count(len(r.waits), 'waiting figure')}; not placed: "
-             f"{unplaced}" + (" (listed)" if unplaced else "")]
+             f"{unplaced}" + (" (listed)" if unplaced else ""))
     if r.warnings:
         lines.append("Warnings:")
         lines += [f"  {w}" for w in r.warnings]
@@ -144,7 +144,7 @@ def summary_lines(done: Imported) -> list[str]:
         from ..load.table import _spans
 
         lines.append(f"The report gives its summaries' paragraphs no theme: Findings row{'s' * (len(rows) != 1)} "
-                     f"{_spans(rows)} were placed under the quality statement whose key findings they most resemble; "
+                     f"{_spans(rows)} {'were' if len(rows) != 1 else 'was'} placed under the quality statement whose key findings they most resemble; "
                      "check their Theme and Quality statement")
     if r.findings and log.added.get("Findings"):
         lines.append("CQC's key findings are added with no Section: the briefing leaves them out until you choose "
@@ -155,6 +155,7 @@ def summary_lines(done: Imported) -> list[str]:
     if log.unplaced:
         lines.append("Not placed:")
         lines += [f"  {u}" for u in log.unplaced]
+    lines.append(counts)  # the run ends with what it read, counted
     if not done.written:
         lines.append(f"Nothing to add: {done.workbook} is unchanged")
     else:
