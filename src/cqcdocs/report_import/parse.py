@@ -287,7 +287,7 @@ def parse_report(blocks: list[Block], name: str) -> Report:
     _missing(r, council, title, published, rating, scores_at, people, strengths, about, all_scores, parts)
     if published is not None and published < _FORMAL_START and not r.pilot:
         at = next(i for i, t in enumerate(r.bare) if _PUBLISHED.match(t) or _PAGE_PUBLISHED.match(t))
-        r.warn(at, f"published {published:%-d %B %Y}, before December 2023 when CQC's formal assessments began, "
+        r.warn(at, f"published {published.day} {published:%B %Y}, before December 2023 when CQC's formal assessments began, "
                    "and the report gives no indicative scores: check the date")
     comparisons, comparison_notes = comparisons_of(findings, name)
     r.notes.extend(comparison_notes)

@@ -474,8 +474,9 @@ def _paragraphs(lines: list[tuple[int, str, bool]]) -> list[Block]:
 
 # --- pages joined -------------------------------------------------------------------------------------
 
-_FURNITURE = re.compile(r"^(?:.+:\s*local authority assessment|.+\sassessment|published\s*:?.*|page last updated.*|"
-                        r"downloads?|how we assess local authorities|page \d+ of \d+)$", re.I)
+_FURNITURE = re.compile(r"^(?:.+:\s*local authority assessment|.*\b(?:council|borough|county)\b.*\sassessment|"
+                        r"published\s*:?\s*\d.*|page last updated.*|downloads?|how we assess local authorities|"
+                        r"page \d+ of \d+)$", re.I)
 
 
 def drop_furniture(blocks: list[Block]) -> list[Block]:
