@@ -5,6 +5,7 @@ PDF, text as people save it, CQC's slips as warnings, and work linear in the rep
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import subprocess
 import time
@@ -19,9 +20,11 @@ from cqcdocs.cli import main
 from cqcdocs.contract import QUALITY_STATEMENTS
 from cqcdocs.errors import ReportError
 from cqcdocs.report_import import read_reports
+from cqcdocs.report_import.fill import short_name
 from cqcdocs.report_import.parse import parse_report
 from cqcdocs.report_import.source import blocks_of
 
+ROOT = Path(__file__).resolve().parents[1]
 LAYOUTS = ["2025", "2024", "pilot"]
 
 
@@ -366,3 +369,25 @@ def test_financial_and_population_facts_in_every_wording(sentence, expected):
     figures, notes, warnings = figures_of([Block(1, sentence)], "r.txt")
     assert [(f.measure, f.value) for f in figures] == expected
     assert notes == [] and warnings == []
+
+
+# --- moved from test_import_report.py: these need no seed ---------------------------------------------------
+
+def test_short_names():
+    assert short_name("Rotherham Metropolitan Borough Council") == "Rotherham"
+    assert short_name("London Borough of Camden") == "Camden"
+    assert short_name("Kent County Council") == "Kent"
+    assert short_name("Bristol City Council") == "Bristol"
+
+
+def test_markdown_headings_links_and_bullets():
+    blocks = blocks_of(b"# Title\n\n[How we assess](https://x)\n\n* one\n\nText with __bold__.\n", "r.md")
+    assert [(b.line, b.text, b.heading) for b in blocks] == [
+        (1, "Title", True), (3, "How we assess", None), (5, "- one", None), (7, "Text with **bold**.", None)]
+    numbered = blocks_of("1. Assessing needs\n\n\u2022 Safeguarding\n\n[[[\n".encode(), "r.md")
+    assert [b.text for b in numbered] == ["- Assessing needs", "- Safeguarding", "[[["]
+
+
+def test_library_messages_name_no_flag():
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "cqcdocs" / "report_import").glob("*.py"))
+    assert not re.search(r"--[a-z]", source)

@@ -18,9 +18,9 @@ from cqcdocs.cli import main
 from cqcdocs.contract import QUALITY_STATEMENTS
 from cqcdocs.documents import load_and_score
 from cqcdocs.errors import ReportError
-from cqcdocs.report_import.fill import short_name, words
+from cqcdocs.report_import.fill import words
 from cqcdocs.report_import.parse import parse_report
-from cqcdocs.report_import.source import blocks_of, read_report
+from cqcdocs.report_import.source import read_report
 from cqcdocs.resources import EXAMPLE_WORKBOOK
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,13 +121,6 @@ def test_the_financial_facts_and_about_figures(report):
     assert figures["Index of Multiple Deprivation decile (1 most deprived, 10 least)"][0] == 3
     assert figures["Population aged 65 and over (approximate)"][:2] == (20, "%")
     assert len(figures) == 15
-
-
-def test_short_names():
-    assert short_name("Rotherham Metropolitan Borough Council") == "Rotherham"
-    assert short_name("London Borough of Camden") == "Camden"
-    assert short_name("Kent County Council") == "Kent"
-    assert short_name("Bristol City Council") == "Bristol"
 
 
 # --- the imported workbook ---------------------------------------------------------------------------
@@ -353,12 +346,6 @@ def test_a_damaged_web_page_names_its_line(tmp_path):
                                 "(expected 'Score: 1' to 'Score: 4' on the next line)")
 
 
-def test_markdown_headings_links_and_bullets():
-    blocks = blocks_of(b"# Title\n\n[How we assess](https://x)\n\n* one\n\nText with __bold__.\n", "r.md")
-    assert [(b.line, b.text, b.heading) for b in blocks] == [
-        (1, "Title", True), (3, "How we assess", None), (5, "- one", None), (7, "Text with **bold**.", None)]
-
-
 # --- damaged reports and other files ------------------------------------------------------------------
 
 DAMAGE = [  # (the seed's line, made into this, the errors before the verdict)
@@ -423,11 +410,6 @@ def test_the_command_refuses_without_writing(tmp_path):
     assert run("import-report", SEED, "--into", not_a_workbook).output.splitlines() == [
         "plan.xlsx: is a CSV file, not a workbook: cqcdocs needs the .xlsx with all its sheets",
         "Error: plan.xlsx: cannot be filled in; nothing written"]
-
-
-def test_library_messages_name_no_flag():
-    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "cqcdocs" / "report_import").glob("*.py"))
-    assert not re.search(r"--[a-z]", source)
 
 
 # --- the seed in CQC's other layouts, as pages, as a PDF ----------------------------------------------------

@@ -255,6 +255,8 @@ class _PageText(HTMLParser):
         if self._has_text:
             text = re.sub(r"\s+", " ", "".join(self._buffer)).strip()
             text = re.sub(r"\*\*(\s*)\*\*", r"\1", text).strip()
+            if "&" in self.rawdata or not text.isascii():  # an entity may give what the file's bytes did not
+                text = unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", _CONTROL.sub("", text)))
             if text and text not in ("**", "-"):
                 block = Block(self._line, text, True if self._heading else None)
                 self.blocks.append(block)
