@@ -391,3 +391,25 @@ def test_markdown_headings_links_and_bullets():
 def test_library_messages_name_no_flag():
     source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "cqcdocs" / "report_import").glob("*.py"))
     assert not re.search(r"--[a-z]", source)
+
+
+def test_an_overall_score_line_under_the_rating_is_not_a_statement():
+    text = factory.text("2025").replace(f"{factory.COUNCIL}\n\nGood\n", f"{factory.COUNCIL}\n\nGood\n\nScore: 71%\n", 1)
+    report = parse_text(text)
+    assert (report.rating, report.overall_pct) == ("Good", 71) and every_score(report) == factory.SCORES
+
+
+def test_a_pdfs_running_header_and_page_numbers():
+    """Pages with the title at the top and "Page N of M" at the foot: the title read once, the numbers not; a
+    paragraph going on over the page break is one paragraph."""
+    from cqcdocs.report_import.source import page_blocks
+
+    title = f"{factory.COUNCIL}: local authority assessment"
+    wide = "The local authority worked with partners across the whole borough to make sure that people were"
+    pages = [f"{title}\nOverall summary\n\n{wide}\nsupported well.\n\nPage 1 of 4",
+             *(f"{title}\nPartners told us about {n} things in\nPage {n} of 4" for n in (2, 3)),
+             f"{title}\n{wide}\nheard.\n\n{wide}\nPage 4 of 4", ]
+    blocks = page_blocks(pages, "r.pdf")
+    texts = [b.text for b in blocks]
+    assert texts[0] == title and texts.count(title) == 1 and not any("Page" in t for t in texts)
+    assert texts[1:3] == ["Overall summary", f"{wide} supported well."]

@@ -174,6 +174,8 @@ class _Reader:
         if i >= len(self.blocks) or (m := _SCORE.match(self.bare[i])) is None:
             return None
         raw = m.group("score").strip()
+        if _PCT_IN.match(raw) or "out of 100" in raw.lower():
+            return None  # "Score: 71%": the overall score, under the rating
         if m.group("indicative"):
             self.pilot = True
         if not raw or raw == "-":

@@ -382,19 +382,29 @@ def pdf_blocks(data: bytes, name: str) -> Blocks:
             RecursionError, NotImplementedError) as exc:
         raise ReportError(f"{name}: is a PDF that cannot be read ({type(exc).__name__}: "
                           f"{str(exc)[:120] or 'damaged'}): download it again from CQC's site") from None
-    text_pages = [clean(p, name, notes).splitlines() for p in pages]
-    if not any(line.strip() for page in text_pages for line in page):
+    if not any(p.strip() for p in pages):
         raise ReportError(f"{name}: is a PDF with no text in it (a scan or pictures): save CQC's report pages "
                           "as text or as web pages instead")
+    return page_blocks(pages, name, notes)
+
+
+def page_blocks(pages: list[str], name: str, notes: list[str] | None = None) -> Blocks:
+    """The text of a PDF's PAGES as blocks: running headers and footers read once (page numbers never),
+    wrapped lines joined into paragraphs."""
+    notes = [] if notes is None else notes
+    text_pages = [clean(p, name, notes).splitlines() for p in pages]
     furniture = _running_lines(text_pages)
     lines: list[tuple[int, str, bool]] = []  # (line, text, whether it starts a page)
     number = 0
+    seen: set[str] = set()  # a running header is read once, where it first appears (the title, say)
     for page in text_pages:
         kept = []
         for raw in page:
             number += 1
-            if _furniture_key(raw) not in furniture:
+            key = _furniture_key(raw)
+            if key not in furniture or (key not in seen and not re.fullmatch(r"(page )?# of #|#", key)):
                 kept.append((number, raw))
+                seen.add(key)
         while kept and not kept[0][1].strip():
             kept.pop(0)
         while kept and not kept[-1][1].strip():
