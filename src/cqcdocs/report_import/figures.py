@@ -281,7 +281,7 @@ _WAITING_FOR = re.compile(r"\b(?:waiting|wait|waits|waiting list)\s+(?:of \d[\d,
                           r"(?:an?\s+|the\s+|their\s+)?(?P<t>(?:[\w'\u2019-]+\s){0,3}?(?:assessments?|reviews?|"
                           r"appointments?|packages?|equipment|technology|enquir(?:y|ies)|decisions?|applications?|"
                           r"adaptations?))\b", re.I)
-_TOPIC = re.compile(r"\b(?:for|a|an|the)\s+(?:an?\s+|the\s+)?(?P<t>(?:[\w'\u2019-]+\s){0,3}?(?:assessments?|reviews?|"
+_TOPIC = re.compile(r"\b(?:for|a|an|the)\s+(?:an?\s+|the\s+|their\s+|its\s+)?(?P<t>(?:[\w'\u2019-]+\s){0,3}?(?:assessments?|reviews?|"
                     r"appointments?|packages?|equipment|technology|enquir(?:y|ies)|decisions?|applications?|"
                     r"adaptations?))\b", re.I)
 
@@ -308,7 +308,10 @@ def waits_of(findings) -> list[Figure]:
                         continue
                     unit = m.groupdict().get("u") or "people"
                     qualifier = m.groupdict().get("q") or ""
-                    measure = f"{kind}{qualifier}: {topic} ({f.quality_statement.name})"
+                    # The statement is in a column of its own; it names the measure only to tell two apart.
+                    measure = f"{kind}{qualifier}: {topic}"
+                    if measure in measures:
+                        measure = f"{measure} ({f.quality_statement.name})"
                     n = measures[measure] = measures.get(measure, 0) + 1
                     if n > 1:
                         measure = f"{measure} {n}"
