@@ -413,3 +413,17 @@ def test_a_pdfs_running_header_and_page_numbers():
     texts = [b.text for b in blocks]
     assert texts[0] == title and texts.count(title) == 1 and not any("Page" in t for t in texts)
     assert texts[1:3] == ["Overall summary", f"{wide} supported well."]
+
+
+def test_scores_in_a_table():
+    """"Quality statement scores" as a web page's table: a header row, then each name and score in cells."""
+    rows = "".join(f"<tr><td>{qs.name}</td><td>{factory.SCORES[qs.key]}</td></tr>" for qs in QUALITY_STATEMENTS)
+    table = f"<h2>Quality statement scores</h2><table><tr><th>Quality statement</th><th>Score</th></tr>{rows}</table>"
+    lines = factory.text("2025").split("Quality statement scores")[0].splitlines()
+    rest = "Summary of people's experiences" + factory.text("2025").split("Summary of people's experiences")[1]
+    page = factory.web_page(lines).replace("</main>", table + "</main>")
+    page = page.replace("</main>", factory.web_page(rest.splitlines()).split("<main>")[1].split("</main>")[0]
+                        + "</main>")
+    report = parse_report(blocks_of(page.encode(), "r.html"), "r.html")
+    assert every_score(report) == factory.SCORES and report.warnings == ()
+    assert len(report.findings) == len(factory.finding_texts())

@@ -90,6 +90,11 @@ _PCT = re.compile(r"^(?P<pct>\d{1,3})\s*%$")
 _OUT_OF_100 = re.compile(r"\b(?:scored\s+)?(?P<pct>\d{1,3})\s+out of 100\b", re.I)
 _PCT_IN = re.compile(r"(?<![\d.])(?P<pct>\d{1,3})\s?%")
 _RATED = re.compile(r"(?:^|\s|:)(inadequate|requires improvement|good|outstanding)$")
+_BARE_SCORE = re.compile(r"\d{1,2}")
+# "3", "3/4", "3 out of 4", "3 - Evidence shows a good standard", "3 3 - Evidence shows …" (score and band on a line)
+_SCORE_VALUE = re.compile(r"^(\d{1,2})(?:\s*/\s*4|\s+out of 4)?(?:\s*[-\u2013\u2014:]?\s*(?:\d\s*[-\u2013\u2014]\s*)?"
+                          r"evidence shows.*)?$", re.I)
+_TABLE_HEADERS = ("quality statement", "quality statements", "score", "scores")
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4}
 _FORMAL_START = date(2023, 12, 1)  # CQC's formal assessments of local authorities began in December 2023
 
@@ -184,8 +189,9 @@ class _Reader:
                 return _Score(int(band.group("score")), i + 1, 2)
             if re.fullmatch(r"\d{1,2}", after):  # "Score" and "3" in cells of their own
                 return _Score(int(after), i + 1, 2)
-            return _Score(None, i, 1)
-        if (lead := re.match(r"^(\d{1,2})(?:\s*(?:[-\u2013\u2014]\s*evidence.*|/\s*4)?)$", raw, re.I)) is not None:
+            # "Indicative score:" with no band line is a score CQC left out; a bare "Score" is a table's header
+            return _Score(None, i, 1) if m.group("indicative") else None
+        if (lead := _SCORE_VALUE.match(raw)) is not None:
             return _Score(int(lead.group(1)), i, 1)
         return _Score(raw, i, 1)
 
@@ -395,7 +401,8 @@ def _score_block_span(r: _Reader, starts: list[int]):
         yield at
         i = at + 1
         while i < len(r.blocks):
-            if r.score_at(i) is not None or r.band_at(i):
+            if (r.score_at(i) is not None or r.band_at(i) or r.keys[i] in _TABLE_HEADERS
+                    or (_BARE_SCORE.fullmatch(r.bare[i]) and find_quality_statement(r.bare[i - 1]) is not None)):
                 yield i
                 i += 1
                 continue
@@ -417,6 +424,11 @@ def _scores_blocks(r: _Reader, starts: list[int]) -> list[StatementScore]:
         i = at + 1
         while i in span and i not in starts:
             score = r.score_at(i)
+            if score is None and pending is not None and _BARE_SCORE.fullmatch(r.bare[i]):
+                score = _Score(int(r.bare[i]), i, 1)  # a table: the name in one cell, the score in the next
+            if score is None and r.keys[i] in _TABLE_HEADERS:
+                i += 1
+                continue
             if score is None:
                 if r.band_at(i):
                     i += 1
