@@ -427,3 +427,11 @@ def test_scores_in_a_table():
     report = parse_report(blocks_of(page.encode(), "r.html"), "r.html")
     assert every_score(report) == factory.SCORES and report.warnings == ()
     assert len(report.findings) == len(factory.finding_texts())
+
+
+def test_a_theme_heading_naming_the_council_its_own_way():
+    text = factory.text("2025").replace(f"Theme 1: How {factory.COUNCIL} works with people",
+                                        "Theme 1: How Northmoor Council works with people")
+    assert every_score(parse_text(text)) == factory.SCORES
+    with pytest.raises(ReportError):
+        parse_text(text.replace("Theme 2: Providing support", "Theme 2: Giving support"))

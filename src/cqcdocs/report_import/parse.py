@@ -95,6 +95,10 @@ _BARE_SCORE = re.compile(r"\d{1,2}")
 _SCORE_VALUE = re.compile(r"^(\d{1,2})(?:\s*/\s*4|\s+out of 4)?(?:\s*[-\u2013\u2014:]?\s*(?:\d\s*[-\u2013\u2014]\s*)?"
                           r"evidence shows.*)?$", re.I)
 _TABLE_HEADERS = ("quality statement", "quality statements", "score", "scores")
+_THEME_WORDS = {1: re.compile(r"\bworks? with people$|\bworking with people$", re.I),
+                2: re.compile(r"\bprovid(?:es|ing) support$", re.I),
+                3: re.compile(r"\bensur(?:es|ing) safety(?: within the system)?$", re.I),
+                4: re.compile(r"\bleadership$", re.I)}
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4}
 _FORMAL_START = date(2023, 12, 1)  # CQC's formal assessments of local authorities began in December 2023
 
@@ -226,6 +230,8 @@ def _theme_heading(r: _Reader, i: int, council: str) -> tuple[Theme | None, bool
     for who in filter(None, (council, _short(council))):
         name = re.sub(re.escape(who), "the local authority", name, flags=re.I)
     theme = find_theme(name) if name else None
+    if theme is None and 1 <= number <= 4 and _THEME_WORDS[number].search(name):
+        theme = THEMES[number - 1]  # "How Camden Council works with people": the council named its own way
     if theme is None or theme.number != number:
         return None, True
     return theme, True
