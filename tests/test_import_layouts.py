@@ -13,9 +13,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import report_factory as factory
 from click.testing import CliRunner
 
-import report_factory as factory
 from cqcdocs.cli import main
 from cqcdocs.contract import QUALITY_STATEMENTS
 from cqcdocs.errors import ReportError
@@ -124,8 +124,8 @@ def test_a_partial_report_imports_what_is_there_and_says_what_to_save(tmp_path):
     out = tmp_path / "partial.xlsx"
     result = run("import-report", *part, "--out", out)
     assert result.exit_code == 0, result.output
-    assert "Warnings:" in result.output and f"  3 files: no page for Safeguarding (no score and no key findings): {save}" \
-        in result.output.splitlines()
+    assert "Warnings:" in result.output
+    assert f"  3 files: no page for Safeguarding (no score and no key findings): {save}" in result.output.splitlines()
     ws = openpyxl.load_workbook(out)["Scores"]
     scored = {row[1].value: row[7].value for row in ws.iter_rows(min_row=2)}
     assert sum(v is not None for v in scored.values()) == 2

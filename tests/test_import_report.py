@@ -103,7 +103,8 @@ def test_the_seed_is_read_as_cqc_lays_it_out(report):
         "Responding to concerns and undertaking Section 42 enquiries", "Making safeguarding personal"}
     assert report.notes == (
         f"{NAME}:17: the figure '15%' is not read as a key figure (its sentence is not one cqcdocs knows)",
-        f"{NAME}:314: 'The 2011 census showed 22% of the population in Rotherham had a long-term health condition'\u2026 "
+        f"{NAME}:314: 'The 2011 census showed 22% of the population in Rotherham had a long-term health "
+        "condition'\u2026 "
         "is not added to Metrics ('higher than' says which is larger, not whether it is better or worse)")
     assert report.warnings == ()
 

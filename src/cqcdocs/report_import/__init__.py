@@ -144,7 +144,8 @@ def summary_lines(done: Imported) -> list[str]:
         from ..load.table import _spans
 
         lines.append(f"The report gives its summaries' paragraphs no theme: Findings row{'s' * (len(rows) != 1)} "
-                     f"{_spans(rows)} {'were' if len(rows) != 1 else 'was'} placed under the quality statement whose key findings they most resemble; "
+                     f"{_spans(rows)} {'were' if len(rows) != 1 else 'was'} placed under the quality statement whose "
+                     "key findings they most resemble; "
                      "check their Theme and Quality statement")
     if r.findings and log.added.get("Findings"):
         lines.append("CQC's key findings are added with no Section: the briefing leaves them out until you choose "

@@ -82,11 +82,13 @@ _PATTERNS: tuple[tuple[re.Pattern, tuple[tuple[str, str, str], ...], str], ...] 
      (("a", "People accessing long-term adult social care support", "people"),), FINANCIAL),
     (re.compile(_ABOUT_WORD + _COUNT + r" people were accessing short-term adult social care support", re.I),
      (("a", "People accessing short-term adult social care support", "people"),), FINANCIAL),
-    (re.compile(r"\bpopulation (?:of (?:the (?:city|borough|county|area|district) |(?-i:[A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*)"
+    (re.compile(r"\bpopulation (?:of (?:the (?:city|borough|county|area|district) |"
+                r"(?-i:[A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*)"
                 r"{0,3}) )?)?(?:is |was |of )?(?:currently |estimated at |estimated to be )?"
                 r"(?:of )?" + _ABOUT_WORD + r"(?P<a>\d{1,3}(?:,\d{3})+|\d{4,})(?![\d,]*\s?%)", re.I),
      (("a", "Population", "people"),), ABOUT),
-    (re.compile(r"(?:Index of Multiple Deprivation|IMD)(?: \(IMD\))? (?:score )?decile (?:of |is |was )?(?P<a>\d+)", re.I),
+    (re.compile(r"(?:Index of Multiple Deprivation|IMD)(?: \(IMD\))? (?:score )?decile (?:of |is |was )?(?P<a>\d+)",
+                re.I),
      (("a", "Index of Multiple Deprivation decile{direction}", ""),), ABOUT),
     (re.compile(r"(?:Index of Multiple Deprivation|IMD)(?: \(IMD\))? (?:for [\w ]{1,40}? )?(?:is|was) (?P<a>\d+)\b"
                 r"(?!\s?%)", re.I),
@@ -248,7 +250,8 @@ def comparisons_of(findings, name: str) -> tuple[list[Comparison], list[str]]:
             if not values or kind in ("higher", "lower", "above", "below"):
                 why = ("no percentage for the council before it" if not values else
                        f"'{kind} than' says which is larger, not whether it is better or worse")
-                notes.append(f"{f.where or f'{name}:{f.line}'}: {sentence[:90]!r}{'…' if len(sentence) > 90 else ''} is not added to Metrics ({why})")
+                shown = f"{sentence[:90]!r}{'…' if len(sentence) > 90 else ''}"
+                notes.append(f"{f.where or f'{name}:{f.line}'}: {shown} is not added to Metrics ({why})")
                 continue
             value = values[-1]
             measure = _measure(before[value.end():])
@@ -281,7 +284,8 @@ _WAITING_FOR = re.compile(r"\b(?:waiting|wait|waits|waiting list)\s+(?:of \d[\d,
                           r"(?:an?\s+|the\s+|their\s+)?(?P<t>(?:[\w'\u2019-]+\s){0,3}?(?:assessments?|reviews?|"
                           r"appointments?|packages?|equipment|technology|enquir(?:y|ies)|decisions?|applications?|"
                           r"adaptations?))\b", re.I)
-_TOPIC = re.compile(r"\b(?:for|a|an|the)\s+(?:an?\s+|the\s+|their\s+|its\s+)?(?P<t>(?:[\w'\u2019-]+\s){0,3}?(?:assessments?|reviews?|"
+_TOPIC = re.compile(r"\b(?:for|a|an|the)\s+(?:an?\s+|the\s+|their\s+|its\s+)?"
+                    r"(?P<t>(?:[\w'\u2019-]+\s){0,3}?(?:assessments?|reviews?|"
                     r"appointments?|packages?|equipment|technology|enquir(?:y|ies)|decisions?|applications?|"
                     r"adaptations?))\b", re.I)
 

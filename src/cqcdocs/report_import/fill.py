@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..contract import QUALITY_STATEMENTS, SHEETS_BY_NAME, find_quality_statement, normalise, theme_of
+from ..contract import (
+    QUALITY_STATEMENTS,
+    SHEETS_BY_NAME,
+    find_quality_statement,
+    normalise,
+    theme_of,
+)
 from ..load.cells import Problems, SourceCell, parse_date, parse_number, parse_pct
 from ..load.table import _find_header, column_letter
 from ..model import NationalTable, format_date

@@ -27,8 +27,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ..contract import (QUALITY_STATEMENTS, RATING_LABELS, THEMES, QualityStatement, Theme, find_quality_statement,
-                        find_theme, normalise)
+from ..contract import (
+    QUALITY_STATEMENTS,
+    RATING_LABELS,
+    THEMES,
+    QualityStatement,
+    Theme,
+    find_quality_statement,
+    find_theme,
+    normalise,
+)
 from ..errors import ReportError
 from .figures import Comparison, Figure, comparisons_of, figures_of, waits_of
 from .source import Block, drop_furniture
@@ -301,8 +309,8 @@ def parse_report(blocks: list[Block], name: str) -> Report:
     _missing(r, council, title, published, rating, scores_at, people, strengths, about, all_scores, parts)
     if published is not None and published < _FORMAL_START and not r.pilot:
         at = next(i for i, t in enumerate(r.bare) if _PUBLISHED.match(t) or _PAGE_PUBLISHED.match(t))
-        r.warn(at, f"published {published.day} {published:%B %Y}, before December 2023 when CQC's formal assessments began, "
-                   "and the report gives no indicative scores: check the date")
+        r.warn(at, f"published {published.day} {published:%B %Y}, before December 2023 when CQC's formal "
+                   "assessments began, and the report gives no indicative scores: check the date")
     comparisons, comparison_notes = comparisons_of(findings, name)
     r.notes.extend(comparison_notes)
     return Report(name=name, council=council, published=published, rating=rating, overall_pct=overall,
