@@ -435,3 +435,13 @@ def test_a_theme_heading_naming_the_council_its_own_way():
     assert every_score(parse_text(text)) == factory.SCORES
     with pytest.raises(ReportError):
         parse_text(text.replace("Theme 2: Providing support", "Theme 2: Giving support"))
+
+
+def test_other_documents_in_the_folder_are_left_out_by_name(tmp_path):
+    (tmp_path / "report.txt").write_text(factory.text("2025"), encoding="utf-8")
+    (tmp_path / "peer-review.txt").write_text("LGA peer challenge\n\nTheme 4: Leadership covers:\n\n- Governance\n",
+                                              encoding="utf-8")
+    report = parse_files(tmp_path)
+    assert every_score(report) == factory.SCORES and report.warnings == ()
+    assert report.notes == ("peer-review.txt: nothing of CQC's report in it (no title, scores or page of a quality "
+                            "statement); left out",)

@@ -255,8 +255,8 @@ def _short(council: str) -> str:
 def parse_report(blocks: list[Block], name: str) -> Report:
     """What the report in BLOCKS (from the file, or files, called NAME) says; a `ReportError` listing every
     problem."""
-    notes = getattr(blocks, "notes", ())
-    blocks = drop_furniture(blocks)
+    notes = list(getattr(blocks, "notes", ()))
+    blocks = drop_furniture(_report_files_only(blocks, notes))  # each page's title says it is the report's
     r = _Reader(blocks, name)
     r.notes.extend(notes)
     title, council = _title(r)
@@ -300,7 +300,6 @@ def parse_report(blocks: list[Block], name: str) -> Report:
         figures = found
         r.notes.extend(figure_notes)
         r.warnings.extend(figure_warnings)
-    _files_used(r, landmarks | set(_score_block_span(r, scores_at)))
     if r.errors:
         many = len(r.errors) != 1
         raise ReportError(*r.errors, f"{name}: cannot be imported ({len(r.errors)} error{'s' * many}); "
@@ -328,14 +327,22 @@ def _one_council(r: _Reader, council: str) -> None:
                        "report on its own")
 
 
-def _files_used(r: _Reader, marks: set[int]) -> None:
-    """A note for each file, of several, with nothing of CQC's report in it (it is left out)."""
-    sources = list(dict.fromkeys(b.source for b in r.blocks if b.source))
-    used = {r.blocks[i].source for i in marks} | ({r.blocks[0].source} if r.blocks else set())
+def _report_files_only(blocks: list[Block], notes: list[str]) -> list[Block]:
+    """BLOCKS less those of any file, of several, with nothing of CQC's report in it (no title, no "Quality
+    statement scores", no statement with its score), each such file noted as left out."""
+    sources = list(dict.fromkeys(b.source for b in blocks))
+    if len(sources) < 2:
+        return blocks
+    r = _Reader(blocks, "")
+    heads = _statement_heads(r, set(_score_block_span(r, r.find_all(SCORES))))
+    used = {blocks[i].source for i, known in heads.items() if known} | {blocks[i].source for i in r.find_all(SCORES)}
+    used |= {b.source for b, text in zip(blocks, r.bare) if len(text) < 200 and (
+        _TITLE.match(text) or (_PILOT_TITLE.match(text) and re.search(r"\bcouncil\b", text, re.I)))}
     for source in sources:
         if source not in used:
-            r.notes.append(f"{source}: nothing of CQC's report in it (no title, scores or page of a quality "
-                           "statement); left out")
+            notes.append(f"{source}: nothing of CQC's report in it (no title, scores or page of a quality statement); "
+                         "left out")
+    return [b for b in blocks if b.source in used] if used else blocks
 
 
 def _council_from_about(r: _Reader) -> str:

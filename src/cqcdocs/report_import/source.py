@@ -84,8 +84,8 @@ def report_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
 
 
 def read_reports(paths: list[Path]) -> Blocks:
-    """The blocks of every report file in PATHS (files or folders), in turn, with each page's repeated
-    furniture kept once; every unreadable file is one line of a single `ReportError`."""
+    """The blocks of every report file in PATHS (files or folders), in turn, each with its file's name; every
+    unreadable file is one line of a single `ReportError`."""
     files, notes = report_files(paths)
     problems: list[str] = []
     blocks: list[Block] = []
@@ -102,7 +102,7 @@ def read_reports(paths: list[Path]) -> Blocks:
         raise ReportError(*problems)
     name = files[0].name if len(files) == 1 else (
         Path(paths[0]).name + "/" if len(paths) == 1 and Path(paths[0]).is_dir() else f"{len(files)} files")
-    return Blocks(drop_furniture(blocks), notes, name)
+    return Blocks(blocks, notes, name)  # parse keeps each page's furniture once, having seen whose pages they are
 
 
 # --- what the bytes are ----------------------------------------------------------------------------------
