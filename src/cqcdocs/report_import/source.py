@@ -24,6 +24,7 @@ from ..errors import ReportError
 from ..files import Unreadable, read_regular
 
 MAX_REPORT = 20 * 1024 * 1024  # a report's text is about 150 KB; its saved page a few MB, its PDF about 1 MB
+MAX_PAGES = 500  # CQC's PDF of a report runs to about 40 pages
 MAX_FILES = 200  # a folder of one council's pages holds about twelve
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf")
 
@@ -362,7 +363,6 @@ def pdf_blocks(data: bytes, name: str) -> Blocks:
 
     try:
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
     except ImportError:  # pragma: no cover - pypdf is a dependency
         raise ReportError(f"{name}: is a PDF, and reading PDFs needs the pypdf package") from None
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings about damaged objects are not ours
@@ -375,11 +375,13 @@ def pdf_blocks(data: bytes, name: str) -> Blocks:
             except Exception:
                 raise ReportError(f"{name}: is a PDF locked with a password: save CQC's report pages as text "
                                   "or as web pages instead") from None
+        if len(reader.pages) > MAX_PAGES:
+            raise ReportError(f"{name}: is a PDF of {len(reader.pages)} pages, more than {MAX_PAGES}: not one "
+                              "council's assessment report")
         pages = [_page_text(page) for page in reader.pages]
     except ReportError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
-            RecursionError, NotImplementedError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure of a third-party reader on a damaged file is one line
         raise ReportError(f"{name}: is a PDF that cannot be read ({type(exc).__name__}: "
                           f"{str(exc)[:120] or 'damaged'}): download it again from CQC's site") from None
     if not any(p.strip() for p in pages):
