@@ -235,7 +235,7 @@ def test_utf16_a_stray_byte_control_characters_and_zero_width_names():
     blocks = blocks_of(stray, "r.txt")
     report = parse_report(blocks, "r.txt")
     line = text[:text.index("Demographics")].count("\n") + 1
-    assert report.notes[0] == (f"r.txt:{line}: a byte that is not UTF-8 was read as Windows' own encoding; check "
+    assert report.warnings[0] == (f"r.txt:{line}: a byte that is not UTF-8 was read as Windows' own encoding; check "
                                "the line's text")
     assert "Demographics \u2019" in [b.text for b in blocks] and report.council == factory.COUNCIL
     assert "\u00a3" in "".join(b.text for b in blocks)  # the rest is still UTF-8, not mojibake
@@ -243,8 +243,8 @@ def test_utf16_a_stray_byte_control_characters_and_zero_width_names():
                                                                               "Metropolitan Borough Council", 1)
     report = parse_report(blocks_of(nul.encode("utf-8"), "r.txt"), "r.txt")
     assert every_score(report) == factory.SCORES and report.council == factory.COUNCIL
-    assert report.notes[0].endswith("control characters (such as NUL) removed from this line and others") or \
-        report.notes[0].endswith("1 control character (such as NUL) removed")
+    assert report.warnings[0].endswith("control characters (such as NUL) removed from this line and others") or \
+        report.warnings[0].endswith("1 control character (such as NUL) removed")
     nfd = text.replace("Equity in experience", "Equity\u0301 in experience".replace("y\u0301", "y"))
     assert every_score(parse_text(nfd)) == factory.SCORES
 
@@ -325,7 +325,7 @@ def test_two_councils_reports_at_once_are_refused_and_other_files_are_named(tmp_
                                      "Northmoor Metropolitan Borough Council's: import each council's report on "
                                      "its own")
     report = parse_files(one, notes)
-    assert report.notes[-1] == ("notes.txt: nothing of CQC's report in it (no title, scores or page of a quality "
+    assert report.warnings[-1] == ("notes.txt: nothing of CQC's report in it (no title, scores or page of a quality "
                                 "statement); left out")
 
 
@@ -442,6 +442,6 @@ def test_other_documents_in_the_folder_are_left_out_by_name(tmp_path):
     (tmp_path / "peer-review.txt").write_text("LGA peer challenge\n\nTheme 4: Leadership covers:\n\n- Governance\n",
                                               encoding="utf-8")
     report = parse_files(tmp_path)
-    assert every_score(report) == factory.SCORES and report.warnings == ()
-    assert report.notes == ("peer-review.txt: nothing of CQC's report in it (no title, scores or page of a quality "
+    assert every_score(report) == factory.SCORES
+    assert report.warnings == ("peer-review.txt: nothing of CQC's report in it (no title, scores or page of a quality "
                             "statement); left out",)

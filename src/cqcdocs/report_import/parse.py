@@ -255,10 +255,11 @@ def _short(council: str) -> str:
 def parse_report(blocks: list[Block], name: str) -> Report:
     """What the report in BLOCKS (from the file, or files, called NAME) says; a `ReportError` listing every
     problem."""
-    notes = list(getattr(blocks, "notes", ()))
-    blocks = drop_furniture(_report_files_only(blocks, notes))  # each page's title says it is the report's
+    # What reading the files met (a stray byte, control characters, a file left out) is a warning.
+    warnings = list(getattr(blocks, "notes", ()))
+    blocks = drop_furniture(_report_files_only(blocks, warnings))  # each page's title says it is the report's
     r = _Reader(blocks, name)
-    r.notes.extend(notes)
+    r.warnings.extend(warnings)
     title, council = _title(r)
     scores_at = r.find_all(SCORES)
     heads = _statement_heads(r, set(_score_block_span(r, scores_at)))
@@ -327,9 +328,9 @@ def _one_council(r: _Reader, council: str) -> None:
                        "report on its own")
 
 
-def _report_files_only(blocks: list[Block], notes: list[str]) -> list[Block]:
+def _report_files_only(blocks: list[Block], warnings: list[str]) -> list[Block]:
     """BLOCKS less those of any file, of several, with nothing of CQC's report in it (no title, no "Quality
-    statement scores", no statement with its score), each such file noted as left out."""
+    statement scores", no statement with its score), with a warning naming each such file."""
     sources = list(dict.fromkeys(b.source for b in blocks))
     if len(sources) < 2:
         return blocks
@@ -340,7 +341,7 @@ def _report_files_only(blocks: list[Block], notes: list[str]) -> list[Block]:
         _TITLE.match(text) or (_PILOT_TITLE.match(text) and re.search(r"\bcouncil\b", text, re.I)))}
     for source in sources:
         if source not in used:
-            notes.append(f"{source}: nothing of CQC's report in it (no title, scores or page of a quality statement); "
+            warnings.append(f"{source}: nothing of CQC's report in it (no title, scores or page of a quality statement); "
                          "left out")
     return [b for b in blocks if b.source in used] if used else blocks
 
