@@ -445,3 +445,13 @@ def test_other_documents_in_the_folder_are_left_out_by_name(tmp_path):
     assert every_score(report) == factory.SCORES
     assert report.warnings == ("peer-review.txt: nothing of CQC's report in it (no title, scores or page of a quality "
                             "statement); left out",)
+
+
+def test_a_page_whose_title_and_date_are_outside_main():
+    """A statement's page as a site may lay it out: the title and date in the page's header, not in <main>."""
+    page = factory.pages("2024")[4]  # one quality statement's page, with the furniture every page repeats
+    body = factory.web_page(page[3:]).replace(
+        "<body>", f"<body><header><h1>{page[0]}</h1><p>{page[1]}</p><p>Menu</p></header>", 1)
+    report = parse_report(blocks_of(body.encode(), "r.html"), "r.html")
+    assert report.council == factory.COUNCIL and f"{report.published:%d/%m/%Y}" == "20/03/2026"
+    assert len(report.scores) == 1 and len(report.findings) == 4

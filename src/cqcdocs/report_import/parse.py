@@ -87,7 +87,7 @@ class Report:
     pilot: bool = False  # an "Indicative score" report of the 2023 pilot
 
 
-_TITLE = re.compile(r"^(?P<council>.{2,150}?)\s*:\s*local authority assessment$", re.I)
+_TITLE = re.compile(r"^(?P<council>.{2,150}?)\s*[:\u2013\u2014]\s*local authority assessment$", re.I)
 _PILOT_TITLE = re.compile(r"^(?P<council>.{2,150}?)\s+assessment$", re.I)
 _PUBLISHED = re.compile(r"^assessment published\s*:?\s*(?P<date>.{0,80})$", re.I)
 _PAGE_PUBLISHED = re.compile(r"^published\s*:?\s*(?P<date>\d{1,2}\s+\w+\s+\d{4}|$)", re.I)

@@ -238,6 +238,10 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
 
 
+_PAGE_HEADER = re.compile(r"^(?:.+:\s*local authority assessment|.*\b(?:council|borough|county)\b.*\sassessment|"
+                          r"(?:assessment )?published\s*:?\s*\d.*)$", re.I)
+
+
 class _PageText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -341,7 +345,13 @@ def html_blocks(text: str) -> list[Block]:
     page.feed(text)
     page.close()
     page._flush()
-    return page.main_blocks if page.main_blocks else page.blocks
+    if not page.main_blocks:
+        return page.blocks
+    # A site may put the page's title and date in its header, outside <main>: those are kept too.
+    inside = {id(b) for b in page.main_blocks}
+    header = [b for b in page.blocks if id(b) not in inside and len(b.text) < 200
+              and _PAGE_HEADER.match(b.text.replace("**", "").strip())]
+    return sorted(header + page.main_blocks, key=lambda b: b.line) if header else page.main_blocks
 
 
 # --- CQC's PDF download -----------------------------------------------------------------------------------
