@@ -119,13 +119,13 @@ def test_a_partial_report_imports_what_is_there_and_says_what_to_save(tmp_path):
     assert every_score(report) == {"assessing_needs": 3, "healthier_lives": 3} or len(report.scores) == 2
     assert len(report.findings) == 8
     save = "save that page, or the PDF download, and import it too"
-    assert "3 files: no page for Safeguarding (no score and no key findings): " + save in report.warnings
+    assert "3 files: no page for Safeguarding: " + save in report.warnings
     assert any(w.startswith("3 files: no rating under 'Local authority rating and score'") for w in report.warnings)
     out = tmp_path / "partial.xlsx"
     result = run("import-report", *part, "--out", out)
     assert result.exit_code == 0, result.output
     assert "Warnings:" in result.output
-    assert f"  3 files: no page for Safeguarding (no score and no key findings): {save}" in result.output.splitlines()
+    assert f"  3 files: no page for Safeguarding: {save}" in result.output.splitlines()
     ws = openpyxl.load_workbook(out)["Scores"]
     scored = {row[1].value: row[7].value for row in ws.iter_rows(min_row=2)}
     assert sum(v is not None for v in scored.values()) == 2

@@ -463,8 +463,9 @@ def test_the_seed_as_pages_saved_one_by_one_in_any_order(report, tmp_path):
     (folder / "page 8.txt").unlink()  # the ninth page, Safeguarding's
     blocks = read_reports([folder])
     partial = parse_report(blocks, blocks.name)
-    assert partial.warnings == ("saved/: no page for Safeguarding (no key findings): save that page, or the PDF "
-                                "download, and import it too",)
+    assert partial.warnings == ("saved/: no page for Safeguarding: save that page, or the PDF download, and import "
+                                "it too (its score is read from 'Quality statement scores'; its key findings are on "
+                                "its page)",)
     assert len(partial.scores) == 9 and {f.quality_statement.key for f in partial.findings} == {
         qs.key for qs in QUALITY_STATEMENTS} - {"safeguarding"}
 

@@ -673,5 +673,5 @@ def _missing(r: _Reader, council, title, published, rating, scores_at, people, s
     scored = {s.quality_statement.key for s in scores}
     for qs in QUALITY_STATEMENTS:
         if qs.key not in parts:
-            what = "no score and no key findings" if qs.key not in scored else "no key findings"
-            r.warn(None, f"no page for {qs.name} ({what}): {SAVE}")
+            scored_only = f" (its score is read from {SCORES!r}; its key findings are on its page)"
+            r.warn(None, f"no page for {qs.name}: {SAVE}" + (scored_only if qs.key in scored else ""))
