@@ -455,3 +455,16 @@ def test_a_page_whose_title_and_date_are_outside_main():
     report = parse_report(blocks_of(body.encode(), "r.html"), "r.html")
     assert report.council == factory.COUNCIL and f"{report.published:%d/%m/%Y}" == "20/03/2026"
     assert len(report.scores) == 1 and len(report.findings) == 4
+
+
+def test_a_statement_and_its_score_on_one_line():
+    text = factory.text("2024")
+    for qs in QUALITY_STATEMENTS:
+        text = text.replace(f"\u2022 {qs.name}\n\n    Score: {factory.SCORES[qs.key]}",
+                            f"\u2022 {qs.name} Score: {factory.SCORES[qs.key]}")
+    assert "\u2022 Safeguarding Score: 3" in text
+    report = parse_text(text)
+    assert every_score(report) == factory.SCORES and report.warnings == ()
+    assert len(report.findings) == len(factory.finding_texts())
+    summary_only = text.split("Summary of people's experiences")[0]  # About and the scores, no statement pages
+    assert every_score(parse_text(summary_only)) == factory.SCORES

@@ -257,7 +257,7 @@ def parse_report(blocks: list[Block], name: str) -> Report:
     problem."""
     # What reading the files met (a stray byte, control characters, a file left out) is a warning.
     warnings = list(getattr(blocks, "notes", ()))
-    blocks = drop_furniture(_report_files_only(blocks, warnings))  # each page's title says it is the report's
+    blocks = _name_and_score_apart(drop_furniture(_report_files_only(blocks, warnings)))
     r = _Reader(blocks, name)
     r.warnings.extend(warnings)
     title, council = _title(r)
@@ -326,6 +326,24 @@ def _one_council(r: _Reader, council: str) -> None:
                 normalise(plain(m.group("council"))) != normalise(council):
             r.error(i, f"this page is {plain(m.group('council'))}'s report, not {council}'s: import each council's "
                        "report on its own")
+
+
+_NAME_THEN_SCORE = re.compile(r"^(?P<name>.{3,100}?)[\s:,\u2013-]+(?P<score>(?:indicative\s+)?score\b.{0,60})$", re.I)
+
+
+def _name_and_score_apart(blocks: list[Block]) -> list[Block]:
+    """BLOCKS with "Assessing needs Score: 3" (a list item with its score inline) as two blocks, the name and
+    the score, as the report's other layouts give them."""
+    out = []
+    for block in blocks:
+        text = plain(block.text)
+        if len(text) < 170 and "score" in text.lower() and (m := _NAME_THEN_SCORE.match(text)) is not None \
+                and find_quality_statement(bare(m.group("name"))) is not None:
+            out += [Block(block.line, m.group("name"), block.heading, block.source),
+                    Block(block.line, m.group("score"), None, block.source)]
+        else:
+            out.append(block)
+    return out
 
 
 def _report_files_only(blocks: list[Block], warnings: list[str]) -> list[Block]:
