@@ -337,6 +337,8 @@ def test_a_web_page_with_labels_and_values_in_cells_of_their_own(tmp_path):
     text = text.replace("Safeguarding\n\nScore: 3\n\n3 -", "Safeguarding\n\nScore\n\n3\n\n3 -")
     report = parse_text(text)
     assert (f"{report.published:%d/%m/%Y}", report.rating, report.overall_pct) == ("20/03/2026", "Good", 71)
+    elsewhere = parse_text(text.replace("Local authority rating and score\n", "", 1))
+    assert (elsewhere.rating, elsewhere.overall_pct) == ("Good", None)
     assert every_score(report) == factory.SCORES and report.warnings == ()
 
 

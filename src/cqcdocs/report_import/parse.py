@@ -424,6 +424,12 @@ def _rating(r: _Reader, until, council: str) -> tuple[str | None, int | None]:
             if pct is None and (m := _PCT.match(r.bare[i]) or _OUT_OF_100.search(r.bare[i])
                                 or (_PCT_IN.search(r.bare[i]) if len(r.bare[i]) < 60 else None)) is not None:
                 pct = int(m.group("pct"))
+    if rating is None:  # "Overall rating: Good" where the page has no "Local authority rating and score"
+        for text in r.bare:
+            if len(text) < 60 and (m := re.match(r"^(?:overall |local authority )?rating\s*:?\s*(.+)$", text, re.I)):
+                rating = labels.get(normalise(m.group(1)).rstrip("."))
+                if rating:
+                    break
     if pct is None:
         for text in r.bare:
             if "out of 100" in text and (m := _OUT_OF_100.search(text)) is not None:
