@@ -13,6 +13,7 @@ difference that is not actual minus estimate, is a warning at its line.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -52,10 +53,10 @@ class Comparison:
     line: int
 
 
-_AMOUNT = r"\u00a3\s?(?P<{}>\d(?:[\d,]*\d)?(?:\.\d+)?)"
+_AMOUNT = r"\u00a3\s?(?P<{}>\d(?:[\d,]{{0,30}}\d)?(?:\.\d+)?)"  # a template: {} is the group's name
 _YEAR = r"(?P<year>\d{4}\s?/\s?\d{2,4})"
 _ABOUT_WORD = r"(?P<approx>approximately|around|about|roughly|nearly|an estimated)?\s*"
-_COUNT = r"\b(?P<a>\d{1,3}(?:,\d{3})+|\d+)"
+_COUNT = r"\b(?P<a>\d{1,3}(?:,\d{3}){1,6}|\d{1,12})"
 
 # (pattern, [(group, measure, unit)], part); "{more}" in a measure becomes "above" or "below" as the report
 # says, "{ages}" the ages, "{not}" the precept's qualifier.
@@ -85,7 +86,7 @@ _PATTERNS: tuple[tuple[re.Pattern, tuple[tuple[str, str, str], ...], str], ...] 
     (re.compile(r"\bpopulation (?:of (?:the (?:city|borough|county|area|district) |"
                 r"(?-i:[A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*)"
                 r"{0,3}) )?)?(?:is |was |of )?(?:currently |estimated at |estimated to be )?"
-                r"(?:of )?" + _ABOUT_WORD + r"(?P<a>\d{1,3}(?:,\d{3})+|\d{4,})(?![\d,]*\s?%)", re.I),
+                r"(?:of )?" + _ABOUT_WORD + r"(?P<a>\d{1,3}(?:,\d{3}){1,6}|\d{4,12})(?![\d,]{0,30}\s?%)", re.I),
      (("a", "Population", "people"),), ABOUT),
     (re.compile(r"(?:Index of Multiple Deprivation|IMD)(?: \(IMD\))? (?:score )?decile (?:of |is |was )?(?P<a>\d+)",
                 re.I),
@@ -107,7 +108,7 @@ _PATTERNS: tuple[tuple[re.Pattern, tuple[tuple[str, str, str], ...], str], ...] 
 )
 
 _YEAR_ANYWHERE = re.compile(r"\bin " + _YEAR, re.I)
-_MONEY_OR_PCT = re.compile(r"\u00a3\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?%")
+_MONEY_OR_PCT = re.compile(r"\u00a3\s?\d[\d,]{0,30}(?:\.\d+)?|(?<![\d,.])\d[\d,]{0,30}(?:\.\d+)?\s?%")
 _WELL_FORMED = re.compile(r"\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?")
 
 
@@ -233,16 +234,18 @@ def comparisons_of(findings, name: str) -> tuple[list[Comparison], list[str]]:
             continue
         starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
         for m in _COMPARISON.finditer(text):
-            k = max(i for i, s in enumerate(starts) if s <= m.start())
-            before = text[starts[k]:m.start()]
+            k = bisect_right(starts, m.start()) - 1
+            # The council's figure is near its comparison: at most 600 characters back, so a long run-on
+            # sentence of comparisons is read in one pass.
+            before = text[max(starts[k], m.start() - 600):m.start()]
             values = list(_PERCENT.finditer(before))
             first = k
             if not values and k > 0:  # "… 41.51% of carers were satisfied. This was better than …"
                 first = k - 1
-                before = text[starts[k - 1]:starts[k]]
+                before = text[max(starts[k - 1], starts[k] - 600):starts[k]]
                 values = list(_PERCENT.finditer(before))
             end = starts[k + 1] if k + 1 < len(starts) else len(text)
-            sentence = text[starts[first]:end].strip()
+            sentence = text[max(starts[first], m.start() - 1200):min(end, m.end() + 600)].strip()
             cmp = " ".join(m.group("cmp").lower().split())
             kind = next((w for p, w in _WORDS.items() if cmp.endswith(p)), "")
             qualifier = " ".join(w for w in cmp.split()[:-1 if kind in ("above", "below") else -2]
@@ -259,8 +262,9 @@ def comparisons_of(findings, name: str) -> tuple[list[Comparison], list[str]]:
             if key in seen:
                 continue
             seen.add(key)
+            # The survey is named in the sentence or one of the three before it ("SACE data also showed …").
             out.append(Comparison(measure, _source([text[starts[j]:(starts[j + 1] if j + 1 < len(starts) else
-                                                                   len(text))] for j in range(0, k + 1)]),
+                                                                   len(text))] for j in range(max(0, k - 3), k + 1)]),
                                   float(value.group("v")), float(m.group("eng")),
                                   f"{qualifier} {kind}".strip(), sentence, f.quality_statement, f.line))
     return out, notes
@@ -270,17 +274,17 @@ def comparisons_of(findings, name: str) -> tuple[list[Comparison], list[str]]:
 
 _UNIT = r"(?P<u>working days|days|weeks|months)"
 _WAITS = (
-    ("Median wait", re.compile(r"\bmedian(?: wait| waiting time)?(?: time)?[^.;%]{0,60}?\b(?P<v>\d[\d,]*(?:\.\d+)?)\s"
+    ("Median wait", re.compile(r"\bmedian(?: wait| waiting time)?(?: time)?[^.;%]{0,60}?\b(?P<v>\d[\d,]{0,30}(?:\.\d+)?)\s"
                                + _UNIT, re.I)),
     ("Maximum wait", re.compile(r"\b(?:maximum|longest)(?: wait| waiting time| reported \w+ delay)?[^.;%]{0,40}?"
-                                r"\b(?P<v>\d[\d,]*(?:\.\d+)?)\s" + _UNIT, re.I)),
-    ("People waiting", re.compile(r"\b(?P<v>\d[\d,]*) (?:people|adults|carers)(?: were)? waiting\b"
+                                r"\b(?P<v>\d[\d,]{0,30}(?:\.\d+)?)\s" + _UNIT, re.I)),
+    ("People waiting", re.compile(r"\b(?P<v>\d[\d,]{0,30}) (?:people|adults|carers)(?: were)? waiting\b"
                                   r"(?P<q> (?:under|over|more than|less than|longer than) \d+ (?:working )?days)?"
                                   r"|\bwaiting list "
-                                  r"of (?P<v2>\d[\d,]*) people|\bwaiting[^.;%]{0,100}? was (?P<v3>\d[\d,]*) with a "
+                                  r"of (?P<v2>\d[\d,]{0,30}) people|\bwaiting[^.;%]{0,100}? was (?P<v3>\d[\d,]{0,30}) with a "
                                   r"median", re.I)),
 )
-_WAITING_FOR = re.compile(r"\b(?:waiting|wait|waits|waiting list)\s+(?:of \d[\d,]* people\s+)?(?:for\s+)?"
+_WAITING_FOR = re.compile(r"\b(?:waiting|wait|waits|waiting list)\s+(?:of \d[\d,]{0,30} people\s+)?(?:for\s+)?"
                           r"(?:an?\s+|the\s+|their\s+)?(?P<t>(?:[\w'\u2019-]+\s){0,3}?(?:assessments?|reviews?|"
                           r"appointments?|packages?|equipment|technology|enquir(?:y|ies)|decisions?|applications?|"
                           r"adaptations?))\b", re.I)

@@ -242,6 +242,9 @@ _PAGE_HEADER = re.compile(r"^(?:.+:\s*local authority assessment|.*\b(?:council|
                           r"(?:assessment )?published\s*:?\s*\d.*)$", re.I)
 
 
+_UNCLOSED = re.compile(r"<(?=[^<>]*<)")
+
+
 class _PageText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -341,6 +344,10 @@ class _PageText(HTMLParser):
 def html_blocks(text: str) -> list[Block]:
     """The page's paragraphs, headings and list items, from its <main> part when it has one (leaving out
     the site's menus and footer); hidden elements are not read."""
+    # Python's HTML parser rescans to the end of the page for each "<" it cannot close, so a page with many
+    # (a torn save, "<p <p <p …") would take minutes: each "<" with another "<" before any ">" is text.
+    if len(_UNCLOSED.findall(text)) > 1000:
+        text = _UNCLOSED.sub("&lt;", text)
     page = _PageText()
     page.feed(text)
     page.close()
