@@ -465,10 +465,11 @@ def _scores_blocks(r: _Reader, starts: list[int]) -> list[StatementScore]:
     scores: list[StatementScore] = []
     seen: dict[str, StatementScore] = {}
     span = set(_score_block_span(r, starts))
+    at_heading = set(starts)
     for at in starts:
         pending: tuple[QualityStatement | None, int] | None = None
         i = at + 1
-        while i in span and i not in starts:
+        while i in span and i not in at_heading:
             score = r.score_at(i)
             if score is None and pending is not None and _BARE_SCORE.fullmatch(r.bare[i]):
                 score = _Score(int(r.bare[i]), i, 1)  # a table: the name in one cell, the score in the next
