@@ -479,3 +479,10 @@ def test_a_statement_and_its_score_on_one_line():
     assert len(report.findings) == len(factory.finding_texts())
     summary_only = text.split("Summary of people's experiences")[0]  # About and the scores, no statement pages
     assert every_score(parse_text(summary_only)) == factory.SCORES
+
+
+def test_a_finding_that_begins_with_the_word_score_is_a_finding():
+    prose = "Score cards for each team were reviewed monthly by leaders."
+    text = factory.text("2025").replace(factory.finding_texts()[0], prose)
+    report = parse_text(text)
+    assert prose in [f.text for f in report.findings] and len(report.findings) == len(factory.finding_texts())

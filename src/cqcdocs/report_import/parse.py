@@ -205,7 +205,8 @@ class _Reader:
             return _Score(None, i, 1) if m.group("indicative") else None
         if (lead := _SCORE_VALUE.match(raw)) is not None:
             return _Score(int(lead.group(1)), i, 1)
-        return _Score(raw, i, 1)
+        # "Score: three" is a score CQC wrote oddly (an error at its line); "Score of 3 in the audit…" is prose
+        return _Score(raw, i, 1) if len(raw.split()) <= 2 and not raw.endswith(".") else None
 
     def band_at(self, i: int) -> bool:
         return i < len(self.blocks) and _BAND.match(self.bare[i]) is not None
