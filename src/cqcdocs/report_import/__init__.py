@@ -15,9 +15,9 @@ from pathlib import Path
 
 from .fill import Log, fill_workbook
 from .parse import Report, parse_report
-from .source import read_report
+from .source import read_report, read_reports
 
-__all__ = ["import_report", "Imported", "summary_lines", "read_report", "parse_report"]
+__all__ = ["import_report", "Imported", "summary_lines", "read_report", "read_reports", "parse_report"]
 
 @dataclass(frozen=True)
 class Imported:
@@ -28,15 +28,18 @@ class Imported:
     new: bool  # a new workbook, not one filled in
 
 
-def import_report(report_path: Path, *, into: Path | None = None, out: Path | None = None) -> Imported:
-    """Read the CQC report at REPORT_PATH and fill the workbook INTO (only its empty cells), or write a new
-    workbook OUT from the blank layout. Exactly one of INTO and OUT. Raises `ReportError` (the report) or a
-    `UserError` (the workbook) before anything is written."""
+def import_report(report_path: Path | list[Path], *, into: Path | None = None, out: Path | None = None) -> Imported:
+    """Read the CQC report at REPORT_PATH (a file, a folder of saved pages, or a list of them) and fill the
+    workbook INTO (only its empty cells), or write a new workbook OUT from the blank layout. Exactly one of
+    INTO and OUT. Raises `ReportError` (the report) or a `UserError` (the workbook) before anything is
+    written."""
     from ..load.national import national_results
 
     if (into is None) == (out is None):
         raise ValueError("import_report: give one of into and out")
-    report = parse_report(read_report(Path(report_path)), Path(report_path).name)
+    paths = [Path(p) for p in report_path] if isinstance(report_path, (list, tuple)) else [Path(report_path)]
+    blocks = read_reports(paths)
+    report = parse_report(blocks, blocks.name)
     table = national_results()
     if into is not None:
         from .into import fill_into
@@ -48,7 +51,7 @@ def import_report(report_path: Path, *, into: Path | None = None, out: Path | No
     from .fill import _national_row
     from .into import changes_since, snapshot
 
-    bench = _national_row(table, report.council)
+    bench = _national_row(table, report.council) if report.council else None
     wb = blank_workbook(bench.region if bench else None, table if bench else None)
     before = snapshot(wb)
     log = fill_workbook(wb, report, table)
@@ -67,11 +70,22 @@ def summary_lines(done: Imported) -> list[str]:
     """What the import read and did, for the officer, in a few lines (every kept value and unplaced item
     listed)."""
     r, log = done.report, done.log
-    lines = [f"Read {r.name}: {r.council}, published {r.published:%d/%m/%Y}"
-             + (f", rated {r.rating}" if r.rating else "")
-             + f"; {_count(len(r.scores), 'quality statement score')}, {len(r.people)} people's-experience and "
-             f"{len(r.summary)} summary paragraphs, {_count(len(r.findings), 'key finding')}, "
-             f"{_count(len(r.figures), 'figure')}"]
+    said = [r.council or "no council named"]
+    if r.published:
+        said.append(f"published {r.published:%d/%m/%Y}")
+    if r.rating:
+        said.append(f"rated {r.rating}" + (f", {r.overall_pct}%" if r.overall_pct is not None else ""))
+    statements = len({f.quality_statement.key for f in r.findings})
+    unplaced = len(log.unplaced)
+    lines = [f"Read {r.name}: {', '.join(said)}"]
+    counts = (f"{_count(len(r.scores), 'score')}, {_count(len(r.findings), 'key finding')} across "
+             f"{_count(statements, 'statement')}, {_count(len(r.people) + len(r.summary), 'summary paragraph')}, "
+             f"{_count(len(r.comparisons), 'England comparison')}, {_count(len(r.figures), 'figure')} about the "
+             f"council, {_count(len(r.waits), 'waiting figure')}; not placed: "
+             f"{unplaced}" + (" (listed)" if unplaced else ""))
+    if r.warnings:
+        lines.append("Warnings:")
+        lines += [f"  {w}" for w in r.warnings]
     filled = [f for f in log.filled if ": the " not in f and ": a new sheet" not in f]
     if filled:
         by_sheet: dict[str, int] = {}
@@ -89,7 +103,8 @@ def summary_lines(done: Imported) -> list[str]:
         from ..load.table import _spans
 
         lines.append(f"The report gives its summaries' paragraphs no theme: Findings row{'s' * (len(rows) != 1)} "
-                     f"{_spans(rows)} were placed under the quality statement whose key findings they most resemble; "
+                     f"{_spans(rows)} {'were' if len(rows) != 1 else 'was'} placed under the quality statement whose "
+                     "key findings they most resemble; "
                      "check their Theme and Quality statement")
     if r.findings and log.added.get("Findings"):
         lines.append("CQC's key findings are added with no Section: the briefing leaves them out until you choose "
@@ -100,6 +115,7 @@ def summary_lines(done: Imported) -> list[str]:
     if log.unplaced:
         lines.append("Not placed:")
         lines += [f"  {u}" for u in log.unplaced]
+    lines.append(counts)  # the run ends with what it read, counted
     if not done.written:
         lines.append(f"Nothing to add: {done.workbook} is unchanged")
     else:
