@@ -23,6 +23,7 @@ Nothing here words a sentence or knows a document; `render.journey_report` and t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 from .contract import normalise
@@ -157,7 +158,7 @@ class Journey:
     def review_of(self, finding: Finding) -> ReviewPoint:
         return self._by_name[finding.review]
 
-    @property
+    @cached_property
     def _by_name(self) -> dict[str, ReviewPoint]:
         return {r.name: r for r in self.reviews}
 
@@ -196,21 +197,26 @@ def _point(r: Review) -> ReviewPoint:
 
 
 def _threads(workbook: Workbook, reviews: tuple[ReviewPoint, ...]) -> tuple[Thread, ...]:
+    """Every finding, figure and action is normalised once and dealt to its thread: linear in the input."""
     by_name = {r.name: r for r in reviews}
     names: dict[str, str] = {}  # normalised → as first spelt (the loader refuses two spellings)
-    for x in (*workbook.findings, *workbook.key_figures, *workbook.actions):
-        if x.thread:
-            names.setdefault(normalise(x.thread), x.thread)
+    own: dict[str, tuple[list, list, list]] = {}
+    for i, items in enumerate((workbook.findings, workbook.key_figures, workbook.actions)):
+        for x in items:
+            if x.thread:
+                key = normalise(x.thread)
+                names.setdefault(key, x.thread)
+                own.setdefault(key, ([], [], []))[i].append(x)
     threads = []
     for key, name in names.items():
-        own = [f for f in workbook.findings if f.thread and normalise(f.thread) == key]
-        points = tuple(ThreadReview(r, tuple(f for f in own if f.review == r.name)) for r in reviews
-                       if any(f.review == r.name for f in own))
-        figures = [f for f in workbook.key_figures if f.thread and normalise(f.thread) == key]
+        findings, figures, actions = own[key]
+        by_review: dict[str, list[Finding]] = {}
+        for f in findings:
+            by_review.setdefault(f.review, []).append(f)
+        points = tuple(ThreadReview(r, tuple(by_review[r.name])) for r in reviews if r.name in by_review)
         order = {id(f): i for i, f in enumerate(figures)}
         figures.sort(key=lambda f: (f.measure, figure_when(f, by_name) or date.max, order[id(f)]))
-        actions = tuple(a for a in workbook.actions if a.thread and normalise(a.thread) == key)
-        threads.append(Thread(name, points, tuple(figures), actions))
+        threads.append(Thread(name, points, tuple(figures), tuple(actions)))
     return tuple(sorted(threads, key=lambda t: (-len(t.reviews), t.name.lower())))
 
 
@@ -226,6 +232,14 @@ def _areas(workbook: Workbook, reviews: tuple[ReviewPoint, ...]) -> tuple[AreaCo
     return tuple(areas)
 
 
+_LAST: list[Journey] = []  # the latest journey: a brief's Word paper and annex ask for the same workbook's
+
+
 def compute_journey(workbook: Workbook) -> Journey:
+    """The journey of WORKBOOK, computed once per workbook object (models are immutable)."""
+    if _LAST and _LAST[0].workbook is workbook:
+        return _LAST[0]
     reviews, dated = _review_points(workbook)
-    return Journey(workbook, reviews, dated, _threads(workbook, reviews), _areas(workbook, reviews))
+    journey = Journey(workbook, reviews, dated, _threads(workbook, reviews), _areas(workbook, reviews))
+    _LAST[:] = [journey]
+    return journey
