@@ -209,7 +209,7 @@ def test_benchmark_table_shows_every_council_and_its_caveats(briefing):
                  "Lincolnshire Council.",
                  "No published result found: Barnsley Metropolitan Borough Council, City of Bradford Metropolitan "
                  "District Council and Sheffield City Council.",
-                 "The national position is from cqcdocs' national results table (as at 20 March 2026), which holds "
+                 "The national position is from a table of CQC's published results (as at 20 March 2026), which holds "
                  "85 councils"):
         assert note in text
 

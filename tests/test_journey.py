@@ -83,7 +83,7 @@ def test_service_areas_add_up_to_every_finding(written):
     assert sum(int(r[-1]) for r in table[1:-1]) == int(table[-1][-1]) == len(workbook.findings) == 134
     unattributed = next(r for r in table if r[0] == "Not attributed")
     assert int(unattributed[-1]) == sum(1 for f in workbook.findings if not f.service_area) == 34
-    assert any("34 of the 134 findings are not attributed" in p.text for p in document.paragraphs)
+    assert any("34 of the 134 findings name no service area" in p.text for p in document.paragraphs)
 
 
 def test_the_annex_has_every_finding_and_the_threads(written):
@@ -113,7 +113,7 @@ def test_the_briefing_points_to_the_journey(tmp_path):
     text = [p.text for p in document.paragraphs]
     at = text.index("Improvement journey")
     assert any(t.startswith("Improved (") and "Direct payments" in t for t in text[at:at + 14])
-    assert any("not attributed to a service area" in t for t in text[at:at + 14])
+    assert any("name no service area" in t for t in text[at:at + 14])
 
 
 def test_no_reviews_sheet_and_no_threads_still_gives_a_paper(tmp_path):
@@ -122,8 +122,8 @@ def test_no_reviews_sheet_and_no_threads_still_gives_a_paper(tmp_path):
     assert result.exit_code == 0, result.output
     document = docx.Document(str(tmp_path / "out" / "testshire-improvement-journey.docx"))
     text = " ".join(p.text for p in document.paragraphs)
-    assert "have no threads: no finding gives a Thread" in text
-    assert "in the order the Findings sheet names them" in text
+    assert "have not yet been grouped into threads" in text
+    assert "in the order their findings are listed (their dates are not given)" in text
     by_review = rows_of(table_named(document, "Findings by review"))
     assert [r[0] for r in by_review[1:]] == ["ADASS peer review 2025", "CQC assessment 2026", "Total"]
     areas = rows_of(table_named(document, "Findings by service area and review"))

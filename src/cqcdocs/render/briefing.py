@@ -189,7 +189,7 @@ def governance(w: Writer, b: Briefing) -> None:
     w.heading(GOVERNANCE, 1)
     meetings = b.workbook.governance
     if not meetings:
-        w.para("The workbook lists no meetings for this report.")
+        w.para("No meetings have yet been set for this report.")
         return
     w.para("The report goes to these meetings:")
     deadlines = any(m.paper_deadline for m in meetings)
@@ -251,7 +251,7 @@ def peer_review_names(workbook: Workbook) -> list[str]:
 def key_dates(w: Writer, b: Briefing) -> None:
     w.heading(KEY_DATES, 1)
     if not b.workbook.key_dates:
-        w.para("The workbook lists no key dates.")
+        w.para("No key dates have been recorded for this assessment.")
         return
     w.bullets(f"{m.name} \u2013 {format_date(m.date, m.end_date)}" for m in b.workbook.key_dates)
 
@@ -363,7 +363,7 @@ def _findings_section(w: Writer, b: Briefing, title: str, section: str, by_theme
     w.heading(title, 1)
     findings = cqc_findings(b.workbook, section)
     if not findings:
-        w.para("The workbook lists none for the CQC assessment.")
+        w.para("None are recorded from the CQC assessment.")
         return
     if not by_theme:
         w.bullets(finding_text(f) for f in findings)
@@ -453,7 +453,7 @@ def journey(w: Writer, b: Briefing) -> None:
         return
     w.heading(JOURNEY, 1)
     w.para("The findings of every review followed as threads, in time order, and by service area; the full "
-           "improvement journey paper (cqcdocs journey) gives each thread in the reviews’ own words.")
+           "improvement journey paper gives each thread in the reviews’ own words.")
     w.bullets([*summary_lines(j), *area_lines(j)])
 
 
@@ -514,7 +514,7 @@ def next_steps(w: Writer, b: Briefing) -> None:
     w.heading(NEXT_STEPS, 1)
     steps = b.workbook.next_steps
     if not steps:
-        w.para("The workbook lists no next steps.")
+        w.para("The next steps are still to be agreed.")
         return
     w.bullets(f"{s.step} \u2013 {format_date(s.date)}" + (" (done)" if s.date < b.as_at else "") if s.date
               else s.step for s in steps)
@@ -524,9 +524,9 @@ def author_notes(w: Writer, b: Briefing) -> None:
     if b.final or not b.warnings:
         return
     w.heading(AUTHOR_NOTES, 1)
-    w.para("For the report's author: where the workbook's published figures differ from those computed "
-           "by the CQC method, or where its text was cleaned. This appendix is left out of the final "
-           "version (cqcdocs brief --final).")
+    w.para("For the report's author: where the published figures differ from those computed by the CQC "
+           "method, or where text was cleaned, each at its place in the source. This appendix is left out of "
+           "the final version.")
     w.bullets(str(m) for m in b.warnings)
 
 

@@ -92,8 +92,7 @@ def summary(w: Writer, p: Paper) -> None:
            "finding belongs to a thread (an issue followed from one review to the next) where officers have given "
            "it one.")
     if j.reviews:
-        order = "in date order" if j.dated else ("in the order the Findings sheet names them (the workbook has no "
-                                                 "Reviews sheet to give their dates)")
+        order = "in date order" if j.dated else "in the order their findings are listed (their dates are not given)"
         w.para(f"The reviews, {order}:")
         w.bullets(review_words(r) for r in j.reviews)
     first, *rest = summary_lines(j)
@@ -154,19 +153,24 @@ def recurring(w: Writer, p: Paper) -> None:
         return
     w.heading(RECURRING, 1)
     w.para(f"{count(len(j.recurring), 'thread')}, most reviews first: what each review said, in its words and in "
-           "time order, then the figures over time and the improvement plan\u2019s actions where the workbook "
-           "gives them.")
+           "time order, then the figures over time and the improvement plan\u2019s actions where there are any.")
     for t in j.recurring:
         _thread(w, p, t)
 
 
 def single(w: Writer, p: Paper) -> None:
     j = p.journey
+    once = [t for t in j.single if t.reviews]
+    unraised = [t.name for t in j.single if not t.reviews]
     if not j.single:
         return
     w.heading(SINGLE, 1)
+    if unraised:
+        w.para(f"Followed through figures or actions only, with no review\u2019s finding: {join_words(unraised)}.")
+    if not once:
+        return
     rows = [[TableCell(t.name), TableCell(t.reviews[0].review.name), TableCell(STANCE_WORDS[t.reviews[0].stance]),
-             TableCell(str(len(t.reviews[0].findings)), align="right")] for t in j.single]
+             TableCell(str(len(t.reviews[0].findings)), align="right")] for t in once]
     w.table("Threads raised by one review", "Each thread only one review raised, with the review, what it found "
             "and its number of findings", ["Thread", "Review", "Found", "Findings"], rows, [6.0, 5.0, 4.2, 1.8],
             first_column=True, font_pt=SMALL_PT)
@@ -176,7 +180,7 @@ def by_review(w: Writer, p: Paper) -> None:
     j = p.journey
     w.heading(BY_REVIEW, 1)
     if not j.findings:
-        w.para("The workbook has no findings.")
+        w.para("No findings have been recorded.")
         return
     rows = []
     for r in j.reviews:
@@ -232,7 +236,8 @@ def author_notes(w: Writer, p: Paper) -> None:
     if p.final or not p.warnings:
         return
     w.heading(AUTHOR_NOTES, 1)
-    w.para("For the paper's author: what the workbook check found. This appendix is left out of the final version.")
+    w.para("For the paper's author: what the checks of its sources found, each at its place. This appendix is left "
+           "out of the final version.")
     w.bullets(str(m) for m in p.warnings)
 
 
