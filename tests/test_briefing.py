@@ -234,14 +234,19 @@ def test_ranking_clause_is_honest_about_councils_without_a_score(ranking, expect
 def test_people_strengths_and_areas_come_from_the_cqc_findings(briefing, example):
     result, _ = example
     _, document, _ = briefing
-    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    cells = {c.text: row.cells[1].text for t in document.tables if t.rows[0].cells[0].text == "Finding (CQC\u2019s words)"
+             for row in t.rows[1:] for c in row.cells[:1]}
     cqc = [f for f in result.workbook.findings if f.review.startswith("CQC")]
     for section in ("People's experience", "Summary", "Key strength", "Area for development"):
-        own = [f for f in cqc if f.section == section]
+        own = [f for f in cqc if f.section == section and not f.quoted_from]
         assert own, section
-        for finding in own:
-            plain = finding.text.replace("**", "")
-            assert any(b.startswith(plain) for b in bullets), plain[:60]
+        for finding in own:  # CQC's words alone in their cell; the council's attribution in its own column
+            assert cells[finding.text.replace("**", "")] == (finding.service_area or "\u2013")
+    # The pack's lists hold only the council's own items: the three findings quoted from CQC's full report
+    # (direct payments 40.07%, DoLS 280 to 41, 545 carers) are the journey's.
+    quoted = [f.text.replace("**", "") for f in cqc if f.quoted_from]
+    assert len(quoted) == 3 and not any(q in cells or q in all_text(document) for q in quoted)
+    assert "(service area:" not in all_text(document)
 
 
 def test_peer_reviews_grouped_by_review_with_service_area(briefing, example):
@@ -253,7 +258,8 @@ def test_peer_reviews_grouped_by_review_with_service_area(briefing, example):
     for review in reviews:
         assert review in level2
         table = table_named(document, f"{review}: findings by theme")
-        assert [c.text for c in table.rows[0].cells] == ["Theme", "Finding", "Type", "Service area"]
+        assert [c.text for c in table.rows[0].cells] == ["Theme", "Finding", "Type",
+                                                          "Service area (council\u2019s attribution)"]
         expected = [f for f in result.workbook.findings if f.review == review]
         assert len(table.rows) - 1 == len(expected)
         themes = [int(row.cells[0].text.split(".")[0]) for row in table.rows[1:]]
@@ -493,7 +499,8 @@ def test_bold_markup_becomes_bold_runs(briefing, example):
     marked = next(f for f in result.workbook.findings if f.review.startswith("CQC") and "**" in f.text)
     inner = re.search(r"\*\*(.+?)\*\*", marked.text).group(1)
     plain = marked.text.replace("**", "")
-    paragraph = next(p for p in document.paragraphs if p.text.startswith(plain))
+    paragraph = next(p for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs
+                     if p.text.startswith(plain))
     assert any(run.bold and run.text == inner for run in paragraph.runs)
     assert any(not run.bold for run in paragraph.runs)
     assert "**" not in all_text(document)

@@ -89,6 +89,7 @@ class Finding:
     place: str = ""
     thread: str = ""
     places: dict[str, str] = field(default_factory=dict, compare=False)  # column → cell
+    quoted_from: str = ""  # blank: the council's own summary of the review (the pack's lists)
 
 
 @dataclass(frozen=True)

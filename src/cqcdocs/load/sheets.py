@@ -173,7 +173,8 @@ def read_findings(ws: Any, problems: Problems) -> tuple[Finding, ...]:
         findings.append(Finding(
             review=review, theme=theme, quality_statement=qs, section=section or "",
             text=cell_text(row, "Finding", problems), service_area=cell_text(row, "Service area", problems, False),
-            place=row["_row"].place, thread=cell_text(row, "Thread", problems, False), places=_places(row)))
+            place=row["_row"].place, thread=cell_text(row, "Thread", problems, False), places=_places(row),
+            quoted_from=cell_text(row, "Quoted from", problems, False)))
     if unplaced:
         many = len(unplaced) != 1
         problems.warn("Findings", f"{len(unplaced)} finding{'s' * many} with no Section (row{'s' * many} "

@@ -103,11 +103,10 @@ def is_cqc_review(review: str) -> bool:
     return review.strip().lower().startswith(("cqc", "care quality commission"))
 
 
-def finding_text(finding: Finding) -> str:
-    text = finding.text
-    if finding.service_area:
-        text += f" (service area: {finding.service_area})"
-    return text
+# The officers' attribution of a finding to a service area, never part of the quoted words: its own column.
+AREA_HEADER = "Service area (council\u2019s attribution)"
+AREA_NOTE = ("The findings are in the reviewers\u2019 own words; the service area beside each is the council\u2019s "
+             "attribution, not the reviewers\u2019.")
 
 
 def figure(w: Writer, b: Briefing, key: str) -> None:
@@ -356,7 +355,25 @@ def _benchmark_notes(w: Writer, b: Briefing) -> None:
 
 
 def cqc_findings(workbook: Workbook, section: str) -> list[Finding]:
-    return [f for f in workbook.findings if f.section == section and is_cqc_review(f.review)]
+    """The council's own summary of the CQC assessment in SECTION: findings quoted from elsewhere (CQC's full
+    report) are the journey's, never added to the pack's lists."""
+    return [f for f in workbook.findings if f.section == section and is_cqc_review(f.review) and not f.quoted_from]
+
+
+def attributed(workbook: Workbook) -> bool:
+    """Whether the briefing's CQC lists carry a service-area column: once any of them names one, all do."""
+    return any(f.service_area for s in FINDING_SECTIONS for f in cqc_findings(workbook, s))
+
+
+def _findings_list(w: Writer, b: Briefing, caption: str, findings: list[Finding]) -> None:
+    """FINDINGS as bullets, or, when the council attributes service areas, a table with the attribution in a
+    column of its own."""
+    if not attributed(b.workbook):
+        w.bullets(f.text for f in findings)
+        return
+    rows = [[TableCell(f.text), TableCell(f.service_area or "\u2013")] for f in findings]
+    w.table(caption, f"{caption}: each finding in CQC\u2019s words and the service area the council attributes it "
+            "to", ["Finding (CQC\u2019s words)", AREA_HEADER], rows, [12.6, 4.4])
 
 
 def _findings_section(w: Writer, b: Briefing, title: str, section: str, by_theme: bool = True) -> None:
@@ -365,14 +382,16 @@ def _findings_section(w: Writer, b: Briefing, title: str, section: str, by_theme
     if not findings:
         w.para("None are recorded from the CQC assessment.")
         return
+    if attributed(b.workbook):
+        w.para(AREA_NOTE)
     if not by_theme:
-        w.bullets(finding_text(f) for f in findings)
+        _findings_list(w, b, title, findings)
         return
     for theme in THEMES:
         own = [f for f in findings if f.theme == theme]
         if own:
             w.heading(theme_heading(theme), 2)
-            w.bullets(finding_text(f) for f in own)
+            _findings_list(w, b, f"{title}: {theme.name}", own)
 
 
 def survey(w: Writer, b: Briefing) -> None:
@@ -427,7 +446,7 @@ def peer_reviews(w: Writer, b: Briefing) -> None:
         return
     w.heading(PEER_REVIEWS, 1)
     w.para("Members asked to see the peer reviews' findings alongside CQC's, with the part of the service "
-           "each concerns. The CQC's own findings are in the sections above.")
+           "each concerns. The CQC's own findings are in the sections above. " + AREA_NOTE)
     order = {s: i for i, s in enumerate(FINDING_SECTIONS)}
     for review in reviews:
         w.heading(review, 2)
@@ -436,7 +455,8 @@ def peer_reviews(w: Writer, b: Briefing) -> None:
         rows = [[TableCell(f"{f.theme.number}. {f.theme.name}"), TableCell(f.text), TableCell(f.section),
                  TableCell(f.service_area or "\u2013")] for f in findings]
         w.table(f"{review}: findings by theme", f"Each finding of the {review} with its CQC theme, "
-                "type and the service area it concerns", ["Theme", "Finding", "Type", "Service area"], rows,
+                "type and the service area the council attributes it to", ["Theme", "Finding", "Type", AREA_HEADER],
+                rows,
                 [3.0, 8.6, 2.6, 2.8])
 
 
