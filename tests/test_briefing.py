@@ -781,3 +781,23 @@ def test_every_section_that_takes_text_is_one_the_contract_names():
 
     in_order = [SECTION_HEADINGS[s] for s in SECTIONS if s in SECTION_HEADINGS]
     assert tuple(in_order) == BRIEFING_SECTIONS
+
+
+def test_key_figures_hold_the_worst_waits_and_the_summary_names_them(briefing):
+    _, document, _ = briefing
+    rows = {r.cells[1].text: r.cells[2].text for r in table_named(document, "Key figures from the assessment").rows}
+    assert rows["DoLS applications awaiting allocation"] == "346 applications"
+    assert rows["Longest wait for a DoLS assessment (April 2024 to February 2025)"] == "2,233 working days"
+    assert rows["People waiting for an occupational therapy assessment"] == "308 people"
+    assert rows["Longest wait for an occupational therapy assessment"] == "123 days"
+    assert rows["People waiting for an unplanned review"] == "149 people"
+    assert rows["Longest reported wait for an unplanned review (CQC found it a recording issue, not an active "
+                "delay)"] == "399 days"
+    assert rows["Median time to conclude a Section 42 enquiry (previous 12 months)"] == "45 working days"
+    assert rows["Longest time to conclude a Section 42 enquiry (previous 12 months)"] == "372 working days"
+    texts = [p.text for p in document.paragraphs]
+    summary = texts[texts.index("Executive summary"):texts.index("Governance relating to the CQC outcome")]
+    waits = next(t for t in summary if t.startswith("The longest waits in the assessment: "))
+    assert "for a DoLS assessment (April 2024 to February 2025), 2,233 working days" in waits
+    assert "for an annual review, 1,372 days" in waits and "for an occupational therapy assessment, 123 days" in waits
+    assert "to conclude a Section 42 enquiry (previous 12 months), 372 working days" in waits

@@ -10,6 +10,7 @@ timestamps and zip entry dates), so the same workbook always gives the same byte
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -181,7 +182,20 @@ def executive_summary(w: Writer, b: Briefing) -> None:
            f"with an overall score of **{r.overall.pct}%**. The assessment was published on "
            f"{format_date(b.a.published)}.")
     points = summary_points(r)
+    if waits := longest_waits(b.workbook):
+        points.append(waits)
     w.bullets(points)
+
+
+_LONGEST = re.compile(r"^(?:longest|maximum)\s+(?:reported\s+)?(?:wait|time|delay)\s+", re.I)
+
+
+def longest_waits(workbook: Workbook) -> str:
+    """"The longest waits in the assessment: for a DoLS assessment (…), 2,233 working days; …": every key figure of
+    the assessment whose measure begins "Longest wait" (or "Longest time", "Maximum wait"), in the sheet's order."""
+    waits = [f"{_LONGEST.sub('', f.measure)}, {format_value(f.value, f.unit)}"
+             for f in workbook.key_figures if (not f.review or is_cqc_review(f.review)) and _LONGEST.match(f.measure)]
+    return "The longest waits in the assessment: " + "; ".join(waits) + "." if waits else ""
 
 
 def governance(w: Writer, b: Briefing) -> None:
