@@ -17,6 +17,9 @@ raised by two or more reviews is *recurring*, and its course is one of:
 - **Now an area for development**: a strength only in the first, an area for development only in the latest;
 - **Mixed**: anything else (a strength first and both in the latest, say).
 
+Every finding of the thread counts: a review's stance is read from all its findings there, and the findings that
+run against the course are kept as its counter-evidence (`Thread.against`), so a paper quotes them beside it.
+
 Nothing here words a sentence or knows a document; `render.journey_report` and the annexes arrange it.
 """
 
@@ -66,7 +69,7 @@ class ThreadReview:
 class Thread:
     name: str
     reviews: tuple[ThreadReview, ...]      # the reviews that raised it, in time order
-    figures: tuple[KeyFigure, ...] = ()    # its key figures, in time order
+    figures: tuple[KeyFigure, ...] = ()    # its key figures, in date order (one date: the sheet's order)
     actions: tuple[Action, ...] = ()
 
     @property
@@ -95,6 +98,22 @@ class Thread:
         if first == "strength" and latest == "development":
             return "Now an area for development"
         return "Mixed"
+
+
+    @property
+    def against(self) -> tuple[tuple[ReviewPoint, Finding], ...]:
+        """The findings that run against the course, each with its review, in time order: for *Improved* and
+        *Strength throughout*, every finding that is not a key strength from the latest review that takes a view
+        onwards (or anywhere, for Strength throughout); for *Persisting* and *Now an area for development*, every
+        key strength after the first review. None for a thread raised once or a Mixed course."""
+        course = self.course
+        viewing = [i for i, r in enumerate(self.reviews) if r.stance != "noted"]
+        if course in ("Improved", "Strength throughout"):
+            start = 0 if course == "Strength throughout" else (viewing[-1] if viewing else 0)
+            return tuple((r.review, f) for r in self.reviews[start:] for f in r.findings if f.section != STRENGTH)
+        if course in ("Persisting", "Now an area for development"):
+            return tuple((r.review, f) for r in self.reviews[1:] for f in r.findings if f.section == STRENGTH)
+        return ()
 
 
 @dataclass(frozen=True)
@@ -150,6 +169,14 @@ class Journey:
     @property
     def unthreaded(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if not f.thread)
+
+    def other_findings(self, review: ReviewPoint) -> tuple[Finding, ...]:
+        """REVIEW's findings that belong to no thread, in the sheet's order."""
+        return tuple(f for f in self.unthreaded if f.review == review.name)
+
+    def threads_of(self, review: ReviewPoint) -> tuple[tuple[Thread, ThreadReview], ...]:
+        """The threads REVIEW raised, with what it said on each, in the threads' order."""
+        return tuple((t, r) for t in self.threads for r in t.reviews if r.review == review)
 
     @property
     def unattributed(self) -> int:
@@ -215,7 +242,7 @@ def _threads(workbook: Workbook, reviews: tuple[ReviewPoint, ...]) -> tuple[Thre
             by_review.setdefault(f.review, []).append(f)
         points = tuple(ThreadReview(r, tuple(by_review[r.name])) for r in reviews if r.name in by_review)
         order = {id(f): i for i, f in enumerate(figures)}
-        figures.sort(key=lambda f: (f.measure, figure_when(f, by_name) or date.max, order[id(f)]))
+        figures.sort(key=lambda f: (figure_when(f, by_name) or date.max, order[id(f)]))
         threads.append(Thread(name, points, tuple(figures), tuple(actions)))
     return tuple(sorted(threads, key=lambda t: (-len(t.reviews), t.name.lower())))
 

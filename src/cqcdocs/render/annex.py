@@ -16,7 +16,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ..contract import ACTION_STATUSES, THEMES
-from ..model import format_date
+from ..model import MonthDate, format_date
 from ..palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISON_FILL, HEADER_TEXT, MUTED,
                       RATING_FILL, RATING_TEXT, SUBJECT)
 from ..scoring import RATINGS, Result
@@ -59,6 +59,7 @@ class Annex(AnnexCharts):
         self.whole = f(NUMBER, {"num_format": "#,##0"})
         self.decimal = f(NUMBER, {"num_format": "#,##0.00"})
         self.date = f(NUMBER, {"num_format": "dd/mm/yyyy"})
+        self.month = f(NUMBER, {"num_format": "mmmm yyyy"})  # a date known only to its month: "December 2023"
         self.bar = f(NUMBER, {"num_format": ";;;"})  # a data bar's own cell: the bar only, the value beside it
         self.italic = f({"italic": True, "font_color": "#" + MUTED})
         self.note = f(TEXT, {"italic": True, "font_color": "#" + MUTED, "text_wrap": True})
@@ -139,6 +140,8 @@ class Annex(AnnexCharts):
         elif isinstance(value, datetime):
             ws.write_datetime(row, col, value, fmt or self.date)
         elif hasattr(value, "year") and hasattr(value, "month"):
+            if isinstance(value, MonthDate) and fmt in (None, self.date):
+                fmt = self.month  # as precise as its source, never a made-up 1st of the month
             ws.write_datetime(row, col, datetime(value.year, value.month, value.day), fmt or self.date)
         else:
             ws.write_string(row, col, str(value), fmt)

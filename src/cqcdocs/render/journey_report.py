@@ -34,8 +34,34 @@ BY_REVIEW = "Findings by review"
 BY_AREA = "Findings by service area"
 AUTHOR_NOTES = "Appendix: notes for the author"
 SMALL_PT = 9
-SECTION_WORDS = {"Key strength": "key strength", "Area for development": "area for development",
-                 "Summary": "summary", "People's experience": "people's experience"}
+OTHER = "Other findings"
+SECTION_WORDS = {"Key strength": "Key strength", "Area for development": "Area for development",
+                 "Summary": "Summary", "People's experience": "People's experience"}
+LABELS = ("Each finding is in the review\u2019s own words, in quotation marks; the label before it is its type and, in "
+          "brackets, the service area the council attributes it to (the council\u2019s attribution, not the "
+          "review\u2019s).")
+
+
+def finding_line(f) -> str:
+    """"Area for development (Carers): “…”": the type and the council's service area before the review's words,
+    never added to them; a finding quoted from another document than the review's summary says which."""
+    label = SECTION_WORDS.get(f.section, f.section) or "Finding"
+    area = f" ({f.service_area})" if f.service_area else ""
+    source = f" [quoted from {f.quoted_from}]" if f.quoted_from else ""
+    return f"{label}{area}{source}: \u201c{f.text}\u201d"
+
+
+def _said(w: Writer, tr) -> None:
+    w.para(f"**{review_label(tr.review)}:**")
+    w.bullets(finding_line(f) for f in tr.findings)
+
+
+def _against(w: Writer, t: Thread) -> None:
+    """The findings that run against the thread's course, quoted, so the verdict reads as the sources do."""
+    if not t.against:
+        return
+    w.para("**Against this verdict, in the reviews\u2019 own words:**")
+    w.bullets(f"{r.name}: \u201c{f.text}\u201d" for r, f in t.against)
 
 
 @dataclass(frozen=True)
@@ -129,10 +155,9 @@ def _thread(w: Writer, p: Paper, t: Thread) -> None:
     j = p.journey
     w.heading(t.name, 2)
     w.para(f"**{course_sentence(t)}**")
+    _against(w, t)
     for tr in t.reviews:
-        w.para(f"**{review_label(tr.review)}:**")
-        w.bullets(f"{f.text} ({SECTION_WORDS.get(f.section, f.section.lower())}"
-                  + (f"; {f.service_area}" if f.service_area else "") + ")" for f in tr.findings)
+        _said(w, tr)
     if t.figures:
         rows = [[TableCell(f.measure), TableCell(figure_when_words(f, j)),
                  TableCell(format_value(f.value, f.unit), align="right"), TableCell(f.review or f.source or "\u2013")]
@@ -152,8 +177,10 @@ def recurring(w: Writer, p: Paper) -> None:
     if not j.recurring:
         return
     w.heading(RECURRING, 1)
-    w.para(f"{count(len(j.recurring), 'thread')}, most reviews first: what each review said, in its words and in "
-           "time order, then the figures over time and the improvement plan\u2019s actions where there are any.")
+    w.para(f"{count(len(j.recurring), 'thread')}, most reviews first: the course, computed from every finding on "
+           "the thread, with the findings that run against it quoted; what each review said, in its words and in "
+           "time order; then the figures over time (in date order) and the improvement plan\u2019s actions where "
+           "there are any. " + LABELS)
     for t in j.recurring:
         _thread(w, p, t)
 
@@ -174,6 +201,10 @@ def single(w: Writer, p: Paper) -> None:
     w.table("Threads raised by one review", "Each thread only one review raised, with the review, what it found "
             "and its number of findings", ["Thread", "Review", "Found", "Findings"], rows, [6.0, 5.0, 4.2, 1.8],
             first_column=True, font_pt=SMALL_PT)
+    w.para("What the review said on each, in its own words. " + LABELS)
+    for t in once:
+        w.para(f"**{t.name}** \u2013 {review_label(t.reviews[0].review)}:")
+        w.bullets(finding_line(f) for f in t.reviews[0].findings)
 
 
 def by_review(w: Writer, p: Paper) -> None:
@@ -196,6 +227,19 @@ def by_review(w: Writer, p: Paper) -> None:
             "for development and other findings (summaries and people's experiences)",
             ["Review", "Date", "Key strengths", "Areas for development", "Other", "Total"], rows,
             [5.2, 3.2, 2.2, 2.6, 1.8, 2.0], first_column=True)
+    w.para("Each review\u2019s findings: those on a thread are quoted under the thread above, and named here with "
+           f"what the review found on it; the rest, under \u2018{OTHER}\u2019, are quoted here. " + LABELS)
+    for r in j.reviews:
+        w.heading(review_label(r), 2)
+        on = j.threads_of(r)
+        if on:
+            w.para(f"On {count(len(on), 'thread')}: " + "; ".join(
+                f"{t.name} ({STANCE_WORDS[tr.stance][2:].lower()}, {count(len(tr.findings), 'finding')})"
+                for t, tr in on) + ".")
+        other = j.other_findings(r)
+        if other:
+            w.para(f"**{OTHER} ({len(other)}):**")
+            w.bullets(finding_line(f) for f in other)
 
 
 def by_area(w: Writer, p: Paper) -> None:
