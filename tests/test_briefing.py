@@ -801,3 +801,29 @@ def test_key_figures_hold_the_worst_waits_and_the_summary_names_them(briefing):
     assert "for a DoLS assessment (April 2024 to February 2025), 2,233 working days" in waits
     assert "for an annual review, 1,372 days" in waits and "for an occupational therapy assessment, 123 days" in waits
     assert "to conclude a Section 42 enquiry (previous 12 months), 372 working days" in waits
+
+
+def test_a_returning_paper_reports_on_the_committees_requests(tmp_path):
+    from click.testing import CliRunner
+
+    from cqcdocs.cli import main
+
+    for command, name in (("brief", "rotherham-cqc-briefing-health-select-commission.docx"),
+                          ("journey", "rotherham-improvement-journey.docx")):
+        out = tmp_path / command
+        result = CliRunner().invoke(main, [command, "--committee", "Health Select", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        document = docx.Document(str(out / name))
+        assert "Responses to the Commission\u2019s requests" in [t for level, t in headings(document) if level == 1]
+        rows = [[c.text for c in r.cells] for r in table_named(document, "Responses to the Commission\u2019s "
+                                                                          "requests").rows]
+        assert rows[0] == ["Request", "Raised by", "Owner", "Response", "Status"]
+        by_request = {r[0]: r[1:] for r in rows[1:]}
+        assert by_request["A written response with more detail on the safeguarding three-stage test."] == [
+            "Councillor Garnett", "Assurance Lead, Professional Practice", "No response yet.", "Open"]
+        assert [r[-1] for r in rows[1:]].count("Answered") == 3 and len(rows) == 8
+    # Not in a paper to another committee, nor in the internal briefing.
+    out = tmp_path / "cabinet"
+    assert CliRunner().invoke(main, ["brief", "--committee", "Cabinet", "--out", str(out)]).exit_code == 0
+    document = docx.Document(str(next(out.glob("*.docx"))))
+    assert not any(t.startswith("Responses to") for _, t in headings(document))

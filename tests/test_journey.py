@@ -217,3 +217,15 @@ def test_threads_are_linear_in_the_findings(monkeypatch):
 
     one, two, four = work(1), work(2), work(4)
     assert four - two == 2 * (two - one) > 0
+
+
+def test_bad_commitments_are_errors_at_their_cells(tmp_path):
+    workbook = make(tmp_path / "bad.xlsx", cells={
+        "Commitments!A2": "Health Select Commission", "Commitments!B2": "31/02/2026", "Commitments!D2": "A written answer",
+        "Commitments!G2": "Maybe", "Commitments!A3": "Health Select Commission"})
+    model, messages = read(workbook)
+    assert model is None
+    errors = [str(m) for m in messages if m.level == "error"]
+    assert any(e.startswith("Commitments!B2: ") for e in errors)
+    assert any(e.startswith("Commitments!G2: status must be one of Open, In progress, Answered") for e in errors)
+    assert any(e.startswith("Commitments!D3: ") for e in errors)  # a commitment must say what was promised

@@ -257,6 +257,21 @@ class Workbook:
     key_figures: tuple[KeyFigure, ...] = ()
     section_text: tuple[SectionText, ...] = ()
     reviews: tuple[Review, ...] = ()
+    commitments: tuple["Commitment", ...] = ()
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """What officers undertook at a committee meeting, and where it stands."""
+
+    meeting: str
+    date: date | None
+    raised_by: str
+    commitment: str
+    owner: str = ""
+    response: str = ""
+    status: str = "Open"
+    place: str = ""
 
 
 @dataclass(frozen=True)

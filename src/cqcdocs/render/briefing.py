@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Sequence
 
 from ..contract import ACTION_STATUSES, FINDING_SECTIONS, QUALITY_STATEMENTS, THEMES
-from ..model import Finding, Meeting, Message, Workbook, format_date, format_short_date
+from ..contract import normalise
+from ..model import Commitment, Finding, Meeting, Message, Workbook, format_date, format_short_date
 from ..palette import COMPARISON_FILL, INK
 from ..scoring import RATINGS, Result
-from ..wording import clean, format_pct, format_value, join_words, number_word
+from ..wording import clean, count, format_pct, format_value, join_words, number_word
 from .page import TEXT_WIDTH_CM
 from .section_text import framed
 from .sentences import (benchmark_notes, benchmark_sentence, committee_subject, comparison_words,
@@ -196,6 +197,47 @@ def longest_waits(workbook: Workbook) -> str:
     waits = [f"{_LONGEST.sub('', f.measure)}, {format_value(f.value, f.unit)}"
              for f in workbook.key_figures if (not f.review or is_cqc_review(f.review)) and _LONGEST.match(f.measure)]
     return "The longest waits in the assessment: " + "; ".join(waits) + "." if waits else ""
+
+
+def committee_requests(workbook: Workbook, committee: Meeting | None) -> list[Commitment]:
+    """What officers undertook at COMMITTEE's earlier meetings (same name; dated before this one, or undated)."""
+    if committee is None:
+        return []
+    return [c for c in workbook.commitments if normalise(c.meeting) == normalise(committee.name)
+            and (c.date is None or c.date < committee.date)]
+
+
+def requests_heading(committee: Meeting) -> str:
+    """"Responses to the Commission's requests", "Responses to Cabinet's requests"."""
+    return f"Responses to {committee_subject(committee.name.split()[-1])}\u2019s requests"
+
+
+def responses(w: Writer, committee: Meeting | None, workbook: Workbook) -> None:
+    """A returning paper's report on what officers promised the committee: each request, its owner, the response
+    and where it stands."""
+    requests = committee_requests(workbook, committee)
+    if not requests:
+        return
+    w.heading(requests_heading(committee), 1)
+    open_ = sum(1 for c in requests if c.status != "Answered")
+    answered = len(requests) - open_
+    w.para(f"At {committee_subject(committee.name)}\u2019s earlier "
+           f"meeting{'s' if len({(c.date, c.meeting) for c in requests}) > 1 else ''}, members made "
+           f"{count(len(requests), 'request')} of officers; "
+           + (f"{answered} {'has' if answered == 1 else 'have'} been answered and {open_} "
+              f"{'remains' if open_ == 1 else 'remain'} open." if open_ else "all have been answered."))
+    rows = [[TableCell(c.commitment),
+             TableCell(c.raised_by + (f", {format_date(c.date)}" if c.date else "") if c.raised_by else
+                       format_date(c.date) or "\u2013"),
+             TableCell(c.owner or "\u2013"), TableCell(c.response or "No response yet."), TableCell(c.status)]
+            for c in requests]
+    w.table(requests_heading(committee), "Each request members made, who raised it, its owner, the response "
+            "and its status", ["Request", "Raised by", "Owner", "Response", "Status"], rows,
+            [4.4, 2.4, 3.2, 5.0, 2.0], first_column=True)
+
+
+def requests(w: Writer, b: Briefing) -> None:
+    responses(w, b.committee, b.workbook)
 
 
 def governance(w: Writer, b: Briefing) -> None:
@@ -581,7 +623,7 @@ def areas(w: Writer, b: Briefing) -> None:
 
 
 # The briefing, in order. Each section decides for itself whether it has anything to say.
-SECTIONS = (title_block, committee_front_matter, contents, executive_summary, governance, background, key_dates,
+SECTIONS = (title_block, committee_front_matter, contents, executive_summary, requests, governance, background, key_dates,
             overall_scores, people, summary, survey, strengths, areas, key_figures, peer_reviews, journey, performance,
             actions, next_steps, author_notes)
 # The heading of each section that can carry the workbook's Section text (contract.BRIEFING_SECTIONS).

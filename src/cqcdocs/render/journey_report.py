@@ -16,7 +16,7 @@ from typing import Sequence
 from ..journey import NOT_ATTRIBUTED, Journey, Thread
 from ..model import Meeting, Message, format_date
 from ..wording import clean, count, format_value, join_words
-from .briefing import DEFAULT_MARKING, report_details, title_block  # the briefing's, on a Paper
+from .briefing import DEFAULT_MARKING, report_details, responses, title_block  # the briefing's, on a Paper
 from .journey_defs import (KEY, STANCE_WORDS, area_chart, area_lines, course_sentence, figure_when_words,
                            review_label, review_short, review_words, stance_fill, summary_lines)
 from .sentences import committee_subject
@@ -124,6 +124,10 @@ def summary(w: Writer, p: Paper) -> None:
     first, *rest = summary_lines(j)
     w.para(first)
     w.bullets(rest)
+
+
+def requests(w: Writer, p: Paper) -> None:
+    responses(w, p.committee, p.journey.workbook)
 
 
 def at_a_glance(w: Writer, p: Paper) -> None:
@@ -286,7 +290,7 @@ def author_notes(w: Writer, p: Paper) -> None:
 
 
 # The paper, in order. Each section decides for itself whether it has anything to say.
-SECTIONS = (title_block, committee_front_matter, contents, summary, at_a_glance, recurring, single, by_review, by_area,
+SECTIONS = (title_block, committee_front_matter, contents, summary, requests, at_a_glance, recurring, single, by_review, by_area,
             author_notes)
 
 
