@@ -245,7 +245,7 @@ def test_people_strengths_and_areas_come_from_the_cqc_findings(briefing, example
     # The pack's lists hold only the council's own items: the three findings quoted from CQC's full report
     # (direct payments 40.07%, DoLS 280 to 41, 545 carers) are the journey's.
     quoted = [f.text.replace("**", "") for f in cqc if f.quoted_from]
-    assert len(quoted) == 3 and not any(q in cells or q in all_text(document) for q in quoted)
+    assert len(quoted) == 4 and not any(q in cells or q in all_text(document) for q in quoted)
     assert "(service area:" not in all_text(document)
 
 
@@ -369,7 +369,8 @@ def test_picture_charts_are_the_same_definitions_drawn(example, tmp_path):
     definitions = {d.key: d for d in chart_definitions(result)}
     for chart in expected:
         if chart.key in definitions:
-            assert (chart.title, chart.alt_text) == (definitions[chart.key].title, definitions[chart.key].alt_text)
+            assert (chart.title, chart.alt_text) == (definitions[chart.key].title,
+                                                     definitions[chart.key].alt_for("picture"))
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption" and p.text.startswith("Figure")]
     assert captions == [f"Figure {i}: {c.title}" for i, c in enumerate(expected, start=1)]
 
@@ -719,9 +720,9 @@ def test_key_figures_table(briefing):
     table = table_named(document, "Key figures from the assessment")
     assert [c.text for c in table.rows[0].cells] == ["Theme or quality statement", "Measure", "Figure", "As at"]
     rows = {r.cells[1].text: [c.text for c in r.cells] for r in table.rows[1:]}
-    # The assessment's own 15, and the 4 the CQC gave for the improvement journey (two of one measure); the peer
+    # The assessment's own 25, and the 4 the CQC gave for the improvement journey (two of one measure); the peer
     # reviews' figures are the journey paper's.
-    assert len(table.rows) - 1 == 19 and len(rows) == 18
+    assert len(table.rows) - 1 == 29 and len(rows) == 28
     assert "Social worker vacancy rate" not in rows
     assert rows["People waiting for an annual review of their care"] == [
         "Assessing needs", "People waiting for an annual review of their care", "1,066 people", "Not stated"]
