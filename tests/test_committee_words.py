@@ -72,3 +72,20 @@ def test_the_scan_finds_tool_talk():
     for text in ("The Health Select Commission asked", "Appendix 1 – rotherham-cqc-annex.xlsx: the Excel annex",
                  "Safeguarding Adults Reviews"):
         assert not TOOL_TALK.search(text), text
+
+
+def test_a_section_with_nothing_to_say_is_left_out(tmp_path):
+    from workbook_factory import make
+
+    blank = {f"{sheet}!{col}{row}": None for sheet, cols in (("Governance", "ABCD"), ("Key dates", "ABC"),
+                                                              ("Next steps", "AB")) for col in cols for row in (2, 3)}
+    workbook = make(tmp_path / "w.xlsx", cells={**blank, "Section text!A2": None, "Section text!B2": None,
+                                                "Section text!C2": None})
+    result = CliRunner().invoke(main, ["brief", str(workbook), "--out", str(tmp_path / "out"), "--no-annex"])
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(next((tmp_path / "out").glob("*.docx"))))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    for left_out in ("Governance relating to the CQC outcome", "Key assessment dates", "Next steps"):
+        assert left_out not in headings
+    assert "Executive summary" in headings and not [t for t in paper_texts(tmp_path / "out" / next(
+        (tmp_path / "out").glob("*.docx")).name) if TOOL_TALK.search(t)]

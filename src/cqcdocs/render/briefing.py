@@ -241,11 +241,10 @@ def requests(w: Writer, b: Briefing) -> None:
 
 
 def governance(w: Writer, b: Briefing) -> None:
-    w.heading(GOVERNANCE, 1)
     meetings = b.workbook.governance
     if not meetings:
-        w.para("No meetings have yet been set for this report.")
-        return
+        return  # nothing to say that a committee needs: the section is left out
+    w.heading(GOVERNANCE, 1)
     w.para("The report goes to these meetings:")
     deadlines = any(m.paper_deadline for m in meetings)
     purposes = any(m.purpose for m in meetings) or b.committee is not None
@@ -304,10 +303,9 @@ def peer_review_names(workbook: Workbook) -> list[str]:
 
 
 def key_dates(w: Writer, b: Briefing) -> None:
-    w.heading(KEY_DATES, 1)
     if not b.workbook.key_dates:
-        w.para("No key dates have been recorded for this assessment.")
         return
+    w.heading(KEY_DATES, 1)
     w.bullets(f"{m.name} \u2013 {format_date(m.date, m.end_date)}" for m in b.workbook.key_dates)
 
 
@@ -433,11 +431,10 @@ def _findings_list(w: Writer, b: Briefing, caption: str, findings: list[Finding]
 
 
 def _findings_section(w: Writer, b: Briefing, title: str, section: str, by_theme: bool = True) -> None:
-    w.heading(title, 1)
     findings = cqc_findings(b.workbook, section)
     if not findings:
-        w.para("None are recorded from the CQC assessment.")
         return
+    w.heading(title, 1)
     if attributed(b.workbook):
         w.para(AREA_NOTE)
     if not by_theme:
@@ -587,11 +584,10 @@ def plan_agreed(actions) -> bool:
 
 
 def next_steps(w: Writer, b: Briefing) -> None:
-    w.heading(NEXT_STEPS, 1)
     steps = b.workbook.next_steps
     if not steps:
-        w.para("The next steps are still to be agreed.")
         return
+    w.heading(NEXT_STEPS, 1)
     w.bullets(f"{s.step} \u2013 {format_date(s.date)}" + (" (done)" if s.date < b.as_at else "") if s.date
               else s.step for s in steps)
 

@@ -213,10 +213,9 @@ def single(w: Writer, p: Paper) -> None:
 
 def by_review(w: Writer, p: Paper) -> None:
     j = p.journey
-    w.heading(BY_REVIEW, 1)
     if not j.findings:
-        w.para("No findings have been recorded.")
         return
+    w.heading(BY_REVIEW, 1)
     rows = []
     for r in j.reviews:
         s, d, other = j.review_counts(r)
