@@ -229,3 +229,24 @@ def test_bad_commitments_are_errors_at_their_cells(tmp_path):
     assert any(e.startswith("Commitments!B2: ") for e in errors)
     assert any(e.startswith("Commitments!G2: status must be one of Open, In progress, Answered") for e in errors)
     assert any(e.startswith("Commitments!D3: ") for e in errors)  # a commitment must say what was promised
+
+
+def test_a_review_with_no_area_for_development_has_no_legend_entry(tmp_path):
+    import dataclasses
+    import re
+    import zipfile
+
+    from cqcdocs.journey import compute_journey
+    from cqcdocs.render.journey_annex import write_journey_annex
+
+    workbook, _ = load_workbook(EXAMPLE_WORKBOOK)
+    findings = tuple(dataclasses.replace(f, section="Key strength") if f.review == ADASS and
+                     f.section == "Area for development" else f for f in workbook.findings)
+    path = tmp_path / "j.xlsx"
+    write_journey_annex(compute_journey(dataclasses.replace(workbook, findings=findings)), path, source_name="w.xlsx")
+    with zipfile.ZipFile(path) as z:
+        xml = next(z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/")
+                   and "Areas for development by service area" in z.read(n).decode())
+    names = re.findall(r"<c:tx><c:strRef><c:f>[^<]*</c:f><c:strCache><c:ptCount val=\"1\"/><c:pt idx=\"0\"><c:v>"
+                       r"([^<]*)</c:v>", xml)
+    assert names == [f"{LGA}: D", f"{CQC}: D"]

@@ -452,6 +452,8 @@ class Annex(AnnexCharts):
         xl = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
         rows_of = placed.rows_of("Service area", chart.categories)
         for series, r in zip(chart.series, j.reviews):
+            if not any(series.values):
+                continue  # a review with no area for development draws nothing: no legend entry for it
             xl.add_series({"name": placed.header(f"{r.name}: D"), **placed.option("categories", "Service area", rows_of),
                            **placed.option("values", f"{r.name}: D", rows_of), "fill": {"color": "#" + series.colours[0]},
                            "border": {"color": "#FFFFFF"}, "gap": 60,
