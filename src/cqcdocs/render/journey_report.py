@@ -250,7 +250,8 @@ def by_area(w: Writer, p: Paper) -> None:
     if not j.findings:
         return
     w.heading(BY_AREA, 1)
-    w.para("Every service area the findings name, with each review\u2019s key strengths (S) and areas for development "
+    w.para("Every service area the council attributes findings to (its attribution, not the reviews\u2019), with each "
+           "review\u2019s key strengths (S) and areas for development "
            "(D); other findings are counted in the total. Findings that name no service area are counted as "
            f"\u2018{NOT_ATTRIBUTED}\u2019, so the totals add up to every finding.")
     w.bullets(area_lines(j))
