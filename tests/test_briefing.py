@@ -828,3 +828,18 @@ def test_a_returning_paper_reports_on_the_committees_requests(tmp_path):
     assert CliRunner().invoke(main, ["brief", "--committee", "Cabinet", "--out", str(out)]).exit_code == 0
     document = docx.Document(str(next(out.glob("*.docx"))))
     assert not any(t.startswith("Responses to") for _, t in headings(document))
+
+
+def test_a_short_table_stays_together_and_a_table_of_paragraphs_may_break():
+    from cqcdocs.render.word.tables import add_table
+    from cqcdocs.render.word.template import open_template, prepare
+
+    document = open_template(None)
+    prepare(document)
+    style = document.styles["Table Grid"] if "Table Grid" in [s.name for s in document.styles] else None
+    short = add_table(document, style, "Short", "A short table of few words", ["A", "B"], [["x", "y"]] * 3, [8.5, 8.5])
+    long = add_table(document, style, "Long", "Three rows of paragraphs", ["A", "B"], [["word " * 120, "y"]] * 3,
+                     [8.5, 8.5])
+    kept = [[r.cells[0].paragraphs[0].paragraph_format.keep_with_next for r in t.rows] for t in (short, long)]
+    assert kept[0] == [True, True, True, None] or kept[0][:3] == [True, True, True]
+    assert kept[1][0] and not any(kept[1][1:])  # only the header keeps with the first row
