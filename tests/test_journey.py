@@ -250,3 +250,16 @@ def test_a_review_with_no_area_for_development_has_no_legend_entry(tmp_path):
     names = re.findall(r"<c:tx><c:strRef><c:f>[^<]*</c:f><c:strCache><c:ptCount val=\"1\"/><c:pt idx=\"0\"><c:v>"
                        r"([^<]*)</c:v>", xml)
     assert names == [f"{LGA}: D", f"{CQC}: D"]
+
+
+def test_a_thread_raised_once_is_quoted_too(tmp_path):
+    workbook = make(tmp_path / "once.xlsx", findings=4, cells={"Findings!G3": "Carers' assessments"})
+    result = run("journey", str(workbook), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(tmp_path / "out" / "testshire-improvement-journey.docx"))
+    text = [p.text for p in document.paragraphs]
+    at = text.index("Threads raised by one review")
+    assert any(t.startswith("Carers' assessments \u2013 CQC assessment 2026") for t in text[at:])
+    assert any("\u201cFinding 2: people told us about waiting" in t for t in text[at:text.index("Findings by review")])
+    # The others, on no thread, are quoted under their review's Other findings.
+    assert sum(t.startswith("Other findings (") for t in text) == 2
