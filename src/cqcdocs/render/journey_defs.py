@@ -102,7 +102,8 @@ def summary_lines(journey: Journey) -> list[str]:
             lines.append(f"{course} ({len(threads)}): " + join_words([t.name for t in threads]) + ".")
     if j.unthreaded:
         lines.append(f"{count(len(j.unthreaded), 'finding')} {'has' if len(j.unthreaded) == 1 else 'have'} no thread; "
-                     "they are quoted, review by review, under \u2018Other findings\u2019 and counted by service area.")
+                     "the improvement journey quotes them, review by review, under \u2018Other findings\u2019 and counts them by "
+                     "service area.")
     return lines
 
 
