@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, COMMITMENT_STATUSES, BRIEFING_SECTIONS, EVIDENCE_CATEGORIES, FINDING_SECTIONS,
-                       QUALITY_STATEMENTS, RATING_LABELS, SHEETS, TEXT_POSITIONS, THEMES, normalise, theme_of)
+from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, BRIEFING_SECTIONS, COMMITMENT_STATUSES,
+                       EVIDENCE_CATEGORIES, FINDING_SECTIONS, QUALITY_STATEMENTS, RATING_LABELS, SHEETS,
+                       TEXT_POSITIONS, THEMES, normalise, theme_of)
 from .errors import UserError
 from .model import MonthDate, NationalTable, format_date
 from .output import write_all

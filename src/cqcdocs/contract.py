@@ -131,8 +131,8 @@ SHEETS: tuple[Sheet, ...] = (
         _c("Review"), _c("Theme"), _c("Quality statement", False), _c("Section"), _c("Finding"),
         _c("Service area", False),
         _c("Thread", False, "one issue followed across reviews, e.g. Carers' assessments"),
-        _c("Quoted from", False, "the document quoted when it is not the council's own summary of the review, "
-                                 "e.g. CQC's published report: the finding joins the journey, not the briefing's lists"),
+        _c("Quoted from", False, "the document quoted when it is not the council's own summary of the review, e.g. "
+                                 "CQC's published report: the finding joins the journey, not the briefing's lists"),
     ), purpose="Findings from the CQC assessment and peer reviews; **bold** marks emphasis."),
     Sheet("Governance", (_c("Meeting"), _c("Date"), _c("Paper deadline", False), _c("Purpose", False)),
           purpose="The governance route: each meeting the report goes to."),

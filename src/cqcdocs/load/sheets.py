@@ -12,8 +12,8 @@ from datetime import date
 from typing import Any, Callable
 
 from ..contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, BENCHMARK_BASES, BRIEFING_SECTIONS, COMMITMENT_STATUSES,
-                        EVIDENCE_CATEGORIES, FINDING_SECTIONS, QUALITY_STATEMENTS, RATING_LABELS, REVIEW_KINDS, SHEETS_BY_NAME, TEXT_POSITIONS,
-                        QualityStatement, Theme, normalise, theme_of)
+                        EVIDENCE_CATEGORIES, FINDING_SECTIONS, QUALITY_STATEMENTS, RATING_LABELS, REVIEW_KINDS,
+                        SHEETS_BY_NAME, TEXT_POSITIONS, QualityStatement, Theme, normalise, theme_of)
 from ..model import (Action, Assessment, Benchmark, Commitment, Finding, KeyFigure, Meeting, Metric, Milestone,
                      NextStep, Review, ScoreRow, SectionText, SurveyResult, Update, format_short_date)
 from .cells import (Problems, SourceCell, parse_bases, parse_choice, parse_date, parse_date_or_period, parse_number,

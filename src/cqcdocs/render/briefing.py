@@ -619,9 +619,9 @@ def areas(w: Writer, b: Briefing) -> None:
 
 
 # The briefing, in order. Each section decides for itself whether it has anything to say.
-SECTIONS = (title_block, committee_front_matter, contents, executive_summary, requests, governance, background, key_dates,
-            overall_scores, people, summary, survey, strengths, areas, key_figures, peer_reviews, journey, performance,
-            actions, next_steps, author_notes)
+SECTIONS = (title_block, committee_front_matter, contents, executive_summary, requests, governance, background,
+            key_dates, overall_scores, people, summary, survey, strengths, areas, key_figures, peer_reviews, journey,
+            performance, actions, next_steps, author_notes)
 # The heading of each section that can carry the workbook's Section text (contract.BRIEFING_SECTIONS).
 SECTION_HEADINGS = {executive_summary: EXECUTIVE_SUMMARY, governance: GOVERNANCE, background: BACKGROUND,
                     key_dates: KEY_DATES, overall_scores: OVERALL_SCORES, people: PEOPLE, summary: SUMMARY,
