@@ -166,23 +166,26 @@ def progress_names(workbook: Workbook, as_at) -> tuple[str, str]:
     return f"{base}.docx", f"{base}.xlsx"
 
 
-def make_progress(path: Path, out: Path, as_at, *, since=None, board: str | None = None, final: bool = False,
-                  check: bool = True):
+def make_progress(path: Path, out: Path, as_at, *, since=None, board: str | None = None,
+                  options: Options = Options()):
     """Write the improvement plan's progress report and its annex for one workbook as at AS_AT; raises on
-    invalid input, writing nothing. Returns what was written and the `Progress` it reports."""
+    invalid input, writing nothing. OPTIONS: committee (the meeting the report is for, else the board's next),
+    template, final, check. Returns what was written and the `Progress` it reports."""
     from .progress import compute_progress
     from .render.progress_annex import write_progress_annex
     from .render.progress_report import write_progress_report
 
     workbook, warnings = load_workbook(path)
+    meeting = find_meeting(workbook, options.committee) if options.committee else None
     progress = compute_progress(workbook, as_at, since=since, board=board)
     warnings = warnings + list(progress.warnings)
     docx, xlsx = (out / name for name in progress_names(workbook, as_at))
     made = Made(Path(path), write_all([
-        (docx, lambda tmp: write_progress_report(progress, tmp, final=final, warnings=warnings, annex_name=xlsx.name)),
+        (docx, lambda tmp: write_progress_report(progress, tmp, final=options.final, warnings=warnings,
+                                                 annex_name=xlsx.name, committee=meeting, template=options.template)),
         (xlsx, lambda tmp: write_progress_annex(progress, tmp, source_name=Path(path).name))]),
         warnings, council=workbook.assessment.short_name)
-    if check:
+    if options.check:
         from .check import check_files
 
         made.checks = check_files([str(p) for p in made.written])
