@@ -165,20 +165,22 @@ def init(path: Path, force: bool, region: str | None) -> None:
 
 
 @main.command("import-report")
-@click.argument("report", type=click.Path(path_type=Path))
+@click.argument("report", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--into", "into", type=click.Path(path_type=Path),
               help="Fill in this source workbook: only its empty cells; findings and figures not already there "
                    "are added.")
 @click.option("--out", "out", type=click.Path(path_type=Path), help="Write a new source workbook here instead.")
 @click.option("--force", is_flag=True, help="With --out: overwrite the file if it exists.")
-def import_report(report: Path, into: Path | None, out: Path | None, force: bool) -> None:
-    """Start or fill a source workbook from CQC's published assessment REPORT (saved as text, Markdown or a
-    web page). The report is only read; a workbook's own values are never changed.
+def import_report(report: tuple[Path, ...], into: Path | None, out: Path | None, force: bool) -> None:
+    """Start or fill a source workbook from CQC's published assessment REPORT: one or more of its pages, or a
+    folder of them, saved as text, Markdown or web pages, or CQC's PDF download. The report is only read; a
+    workbook's own values are never changed.
 
     \b
     Examples:
       cqcdocs import-report rotherham-report.txt --out rotherham-2026.xlsx
       cqcdocs import-report rotherham-report.html --into rotherham-2026.xlsx
+      cqcdocs import-report saved-pages/ --out rotherham-2026.xlsx
     """
     from .output import exists
     from .report_import import import_report as run, summary_lines
@@ -188,7 +190,7 @@ def import_report(report: Path, into: Path | None, out: Path | None, force: bool
     try:
         if out is not None and exists(out) and not force:
             _fail(f"{out} already exists; use --into {out} to fill it in, or --force to replace it")
-        done = run(report, into=into, out=out)
+        done = run(list(report), into=into, out=out)
     except UserError as exc:
         _fail(exc)
     for line in summary_lines(done):
@@ -312,14 +314,15 @@ class _Date(click.ParamType):
 @COMMITTEE
 @TEMPLATE
 @click.option("--final", is_flag=True, help="Leave out the author's notes appendix.")
+@click.option("--pdf", is_flag=True, help="Also a tagged, accessible PDF of the report (needs LibreOffice).")
 def progress(workbook: Path | None, as_at, since, board: str | None, out: Path, committee: str | None,
-             template: Path | None, final: bool) -> None:
+             template: Path | None, final: bool, pdf: bool) -> None:
     """Write the monthly improvement plan progress report (Word) and its Excel annex for WORKBOOK.
 
     \b
     Examples:
       cqcdocs progress council.xlsx --as-at 2026-08-11
-      cqcdocs progress council.xlsx --since 2026-07-01 --out papers --final
+      cqcdocs progress council.xlsx --since 2026-07-01 --out papers --final --pdf
       cqcdocs progress council.xlsx --committee "Adults Scrutiny" --template house.docx
     """
     import datetime
@@ -330,7 +333,7 @@ def progress(workbook: Path | None, as_at, since, board: str | None, out: Path, 
         _fail("use --since or --board, not both")
     try:
         made, plan = make_progress(_workbook(workbook), out, as_at or datetime.date.today(), since=since, board=board,
-                                   options=Options(committee=committee, template=template, final=final))
+                                   options=Options(committee=committee, template=template, final=final, pdf=pdf))
     except UserError as exc:
         _fail(exc, writing=True)
     from .render.progress_defs import headline, not_agreed_sentence
