@@ -94,7 +94,26 @@ def test_entered_score_used_when_no_category_scores():
     extra = {qs.key: {"score": s} for qs, s in zip(QUALITY_STATEMENTS, [3, 3, 2, 3, 3, 3, 3, 3, 3])}
     result = score_workbook(workbook(grid, extra=extra))
     assert {s.basis for s in result.statements} == {"entered score"}
-    assert result.statements[2].pct == 50 and result.overall.pct == 73
+    # CQC publishes the score, not the percentage behind it: a 2 is not "50%" (Rotherham's Equity was 57%).
+    assert [s.pct for s in result.statements] == [None] * 9
+    assert [s.score for s in result.statements] == [3, 3, 2, 3, 3, 3, 3, 3, 3]
+    assert result.statements[2].rating.label == "Requires improvement"
+    assert len(result.pct_unknown) == 9
+    assert (result.overall.pct, result.overall.rating.label, result.overall.from_categories) == (73, "Good", 0)
+    assert score_workbook(workbook()).overall.from_categories == 9
+    assert score_workbook(workbook()).pct_unknown == ()
+
+
+def test_a_published_statement_percentage_beside_a_score_alone_is_checked_against_its_band():
+    grid = [(None,) * 4] * 9
+    extra = {qs.key: {"score": 3} for qs in QUALITY_STATEMENTS}
+    extra["equity"] = {"score": 2, "published_pct": 63}
+    extra["safeguarding"] = {"score": 3, "published_pct": 69}
+    result = score_workbook(workbook(grid, extra=extra))
+    assert result.statements[2].pct is None
+    assert [str(w) for w in result.warnings] == [
+        "Scores!J4: Equity in experience and outcomes: published 63% is in the Good band, but the score is 2 "
+        "(Requires improvement)"]
 
 
 def test_entered_score_that_disagrees_with_categories_warns_and_categories_win():

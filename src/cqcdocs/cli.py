@@ -96,6 +96,7 @@ def score(workbook: Path | None, as_json: bool) -> None:
       cqcdocs score council.xlsx --json
     """
     from .documents import load_and_score
+    from .render.sentences import pct_unknown_sentence
 
     try:
         result, warnings = load_and_score(_workbook(workbook))
@@ -119,6 +120,8 @@ def score(workbook: Path | None, as_json: bool) -> None:
     if o is not None:
         click.echo(f"Overall: {o.pct}% {o.rating.label} ({o.total} of {4 * o.assessed} from {o.assessed} "
                    f"quality statement{'s' * (o.assessed != 1)})")
+    if result.pct_unknown:
+        click.echo(pct_unknown_sentence(result))
 
 
 def _score_json(result) -> dict:

@@ -25,7 +25,7 @@ from .annex_charts import AnnexCharts, font
 from .annex_layout import (FONT_SIZE, LINE_PT, MARGIN_IN, MIN_SCALE, NUMBER, ROW_PX, TEXT, PlacedTable,
                            heading_width, print_scale, short, text_width, wrapped_lines)
 from .chart_defs import FONT
-from .sentences import benchmark_notes, ranking_clause
+from .sentences import benchmark_notes, overall_method_sentence, pct_unknown_sentence, ranking_clause
 
 TABLE_STYLE = "Table Style Medium 2"
 SUBJECT_ROW = "DEEBF7"  # this council's row in a table: a pale blue that is no rating's colour
@@ -211,6 +211,9 @@ class Annex(AnnexCharts):
                   "over 4 times the categories scored, rounded up, and its score is the band that percentage falls "
                   "in. The overall percentage is the quality statement scores over 4 times the statements assessed, "
                   "rounded up; theme scores are derived the same way (CQC publishes none).")
+        if self.result.pct_unknown:
+            method = " ".join(filter(None, (pct_unknown_sentence(self.result), overall_method_sentence(self.result),
+                                            "Theme scores are derived the same way (CQC publishes none).")))
         for r, (label, value) in enumerate([*lines, ("", ""), ("Method", method)], start=2):
             if label:
                 ws.write_string(r, 0, label, self.bold)

@@ -92,6 +92,42 @@ def benchmark_notes(result: Result) -> list[str]:
     return notes
 
 
+def pct_unknown_sentence(result: Result) -> str:
+    """Why a quality statement shows a score but no percentage ("" when every percentage is known)."""
+    missing = result.pct_unknown
+    if not missing:
+        return ""
+    if len(missing) == len(result.statements):
+        return ("No percentage is shown for a quality statement: CQC publishes each one's score (1 to 4), not "
+                "the evidence-category scores its percentage is worked out from.")
+    names = join_words([s.quality_statement.name for s in missing])
+    return (f"No percentage is shown for {names}: the workbook gives {'its' if len(missing) == 1 else 'their'} "
+            "score (1 to 4) without the evidence-category scores a percentage is worked out from, and CQC "
+            "does not publish one.")
+
+
+def overall_method_sentence(result: Result) -> str:
+    """What the overall percentage is worked out from, by CQC's method."""
+    o = result.overall
+    if o is None:
+        return ""
+    most = f"the most the {number_word(o.assessed)} statements assessed could score"
+    if o.from_categories == o.assessed:
+        return (f"The overall score is the total of the quality statement scores ({o.total}) as a percentage of "
+                f"{most}, rounded up to a whole per cent.")
+    if o.from_categories == 0:
+        return ("The overall score is worked out by CQC's method from the quality statement scores alone: their "
+                f"total ({o.total}) as a percentage of {most} ({4 * o.assessed}), rounded up to a whole per cent.")
+    return (f"The overall score is the total of the quality statement scores ({o.total}; "
+            f"{number_word(o.from_categories)} worked out from evidence-category scores, the rest as entered) "
+            f"as a percentage of {most} ({4 * o.assessed}), rounded up to a whole per cent.")
+
+
+def statement_figure(s: StatementResult) -> str:
+    """"Requires improvement, 57%", or "Requires improvement, score 2" when its percentage is not known."""
+    return f"{s.rating.label}, {s.pct}%" if s.pct is not None else f"{s.rating.label}, score {s.score}"
+
+
 def draft_change_sentences(changes: Iterable[StatementResult]) -> list[str]:
     """"Assessing needs and Safeguarding rose from Requires improvement to Good after the …"."""
     groups: dict[tuple[str, str, bool], list[str]] = {}
@@ -110,7 +146,7 @@ def summary_points(result: Result) -> list[str]:
     points = []
     if r.below_good:
         points.append("Rated below Good: " + join_words(
-            [f"{s.quality_statement.name} ({s.rating.label}, {s.pct}%)" for s in r.below_good]) + ".")
+            [f"{s.quality_statement.name} ({statement_figure(s)})" for s in r.below_good]) + ".")
     else:
         points.append("Every quality statement assessed was rated Good or Outstanding.")
     if r.not_assessed:
