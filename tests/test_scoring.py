@@ -191,7 +191,7 @@ def test_national_ranking_from_a_national_table_with_the_workbooks_rows_winning(
         bench("Wokingham", 81, "", "South East"), bench("Nowhere Council", None, "", "North East", rating="Good")))
     # The workbook says Leeds scored 74: its own row replaces the table's 60.
     result = score_workbook(workbook(benchmarks=[bench("Leeds City Council", 74)]), national)
-    assert result.national_ranking == Ranking("England", 3, True, 4, 1, 1, "country")
+    assert result.national_ranking == Ranking("England", 3, True, 4, 1, 1, "country", published=4)
     assert result.national_ranking.listed == 5 and result.national_table is national
     assert score_workbook(workbook(benchmarks=[])).national_ranking is None
 
@@ -219,3 +219,21 @@ def test_metric_comparison_prefers_cqc_words_then_direction():
     assert metric(66, 65).comparison == "similar"
     assert metric(66, 65, higher=None).comparison == "not stated"
     assert round(metric(70.57, 65.16).difference, 2) == 5.41
+
+
+def test_the_national_ranking_counts_the_published_scores_and_the_computed_ones():
+    from cqcdocs.model import NationalTable
+
+    computed = Benchmark("Essex County Council", "East of England", "", 64, "Good", basis=("Computed", "Secondary"))
+    from_scores = bench("Derby City Council", None, "", "East Midlands", qs={qs.key: 2 for qs in QUALITY_STATEMENTS})
+    national = NationalTable("t", date(2026, 6, 1), "5 councils", ("s",), (
+        bench("Rotherham Metropolitan Borough Council", 73, "South Yorkshire"), computed, from_scores,
+        bench("Leeds City Council", 70), bench("Nowhere Council", None, "", "North East")))
+    ranking = score_workbook(workbook(benchmarks=[]), national).national_ranking
+    assert (ranking.out_of, ranking.published, ranking.computed) == (4, 2, 2)
+    # The council's own published % counts as published only when it is what its scores give.
+    assert score_workbook(workbook(benchmarks=[], published_overall_pct=72), national).national_ranking.published \
+        == 2
+    assert score_workbook(workbook(benchmarks=[bench("Rotherham Metropolitan Borough Council", None,
+                                                     "South Yorkshire")], published_overall_pct=None),
+                          national).national_ranking.published == 1

@@ -141,6 +141,12 @@ class Ranking:
     without_score: int
     rating_only: int = 0  # of those without a score, how many have a published rating
     scope: str = "region"  # what GROUP is: "region", "sub-region" or "country"
+    published: int | None = None  # of the OUT_OF scores, how many are published (the rest computed)
+
+    @property
+    def computed(self) -> int | None:
+        """Of the OUT_OF scores, how many are computed from quality statement scores, not published."""
+        return None if self.published is None else self.out_of - self.published
 
     @property
     def listed(self) -> int:
@@ -261,9 +267,9 @@ def _same_council(a: str, b: str) -> bool:
     return " ".join(a.split()).lower() == " ".join(b.split()).lower()
 
 
-# A council's row for ranking: its record, its overall % (None if unknown), the %'s basis, and whether it is
-# the council the workbook is about.
-_Member = tuple[Benchmark, "int | None", str, bool]
+# A council's row for ranking: its record, its overall % (None if unknown), the %'s basis, whether it is
+# the council the workbook is about, and whether its % is one CQC published (not computed).
+_Member = tuple[Benchmark, "int | None", str, bool, bool]
 
 
 def _members(benchmarks: Sequence[Benchmark], workbook: Workbook, overall: Overall | None,
@@ -281,16 +287,18 @@ def _members(benchmarks: Sequence[Benchmark], workbook: Workbook, overall: Overa
                                         f"differs from {from_qs}% computed from its quality statement scores",
                                         "warning"))
         subject = _same_council(bench.council, a.council)
+        published = pct is not None and basis == "published"
         if subject and overall is not None:
             if warnings is not None and pct is not None and pct != overall.pct:
                 warnings.append(Message(bench.place, f"Benchmarks gives {a.council} {pct}%, but this assessment "
                                         f"computes {overall.pct}%; the computed figure is used for ranking",
                                         "warning"))
+            published = (published and pct == overall.pct) or a.published_overall_pct == overall.pct
             pct, basis = overall.pct, "this assessment"
-        rows.append((bench, pct, basis, subject))
+        rows.append((bench, pct, basis, subject, published))
     if overall is not None and not any(r[3] for r in rows) and rows:
         rows.append((Benchmark(a.council, a.region, a.sub_region, None, overall.rating.label),
-                     overall.pct, "this assessment", True))
+                     overall.pct, "this assessment", True, a.published_overall_pct == overall.pct))
     return rows
 
 
@@ -301,8 +309,10 @@ def _ranking(members: list[_Member], group: str, scope: str, overall: Overall | 
     others = [m[1] for m in members if not m[3] and m[1] is not None]
     position, joint = rank(overall.pct, others)
     unscored = [m[0] for m in members if m[1] is None]
+    published = sum(1 for m in members if m[1] is not None and m[4])
     return Ranking(group, position, joint, len(others) + 1, len(unscored),
-                   sum(1 for bench in unscored if bench.rating), scope)
+                   sum(1 for bench in unscored if bench.rating), scope,
+                   published if scope == "country" else None)
 
 
 def rank_benchmarks(workbook: Workbook, overall: Overall | None) -> tuple[
@@ -317,7 +327,7 @@ def rank_benchmarks(workbook: Workbook, overall: Overall | None) -> tuple[
     sub_rank = _ranking(in_sub, a.sub_region, "sub-region", overall) if a.sub_region else None
     scored = [r[1] for r in in_region if r[1] is not None]
     table = []
-    for bench, pct, basis, subject in in_region:
+    for bench, pct, basis, subject, _ in in_region:
         position = 1 + sum(1 for p in scored if p > pct) if pct is not None else None
         rating = overall.rating.label if subject and overall else bench.rating
         caveats = () if subject else tuple(b for b in bench.basis if b in ("Pilot", "Secondary"))

@@ -19,7 +19,7 @@ from ..contract import ACTION_STATUSES, THEMES
 from ..model import format_date
 from ..palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISON_FILL, HEADER_TEXT, MUTED,
                       RATING_FILL, RATING_TEXT, SUBJECT)
-from ..scoring import RATINGS, Result
+from ..scoring import RATINGS, Result, rating_for_pct
 from ..wording import plain
 from .annex_charts import AnnexCharts, font
 from .annex_layout import (FONT_SIZE, LINE_PT, MARGIN_IN, MIN_SCALE, NUMBER, ROW_PX, TEXT, PlacedTable,
@@ -255,7 +255,9 @@ class Annex(AnnexCharts):
         for row, s in zip(self.result.workbook.scores, self.result.statements):
             published = [v for v in (row.score, row.published_pct) if v is not None]
             matches = "\u2014" if not published or not s.assessed else (
-                "Yes" if (row.score in (None, s.score) and row.published_pct in (None, s.pct)) else "No")
+                "Yes" if (row.score in (None, s.score) and (row.published_pct in (None, s.pct) or (
+                    s.pct is None and 25 <= row.published_pct <= 100  # a score alone: the % is in its band
+                    and rating_for_pct(row.published_pct).score == s.score))) else "No")
             rating = s.rating.label if s.rating else "Not assessed"
             rows.append([s.quality_statement.name, s.theme.name, *[s.categories.get(c) for c in categories],
                          None if s.pct is None else s.pct / 100, s.score, rating, row.score,

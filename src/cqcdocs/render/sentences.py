@@ -27,8 +27,9 @@ def band_starts() -> str:
 
 def ranking_clause(ranking: Ranking) -> str:
     """Where the council stands in one group, counting honestly: "second of the 9 councils in Yorkshire and
-    the Humber whose score is known, of 15 in the region"; nationally "… in England with a published score"."""
-    known = "with a published score" if ranking.scope == "country" else "whose score is known"
+    the Humber whose score is known, of 15 in the region"; nationally "… in England whose score is known, 8
+    published and 71 computed from their quality statement scores"."""
+    known = "whose score is known"
     if ranking.out_of == 1:
         text = f"the only council in {ranking.group} {known}"
     else:
@@ -39,7 +40,21 @@ def ranking_clause(ranking: Ranking) -> str:
             text += f" {known}"
     if ranking.without_score and ranking.scope != "country":
         text += f", of {ranking.listed} in the {ranking.scope}"
+    if ranking.published is not None:
+        text += ", " + published_count(ranking.published, ranking.out_of)
     return text
+
+
+def published_count(published: int, known: int) -> str:
+    """How many of KNOWN scores CQC published, the rest computed: "8 published and 71 computed from their
+    quality statement scores"."""
+    computed = known - published
+    if computed == 0:
+        return "published" if known == 1 else f"all {known} published"
+    if published == 0:
+        return "computed from its quality statement scores" if known == 1 else \
+            "none published: all computed from their quality statement scores"
+    return f"{published} published and {computed} computed from their quality statement scores"
 
 
 def benchmark_sentence(result: Result) -> str:
@@ -79,15 +94,16 @@ def benchmark_notes(result: Result) -> list[str]:
         if names:
             notes.append(f"{words}: {join_words(names)}.")
     if (table := result.national_table) is not None and result.national_ranking is not None:
-        computed = [c for c in table.councils if c.overall_pct is None and len(c.qs_scores) == len(QUALITY_STATEMENTS)]
-        known = sum(1 for c in table.councils if c.overall_pct is not None) + len(computed)
+        computed = [c for c in table.councils if "Computed" in c.basis and c.overall_pct is not None
+                    or c.overall_pct is None and len(c.qs_scores) == len(QUALITY_STATEMENTS)]
+        known = sum(1 for c in table.councils if c.overall_pct is not None or c in computed)
         second_hand = sum(1 for c in computed if "Secondary" in c.basis)
-        note = f"The national position is from cqcdocs' national results table (as at {format_date(table.as_at)}), " \
-               f"which holds {table.coverage}."
-        if computed:
-            of_them = "all" if second_hand == len(computed) else f"{second_hand} of them"
-            note += (f" {len(computed)} of its {known} scores are computed from quality statement scores"
-                     + (f", {of_them} taken from a secondary source." if second_hand else "."))
+        which = "cqcdocs' national results table" if table.bundled else f"the national results table \u2018" \
+            f"{table.title}\u2019"
+        note = f"The national position is from {which} (as at {format_date(table.as_at)}), which holds " \
+               f"{table.coverage}."
+        if known:
+            note += " " + _table_scores(known, len(computed), second_hand)
         notes.append(note)
     return notes
 
@@ -126,6 +142,22 @@ def overall_method_sentence(result: Result) -> str:
 def statement_figure(s: StatementResult) -> str:
     """"Requires improvement, 57%", or "Requires improvement, score 2" when its percentage is not known."""
     return f"{s.rating.label}, {s.pct}%" if s.pct is not None else f"{s.rating.label}, score {s.score}"
+
+
+def _table_scores(known: int, computed: int, second_hand: int) -> str:
+    """How many of a national table's KNOWN overall scores are published and how many COMPUTED (SECOND_HAND of
+    those from a secondary source), as a sentence."""
+    from_source = "" if not second_hand else \
+        f", {'all' if second_hand == computed else f'{second_hand} of them'} taken from a secondary source"
+    if known == 1:
+        return "Its one overall score is " + ("published." if not computed else
+                                              f"computed from quality statement scores{from_source}.")
+    if not computed:
+        return f"All {known} of its overall scores are published."
+    if computed == known:
+        return f"All {known} of its overall scores are computed from quality statement scores{from_source}."
+    return (f"Of its {known} overall scores, {known - computed} {'is' if known - computed == 1 else 'are'} published "
+            f"and {computed} computed from quality statement scores{from_source}.")
 
 
 def draft_change_sentences(changes: Iterable[StatementResult]) -> list[str]:
