@@ -108,6 +108,7 @@ def test_the_annex_leaves_the_percentages_blank_and_charts_the_scores(papers):
     rows = list(ws.iter_rows(min_row=4, max_row=12, values_only=True))
     assert [r[header.index("Computed %")] for r in rows] == [None] * 9
     assert [r[header.index("Computed score")] for r in rows] == SCORES
+    assert WHY in [c.value for row in ws.iter_rows(min_row=13) for c in row]
     contents = [c.value for row in wb["Contents"].iter_rows() for c in row if isinstance(c.value, str)]
     assert any(v.startswith(WHY) for v in contents)
     with zipfile.ZipFile(papers / "testshire-cqc-annex.xlsx") as z:

@@ -279,6 +279,8 @@ class Annex(AnnexCharts):
                 self.put(ws, r, 6 + len(categories), self.a.published_overall_pct / 100, self.pct)
                 self.put(ws, r, 8 + len(categories), "Yes" if self.a.published_overall_pct == o.pct else "No",
                          self.text)
+        if why := pct_unknown_sentence(self.result):  # a blank Computed % says why, beside the table
+            ws.write_string(last + (4 if o else 2), 0, why, self.italic)
 
     def themes(self) -> None:
         ws = self.sheet("Themes", "Theme scores (derived: CQC publishes no theme score)")
