@@ -199,3 +199,16 @@ def test_national_needs_a_region_on_init(tmp_path):
     result = run("init", tmp_path / "w.xlsx", "--national", tmp_path / "t.json")
     assert (result.exit_code, result.output) == (1, "Error: --national needs --region: the table fills in that "
                                                     "region's councils\n")
+
+
+@pytest.mark.skipif(not SHARED_CSV.is_file(), reason="the shared results list (../shared/) is not beside the checkout")
+def test_the_bundled_table_is_what_the_build_script_makes_from_the_shared_list(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "england.json"
+    run = subprocess.run([sys.executable, str(ROOT / "data" / "build_national.py"), str(SHARED_CSV), str(out)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert out.read_text(encoding="utf-8") == (ROOT / "src" / "cqcdocs" / "resources" / "england-results.json"
+                                               ).read_text(encoding="utf-8")
