@@ -331,9 +331,9 @@ def _grid(w: Writer, b: Briefing) -> None:
                 "and percentage; a dash means not scored", header, rows, widths, first_column=True,
                 font_pt=font_pt)
     else:
-        w.table("Scores by quality statement", "Each quality statement's score (1 to 4) and rating as CQC "
-                "published them; a dash means not scored", header, rows, widths, first_column=True,
-                font_pt=font_pt)
+        w.table("Scores by quality statement", "Each quality statement's score (1 to 4) and rating, with no "
+                "percentage (no evidence-category scores); a dash means not scored", header, rows, widths,
+                first_column=True, font_pt=font_pt)
 
 
 def _benchmark_table(w: Writer, b: Briefing) -> None:
@@ -353,7 +353,7 @@ def _benchmark_table(w: Writer, b: Briefing) -> None:
         name = f"**{c.council}**" if c.is_subject else c.council
         rows.append([TableCell(position, align="center"), TableCell(name),
                      TableCell(c.sub_region or "\u2013"), TableCell(score), rating_cell(c.rating, rating)])
-    w.table(f"Councils in {b.a.region}", f"Published CQC results for councils in {b.a.region}, "
+    w.table(f"Councils in {b.a.region}", f"CQC results for councils in {b.a.region}, each score published or computed as marked, "
             "highest score first", ["Position", "Council", "Sub-region", "Overall score", "Rating"], rows,
             [1.8, 6.0, 3.2, 2.9, 3.1])
     _benchmark_notes(w, b)
