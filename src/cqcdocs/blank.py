@@ -39,7 +39,8 @@ def find_region(table: NationalTable, name: str) -> str:
     for region in table.regions:
         if normalise(region) == normalise(name):
             return region
-    raise UserError(f"unknown region {name!r}: the national results table has {', '.join(table.regions)}")
+    raise UserError(f"unknown region {name!r}: the national results table has "
+                    f"{', '.join(table.regions) or 'no regions (its councils are not in the bundled table)'}")
 
 
 def write_blank_workbook(path: Path, region: str | None = None, table: NationalTable | None = None) -> None:
