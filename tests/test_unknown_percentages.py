@@ -17,6 +17,7 @@ from workbook_factory import SCORES_COL, build, save
 from cqcdocs.cli import main
 from cqcdocs.documents import load_and_score
 from cqcdocs.render.chart_defs import chart_definitions
+from cqcdocs.render.sentences import overall_method_sentence
 
 SCORES = [3, 3, 2, 3, 3, 3, 3, 3, 3]  # Rotherham 2026 as CQC published it: 73% Good
 WHY = ("No percentage is shown for a quality statement: CQC publishes each one's score (1 to 4), not the "
@@ -76,6 +77,8 @@ def test_the_published_overall_is_reconciled_with_the_one_from_the_scores(tmp_pa
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == ("Assessment!B13: warning: published overall score 78% differs from "
                                              "the computed 73% (26/36)")
+    result, _ = load_and_score(path)
+    assert overall_method_sentence(result).endswith("rounded up to a whole per cent. The published figure is 78%.")
 
 
 def test_the_briefing_shows_scores_and_ratings_not_percentages(papers):
@@ -85,7 +88,7 @@ def test_the_briefing_shows_scores_and_ratings_not_percentages(papers):
     assert "Rated below Good: Equity in experience and outcomes (Requires improvement, score 2)." in text
     assert ("The overall score is worked out by CQC's method from the quality statement scores alone: their total "
             "(26) as a percentage of the most the nine statements assessed could score (36), rounded up to a whole "
-            "per cent. CQC's rating bands are:") in text
+            "per cent. It matches the published 73%. CQC's rating bands are:") in text
     grid = next(t for t in document.tables if t.rows[0].cells[0].text == "Quality statement")
     assert [c.text for c in grid.rows[0].cells] == ["Quality statement", "Score", "Rating"]
     assert [r.cells[1].text for r in grid.rows[1:]] == [str(s) for s in SCORES]

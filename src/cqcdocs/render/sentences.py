@@ -131,12 +131,16 @@ def overall_method_sentence(result: Result) -> str:
     if o.from_categories == o.assessed:
         return (f"The overall score is the total of the quality statement scores ({o.total}) as a percentage of "
                 f"{most}, rounded up to a whole per cent.")
+    published = result.workbook.assessment.published_overall_pct
+    check = "" if published is None else f" It matches the published {published}%." if published == o.pct \
+        else f" The published figure is {published}%."
     if o.from_categories == 0:
         return ("The overall score is worked out by CQC's method from the quality statement scores alone: their "
-                f"total ({o.total}) as a percentage of {most} ({4 * o.assessed}), rounded up to a whole per cent.")
+                f"total ({o.total}) as a percentage of {most} ({4 * o.assessed}), rounded up to a whole per "
+                f"cent.{check}")
     return (f"The overall score is the total of the quality statement scores ({o.total}; "
             f"{number_word(o.from_categories)} worked out from evidence-category scores, the rest as entered) "
-            f"as a percentage of {most} ({4 * o.assessed}), rounded up to a whole per cent.")
+            f"as a percentage of {most} ({4 * o.assessed}), rounded up to a whole per cent.{check}")
 
 
 def statement_figure(s: StatementResult) -> str:
