@@ -62,15 +62,15 @@ def build(src: Path, out: Path) -> dict:
     table = {
         "title": "CQC local authority assessment results, England",
         "as_at": latest,
-        "coverage": (f"{len(rows)} of England's 153 councils: all 15 in Yorkshire and the Humber, {scraped} elsewhere "
-                     "from a copy of CQC's report pages made on 3 October 2025, and "
-                     f"{len(rows) - 15 - scraped} more from CQC's pages, CQC and council press releases and "
-                     f"committee minutes; {counts['none']} of the {len(rows)} have no overall score known"),
+        "coverage": (f"{len(rows)} of England's 153 councils: all 15 in Yorkshire and the Humber, {scraped} from a copy "
+                     "of CQC's report pages made on 3 October 2025, and "
+                     f"{len(rows) - 15 - scraped} from CQC's pages, press releases and committee minutes; "
+                     f"{counts['none']} with no overall score known"),
         "sources": [
             f"{SCRAPE} (a third-party scrape of CQC local authority assessment report pages, generated "
             f"{SCRAPE_DATE}; secondary, its spot checks against CQC press releases matched)",
-            "Yorkshire and the Humber and the councils added since: CQC report pages and press releases, council "
-            "news pages, committee minutes and local press, as each council's source says",
+            "Yorkshire and the Humber and the councils added later: CQC's pages and press releases, council news, "
+            "committee minutes and local press, as each council's source says",
             "Regions: https://github.com/communitiesuk/oflog-automated-text/blob/"
             "8036fa87bff7902004956b0561765af21af665da/src/routes/data.js",
         ],
