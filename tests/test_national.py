@@ -99,7 +99,7 @@ def test_national_build_refuses_a_folder_with_a_file_that_is_not_a_report(saved,
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "minutes.txt: is not a CQC local authority assessment report (it has no title '<council>: local authority "
-        "assessment' and no 'Quality statement scores')",
+        "assessment', no 'Quality statement scores' and no quality statement with its score)",
         f"Error: {saved}: 1 report could not be read; no national table written"]
     assert not out.exists()
 

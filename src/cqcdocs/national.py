@@ -51,7 +51,9 @@ def _row(report, regions: dict[str, tuple[str, str]], notes: list[str]) -> dict:
                      "not known; the table lists it without one (it still counts nationally)")
     return {"council": report.council, "region": region, "sub_region": sub_region,
             "published": report.published.isoformat(), "rating": report.rating or "", "overall_pct": pct,
-            "pct_basis": basis, "scores": scores, "basis": ["Computed"] if basis == "computed" else [],
+            "pct_basis": basis, "scores": scores,
+            "basis": (["Computed"] if basis == "computed" else []) + (["Pilot"] if getattr(report, "pilot", False)
+                                                                       else []),
             "source": f"{report.name} (CQC's report as saved by the officer)"}
 
 
@@ -83,6 +85,11 @@ def build_national_table(folder: Path, out: Path) -> Built:
             reports.append(parse_report(read_report(path), path.name))
         except UserError as exc:
             problems.extend(exc.lines[:-1] if len(exc.lines) > 1 else exc.lines)
+    for report in list(reports):  # a partial save may lack the page that names the council or its date
+        if not report.council or report.published is None:
+            problems.append(f"{report.name}: no {'council' if not report.council else 'publication date'}: save "
+                            "the report's first page (or the PDF download) with it")
+            reports.remove(report)
     latest: dict[str, object] = {}
     for report in reports:
         key = normalise(report.council)
