@@ -24,7 +24,8 @@ try:
     main(sys.argv[1:], standalone_mode=False)
 except SystemExit:
     pass
-loaded = sorted({name.split(".")[0] for name in sys.modules} & {"matplotlib", "docx", "xlsxwriter", "openpyxl", "pptx"})
+loaded = sorted({name.split(".")[0] for name in sys.modules}
+                & {"matplotlib", "docx", "xlsxwriter", "openpyxl", "pptx", "numpy", "PIL"})
 print("\\nIMPORTED " + json.dumps(loaded))
 """
 
@@ -61,7 +62,27 @@ def test_help_imports_no_renderer_and_no_workbook_reader(args):
 def test_brief_imports_no_matplotlib_unless_pictures_are_asked_for(tmp_path):
     # Native Word charts need no matplotlib, which costs about half a second to import, and no python-pptx
     # (~90 ms): render/word/charts.py writes the series and the embedded workbook itself.
+    # Nor numpy and Pillow, which openpyxl would import at start-up (~0.13 s) though nothing here uses them.
     assert imported("brief", "--out", str(tmp_path)) == {"docx", "xlsxwriter", "openpyxl"}
     # ... and the probe can see it when it is imported, so the checks above cannot pass vacuously.
     assert "matplotlib" in imported("brief", "--out", str(tmp_path / "pictures"), "--charts", "picture",
                                     "--no-annex")
+
+
+@pytest.mark.parametrize("args", [["validate"], ["score"], ["brief", "--no-annex"], ["annex"], ["journey"],
+                                  ["progress"]], ids=" ".join)
+def test_reading_a_workbook_leaves_numpy_and_pillow_out(args, tmp_path):
+    """openpyxl imports numpy and Pillow at start-up when they are installed (a third of a brief's import
+    time); nothing cqcdocs reads needs them, so the default commands run without them."""
+    out = [] if args[0] in ("validate", "score") else ["--out", str(tmp_path)]
+    loaded = imported(*args, *out)
+    assert "openpyxl" in loaded  # the workbook was read ...
+    assert not loaded & {"numpy", "PIL"}, f"cqcdocs {' '.join(args)} imported {sorted(loaded & {'numpy', 'PIL'})}"
+
+
+def test_numpy_imported_after_reading_is_the_real_one():
+    """The two are hidden only while openpyxl is imported: anything that needs them later gets them."""
+    run = subprocess.run([sys.executable, "-c", "from cqcdocs.load.opening import import_openpyxl\n"
+                          "import_openpyxl()\nimport numpy, PIL.Image\nprint(numpy.zeros(2).sum())"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.stdout.strip() == "0.0", run.stderr

@@ -38,8 +38,9 @@ class Annex(AnnexCharts):
         self.result = result
         self.a = result.workbook.assessment
         self.source_name = source_name
+        # in_memory: the parts are built in memory, not in ~50 temporary files created and removed again.
         self.wb = xlsxwriter.Workbook(str(path), {
-            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
             "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE}, "default_row_height": ROW_PX})
         self._formats: dict[tuple, object] = {}
         self._numeric: set[int] = set()  # ids of the formats that hold numbers: right-aligned, header too
