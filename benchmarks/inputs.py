@@ -22,9 +22,9 @@ from build_example import build  # noqa: E402  (needs only openpyxl)
 AXES = {
     "findings": ("findings", "brief", (1000, 2000, 4000)),
     "benchmark councils": ("benchmark councils", "brief", (400, 800, 1600)),
-    "threads": ("threads (3 findings each)", "brief", (200, 400, 800)),
-    "actions × updates": ("actions (20 updates each)", "progress", (200, 400, 800)),
-    "metrics": ("metrics", "brief", (1000, 2000, 4000)),
+    "threads": ("threads (3 findings each)", "brief", (150, 300, 600)),
+    "actions × updates": ("actions (20 updates each)", "progress", (150, 300, 600)),
+    "metrics": ("metrics", "brief", (500, 1000, 2000)),
 }
 
 
