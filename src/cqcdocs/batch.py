@@ -29,9 +29,11 @@ from .output import folder_lock
 # A worker's memory settles after a few workbooks (font and style caches); retiring it every 20 bounds
 # anything a renderer might accumulate, at the cost of one fork and a few cold caches.
 MAX_TASKS_PER_CHILD = 20
+PDF_CHUNK = 10  # with --pdf, workbooks whose PDFs one LibreOffice start makes
 _PRELOAD = ["cqcdocs.documents", "cqcdocs.render.briefing", "cqcdocs.render.word.charts", "cqcdocs.render.annex",
             "cqcdocs.check"]
 _PRELOAD_PICTURES = ["cqcdocs.render.charts"]  # matplotlib, only when pictures are asked for
+_PRELOAD_PDF = ["cqcdocs.render.pdf", "pikepdf"]  # only with --pdf
 # Set (to anything) to have each workbook's worker, time and memory printed to stderr as one JSON line
 # starting "cqcdocs-batch-stats: " (benchmarks/run.py reads them); not part of the documented CLI.
 STATS_ENV = "CQCDOCS_BATCH_STATS"
@@ -76,6 +78,44 @@ def make_one(path: Path, out: Path, options: Options) -> Outcome:
     return Outcome(Path(path), made, error, os.getpid(), time.perf_counter() - start, rss, peak)
 
 
+def make_some(paths: list[Path], out: Path, options: Options) -> list[Outcome]:
+    """Make several workbooks' documents with their PDFs, all converted by one LibreOffice start; never
+    raises: each workbook's Outcome is its own."""
+    from .documents import finish_made, plan_documents, write_sets
+
+    start = time.perf_counter()
+    planned, outcomes = [], {}
+    for n, path in enumerate(paths):
+        try:
+            planned.append((n, *plan_documents(Path(path), Path(out), options)))
+        except UserError as exc:
+            outcomes[n] = exc.lines
+        except Exception as exc:  # a bug, not the officer's mistake: say so, keep going with the others
+            outcomes[n] = [f"unexpected {type(exc).__name__} (please report it): {exc}"]
+    results = write_sets([targets for _, targets, _ in planned], pdf=True, lock=False)  # run_batch holds the folder
+    for (n, _, made), result in zip(planned, results):
+        try:
+            if isinstance(result, BaseException):
+                raise result
+            outcomes[n] = finish_made(made, *result, options)
+        except UserError as exc:
+            outcomes[n] = exc.lines
+        except Exception as exc:  # noqa: BLE001
+            outcomes[n] = [f"unexpected {type(exc).__name__} (please report it): {exc}"]
+    seconds = (time.perf_counter() - start) / max(1, len(paths))
+    rss, peak = _memory_mb()
+    return [Outcome(Path(path), None if isinstance(outcomes[n], list) else outcomes[n],
+                    outcomes[n] if isinstance(outcomes[n], list) else None, os.getpid(), seconds, rss, peak)
+            for n, path in enumerate(paths)]
+
+
+def pdf_chunks(paths: list[Path], workers: int) -> list[list[Path]]:
+    """PATHS in consecutive groups for `make_some`: few LibreOffice starts (each costs about half a second),
+    yet every worker busy and the progress shown as groups finish, never more than PDF_CHUNK at once."""
+    size = max(1, min(PDF_CHUNK, -(-len(paths) // workers)))
+    return [paths[i:i + size] for i in range(0, len(paths), size)]
+
+
 def _worker_started() -> None:
     """In each new worker: move the preloaded libraries' objects out of the garbage collector's sight.
     They live as long as the worker, so scanning them again at every full collection is wasted time, and
@@ -88,7 +128,8 @@ def _context(options: Options) -> multiprocessing.context.BaseContext:
     is none."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(_PRELOAD + (_PRELOAD_PICTURES if options.charts == "picture" else []))
+        ctx.set_forkserver_preload(_PRELOAD + (_PRELOAD_PICTURES if options.charts == "picture" else [])
+                                   + (_PRELOAD_PDF if options.pdf else []))
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -114,7 +155,8 @@ def _run_batch(paths: list[Path], out: Path, jobs: int | None, report: Callable[
         on_outcome = _print_stats
     workers = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
     if workers == 1:
-        outcomes = (make_one(p, out, options) for p in paths)
+        outcomes = (outcome for chunk in pdf_chunks(paths, 1) for outcome in make_some(chunk, out, options)) \
+            if options.pdf else (make_one(p, out, options) for p in paths)
         return _collect(outcomes, report, fail, on_outcome)
     outcomes = _in_rounds(paths, out, options, workers)
     try:
@@ -130,10 +172,15 @@ def _in_rounds(paths: list[Path], out: Path, options: Options, workers: int):
     size = workers * MAX_TASKS_PER_CHILD
     for start in range(0, len(paths), size):
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_started) as pool:
-            futures = [pool.submit(make_one, p, out, options) for p in paths[start:start + size]]
+            round_paths = paths[start:start + size]
+            if options.pdf:  # groups of workbooks, so that one LibreOffice start makes many PDFs
+                futures = [pool.submit(make_some, chunk, out, options) for chunk in pdf_chunks(round_paths, workers)]
+            else:
+                futures = [pool.submit(make_one, p, out, options) for p in round_paths]
             try:
                 for future in futures:
-                    yield future.result()
+                    result = future.result()
+                    yield from result if isinstance(result, list) else [result]
             except BaseException:  # including GeneratorExit, when the caller stops early
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
