@@ -112,7 +112,7 @@ def test_missing_sheet_and_column(filled):
         "Scores!1:1: missing column 'Processes'",
         "Key dates: sheet 'Key dates' is missing (the workbook has 'Instructions', 'Lists', 'Assessment', "
         "'Scores', 'Findings', 'Governance', 'Next steps', 'Survey', 'Benchmarks', 'Metrics', 'Actions', 'Updates', "
-        "'Recommendations', 'Key figures', 'Reviews', 'Section text')",
+        "'Recommendations', 'Key figures', 'Reviews', 'Section text', 'Commitments')",
         "council.xlsx: not valid (2 errors)"]
 
 

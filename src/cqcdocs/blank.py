@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, BRIEFING_SECTIONS, EVIDENCE_CATEGORIES, FINDING_SECTIONS,
-                       QUALITY_STATEMENTS, RATING_LABELS, SHEETS, TEXT_POSITIONS, THEMES, normalise, theme_of)
+from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, BRIEFING_SECTIONS, COMMITMENT_STATUSES,
+                       EVIDENCE_CATEGORIES, FINDING_SECTIONS, QUALITY_STATEMENTS, RATING_LABELS, SHEETS,
+                       TEXT_POSITIONS, THEMES, normalise, theme_of)
 from .errors import UserError
 from .model import MonthDate, NationalTable, format_date
 from .output import write_all
@@ -76,7 +77,7 @@ def blank_workbook(region: str | None = None, table: NationalTable | None = None
     choices = {"Theme": [t.name for t in THEMES], "Section": list(FINDING_SECTIONS),
                "Status": list(ACTION_STATUSES), "Quality statement": [q.name for q in QUALITY_STATEMENTS],
                "Rating": list(RATING_LABELS), "Yes/No": ["Y", "N"], "Briefing section": list(BRIEFING_SECTIONS),
-               "Position": list(TEXT_POSITIONS)}
+               "Position": list(TEXT_POSITIONS), "Commitment status": list(COMMITMENT_STATUSES)}
     ranges = _lists(wb.create_sheet("Lists"), choices)
     for sheet in SHEETS:
         _contract_sheet(wb.create_sheet(sheet.name), sheet, choices, ranges)
@@ -170,7 +171,8 @@ def _contract_sheet(ws, sheet, choices: dict[str, list[str]], ranges: dict[str, 
     if sheet.name == "Scores":
         _scores_rows(ws, sheet)
     section_list = "Briefing section" if sheet.name == "Section text" else "Section"
-    for column_name, list_name in (("Theme", "Theme"), ("Section", section_list), ("Status", "Status"),
+    status_list = "Commitment status" if sheet.name == "Commitments" else "Status"
+    for column_name, list_name in (("Theme", "Theme"), ("Section", section_list), ("Status", status_list),
                                    ("Rating", "Rating"), ("Higher is better", "Yes/No"), ("Position", "Position")):
         prompt = "a briefing section" if list_name == "Briefing section" else ", ".join(choices[list_name])
         validate(column_name, _list_validation(ranges[list_name], prompt))

@@ -16,7 +16,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ..contract import NOT_YET_DUE, THEMES, is_cqc_review
-from ..model import format_date
+from ..model import MonthDate, format_date
 from ..palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISON_FILL, HEADER_TEXT, MUTED,
                       RATING_FILL, RATING_TEXT, SUBJECT, label_colour)
 from ..progress import REPORT_ORDER, counts_by_theme, statuses_on
@@ -72,6 +72,7 @@ class Annex(AnnexCharts):
         self.whole = f(NUMBER, {"num_format": "#,##0"})
         self.decimal = f(NUMBER, {"num_format": "#,##0.00"})
         self.date = f(NUMBER, {"num_format": "dd/mm/yyyy"})
+        self.month = f(NUMBER, {"num_format": "mmmm yyyy"})  # a date known only to its month: "December 2023"
         self.bar = f(NUMBER, {"num_format": ";;;"})  # a data bar's own cell: the bar only, the value beside it
         self.italic = f({"italic": True, "font_color": "#" + MUTED})
         self.note = f(TEXT, {"italic": True, "font_color": "#" + MUTED, "text_wrap": True})
@@ -191,6 +192,8 @@ class Annex(AnnexCharts):
         elif isinstance(value, datetime):
             ws.write_datetime(row, col, value, fmt or self.date)
         elif hasattr(value, "year") and hasattr(value, "month"):
+            if isinstance(value, MonthDate) and fmt in (None, self.date):
+                fmt = self.month  # as precise as its source, never a made-up 1st of the month
             ws.write_datetime(row, col, datetime(value.year, value.month, value.day), fmt or self.date)
         else:
             ws.write_string(row, col, str(value), fmt)
@@ -577,6 +580,8 @@ class Annex(AnnexCharts):
         xl = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
         rows_of = placed.rows_of("Service area", chart.categories)
         for series, r in zip(chart.series, j.reviews):
+            if not any(series.values):
+                continue  # a review with no area for development draws nothing: no legend entry for it
             xl.add_series({"name": placed.header(f"{r.name}: D"), **placed.option("categories", "Service area", rows_of),
                            **placed.option("values", f"{r.name}: D", rows_of), "fill": {"color": "#" + series.colours[0]},
                            "border": {"color": "#FFFFFF"}, "gap": 60,

@@ -61,10 +61,11 @@ def _number_format(series: SeriesDef, scale: float) -> str:
     return series.number_format.replace('"%"', "%") if scale == 100 else series.number_format
 
 
-def _data_labels(series: SeriesDef, scale: float) -> dict:
+def _data_labels(series: SeriesDef, scale: float, named: bool = False) -> dict:
     """Every value labelled at the end of its bar, on white so band edges never cut the text; a point with
-    words has its own number format ending in them, a missing one says "Not assessed" at 0."""
-    base = _number_format(series, scale)
+    words has its own number format ending in them, a missing one says "Not assessed" at 0; NAMED, each label
+    starts with the series' short name, in place of a legend."""
+    base = (format_literal(f"{series.short_name or series.name} ") if named else "") + _number_format(series, scale)
     label = {"fill": {"color": "#FFFFFF"}, "font": font()}
     custom = [{**label, "num_format": f'{base};;{format_literal(NOT_ASSESSED)}'} if value is None
               else {**label, "num_format": base + format_literal(suffix)} if suffix else None
@@ -181,8 +182,11 @@ class AnnexCharts:
                            "points": [None if v is None else {"fill": {"color": "#" + c},
                                                               "border": {"color": "#" + s.outline, "width": 0.5}}
                                       for v, c in zip(s.values, s.colours)],
-                           "data_labels": _data_labels(s, scale)})
+                           "data_labels": _data_labels(s, scale, chart.named_labels)})
+        shown = dict(zip(chart.bands, chart.visible_bands()))
         for i, band in enumerate(reversed(chart.bands)):
+            if not shown[band]:
+                continue  # hidden behind every bar: drawn, it would only add a legend entry for nothing seen
             col = self.BAND_COLUMN + i
             xl.add_series({"name": ["Charts", 3, col], **categories,
                            "values": ["Charts", 4, col, 3 + n, col], "gap": GAP, "overlap": 100,
@@ -205,7 +209,7 @@ class AnnexCharts:
             # The bands only: each bar's label says its value and words.
             xl.set_legend({"position": "top", "font": font(),
                            "delete_series": list(range(len(chart.series)))})
-        elif chart.legend:
+        elif chart.legend and not chart.named_labels:
             xl.set_legend({"position": "top", "font": font()})
         else:
             xl.set_legend({"none": True})

@@ -82,7 +82,7 @@ def benchmark_notes(result: Result) -> list[str]:
         computed = [c for c in table.councils if c.overall_pct is None and len(c.qs_scores) == len(QUALITY_STATEMENTS)]
         known = sum(1 for c in table.councils if c.overall_pct is not None) + len(computed)
         second_hand = sum(1 for c in computed if "Secondary" in c.basis)
-        note = f"The national position is from cqcdocs' national results table (as at {format_date(table.as_at)}), " \
+        note = f"The national position is from a table of CQC's published results (as at {format_date(table.as_at)}), " \
                f"which holds {table.coverage}."
         if computed:
             of_them = "all" if second_hand == len(computed) else f"{second_hand} of them"
