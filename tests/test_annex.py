@@ -503,8 +503,9 @@ def test_benchmarks_sheet_states_caveats_national_position_date_and_sources(anne
     notes = dict(r[0].split(": ", 1) for r in rows if r[0] and not r[1] and ": " in r[0])
     assert notes["Region"] == ("Second of the 9 councils in Yorkshire and the Humber whose score is known, of 15 "
                                "in the region")
-    assert notes["National"] == "Joint twelfth of the 79 councils in England with a published score"
-    assert notes["National table"] == "Published CQC local authority assessment results, England, as at 20 March 2026"
+    assert notes["National"] == ("Joint twelfth of the 87 councils in England whose score is known, 23 published "
+                                 "and 64 computed from their quality statement scores")
+    assert notes["National table"] == "CQC local authority assessment results, England, as at June 2026"
     assert notes["Sources"].startswith("https://github.com/alxtrnr/bongo-twisty/")
 
 

@@ -182,13 +182,14 @@ def test_ranking_sentence(briefing, example):
     # councils, 9 have a known score and none but Rotherham has 73%.
     assert result.sub_region_ranking.highest and result.region_ranking.phrase == "second of 9"
     assert (result.region_ranking.listed, result.sub_region_ranking.listed) == (15, 4)
-    assert result.national_ranking.phrase == "joint twelfth of 79"
+    assert result.national_ranking.phrase == "joint twelfth of 87"
+    assert (result.national_ranking.published, result.national_ranking.computed) == (23, 64)
     sentences = [p.text for p in document.paragraphs if p.text.startswith("With an overall score of 73%")]
     assert sentences[0] == (
         "With an overall score of 73%, Rotherham is the highest scoring of the 2 councils in South Yorkshire whose "
         "score is known, of 4 in the sub-region, and second of the 9 councils in Yorkshire and the Humber whose "
-        "score is known, of 15 in the region. Nationally, it is joint twelfth of the 79 councils in England with a "
-        "published score.")
+        "score is known, of 15 in the region. Nationally, it is joint twelfth of the 87 councils in England whose "
+        "score is known, 23 published and 64 computed from their quality statement scores.")
 
 
 def test_benchmark_table_shows_every_council_and_its_caveats(briefing):
@@ -209,8 +210,10 @@ def test_benchmark_table_shows_every_council_and_its_caveats(briefing):
                  "Lincolnshire Council.",
                  "No published result found: Barnsley Metropolitan Borough Council, City of Bradford Metropolitan "
                  "District Council and Sheffield City Council.",
-                 "The national position is from a table of CQC's published results (as at 20 March 2026), which holds "
-                 "85 councils"):
+                 "The national position is from a table of CQC's published results (as at June 2026), which holds "
+                 "124 of England's 153 councils",
+                 "Of its 87 overall scores, 23 are published and 64 computed from quality statement scores, 61 of them "
+                 "taken from a secondary source."):
         assert note in text
 
 
@@ -224,8 +227,14 @@ def test_benchmark_table_shows_every_council_and_its_caveats(briefing):
     (Ranking("East", 1, False, 1, 2, 1),
      "the only council in East whose score is known, of 3 in the region"),
     (Ranking("Yorkshire and the Humber", 4, False, 9, 0, 0), "fourth of the 9 councils in Yorkshire and the Humber"),
-    (Ranking("England", 12, True, 79, 6, 4, "country"), "joint twelfth of the 79 councils in England with a "
-                                                        "published score"),
+    (Ranking("England", 12, True, 79, 6, 4, "country", 8), "joint twelfth of the 79 councils in England whose "
+                                                           "score is known, 8 published and 71 computed from their "
+                                                           "quality statement scores"),
+    (Ranking("England", 2, False, 5, 0, 0, "country", 5), "second of the 5 councils in England whose score is "
+                                                          "known, all 5 published"),
+    (Ranking("England", 2, False, 5, 0, 0, "country", 0), "second of the 5 councils in England whose score is "
+                                                          "known, none published: all computed from their quality "
+                                                          "statement scores"),
 ])
 def test_ranking_clause_is_honest_about_councils_without_a_score(ranking, expected):
     assert ranking_clause(ranking) == expected

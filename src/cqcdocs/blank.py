@@ -8,7 +8,7 @@ from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, BRIEFING_SECTIONS, CO
                        EVIDENCE_CATEGORIES, FINDING_SECTIONS, QUALITY_STATEMENTS, RATING_LABELS, SHEETS,
                        TEXT_POSITIONS, THEMES, normalise, theme_of)
 from .errors import UserError
-from .model import MonthDate, NationalTable, format_date
+from .model import MonthDate, NationalTable, format_date, format_short_date
 from .output import write_all
 from .scoring import RATINGS
 
@@ -40,7 +40,8 @@ def find_region(table: NationalTable, name: str) -> str:
     for region in table.regions:
         if normalise(region) == normalise(name):
             return region
-    raise UserError(f"unknown region {name!r}: the national results table has {', '.join(table.regions)}")
+    raise UserError(f"unknown region {name!r}: the national results table has "
+                    f"{', '.join(table.regions) or 'no regions (its councils are not in the bundled table)'}")
 
 
 def write_blank_workbook(path: Path, region: str | None = None, table: NationalTable | None = None) -> None:
@@ -113,8 +114,11 @@ def _prefill_region(wb, region: str, table: NationalTable) -> None:
                 elif name == "Source":
                     cell.alignment = Alignment(wrap_text=False, vertical="top")
     info = wb["Instructions"]
-    info.cell(info.max_row + 2, 1, f"Benchmarks: filled in for {region} from cqcdocs' national results table "
-                                   f"({table.title}, as at {table.as_at:%d/%m/%Y}; {table.coverage}). Check each "
+    which = "cqcdocs' national results table" if table.bundled else "the national results table"
+    info.cell(info.max_row + 2, 1, f"Benchmarks: filled in for {region} from {which} "
+                                   f"({table.title}, as at {format_short_date(table.as_at)}; {table.coverage}). "
+                                   "A score the table computed from quality statement scores says Computed in "
+                                   "its Basis. Check each "
                                    "council's row; add any result published since, and any of the region's councils "
                                    "the table lacks (with a blank score) so that the briefing counts them all.")
 

@@ -234,6 +234,7 @@ class NationalTable:
     coverage: str  # what the table covers, in a sentence
     sources: tuple[str, ...]
     councils: tuple[Benchmark, ...]
+    bundled: bool = False  # the package's own table, not one the officer built
 
     @property
     def regions(self) -> tuple[str, ...]:

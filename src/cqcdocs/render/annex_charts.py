@@ -115,8 +115,9 @@ class AnnexCharts:
         width = self.CHART_COLUMNS * column_px(self.CHART_COLUMN_WIDTH) - 4
         draws = [(lambda row, height, d=d: self._chart(ws, row, d, width, height), _chart_height(d))
                  for d in definitions]
-        draws.append((lambda row, height: self._evidence_chart(ws, row, width, height),
-                       _evidence_height(len(self.result.categories_used), len(self.result.statements))))
+        if any(s.categories for s in self.result.statements):  # CQC's scores alone have no profile to draw
+            draws.append((lambda row, height: self._evidence_chart(ws, row, width, height),
+                           _evidence_height(len(self.result.categories_used), len(self.result.statements))))
         page_rows = int(printable_px(False)[1] // ROW_PX)
         title_rows = 5  # the heading (a tall row) and the notes under it, on the first page
         at, breaks = title_rows, []
@@ -156,6 +157,8 @@ class AnnexCharts:
         """Where CHART's numbers live in the annex: the table, its category column, a value column per series,
         and the scale between the definition's numbers and the cells' (percentages are stored as fractions
         of 1, formatted 0%, so that they sort and sum as Excel users expect)."""
+        if chart.key == "statements" and self.result.pct_unknown:  # scores alone: the chart draws the scores
+            return "tblScores", "Quality statement", ("Computed score",), 1
         return {"statements": ("tblScores", "Quality statement", ("Computed %",), 100),
                 "themes": ("tblThemes", "Theme", ("Derived %",), 100),
                 "benchmarks": ("tblBenchmarks", "Council", ("Overall %",), 100),

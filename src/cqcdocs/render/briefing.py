@@ -25,7 +25,8 @@ from ..wording import clean, count, format_pct, format_value, join_words, number
 from .page import TEXT_WIDTH_CM
 from .section_text import framed
 from .sentences import (benchmark_notes, benchmark_sentence, committee_subject, comparison_words,
-                        draft_change_sentences, metric_places, summary_points, theme_heading)
+                        draft_change_sentences, metric_places, overall_method_sentence, pct_unknown_sentence,
+                        summary_points, theme_heading)
 from .word.package import deterministic_zip, set_properties
 from .word.tables import TableCell, rating_cell, score_cell
 from .word.template import open_template, prepare
@@ -320,9 +321,7 @@ def overall_scores(w: Writer, b: Briefing) -> None:
     else:
         w.label("Overall score", f"{r.overall.pct}%").paragraph_format.keep_with_next = True
         w.label("Overall rating", r.overall.rating.label).paragraph_format.keep_with_next = True
-        w.para(f"The overall score is the total of the quality statement scores ({r.overall.total}) as a "
-               f"percentage of the most the {number_word(r.overall.assessed)} statements assessed could "
-               "score, rounded up to a whole per cent. CQC's rating bands are:")
+        w.para(f"{overall_method_sentence(r)} CQC's rating bands are:")
     w.table("CQC rating bands", "The percentage range for each CQC rating",
             ["Rating", "Score", "Percentage"],
             [[rating_cell(band.label), TableCell(str(band.score), align="center"), TableCell(band.band)]
@@ -345,9 +344,14 @@ def _grid(w: Writer, b: Briefing) -> None:
     """Statements as rows (the pack has them as columns): long names read across a wide column, a screen
     reader meets one statement per row, and the grid fits portrait A4 with no landscape section."""
     r = b.result
-    categories = r.categories_used
-    w.para("Each quality statement is scored from 1 to 4 on each evidence category; its percentage is "
-           "the total of those scores as a share of the most they could be, rounded up.")
+    # A score alone (as CQC publishes it) has no categories and no percentage: the grid then has neither.
+    scored = any(s.categories for s in r.statements)
+    categories = r.categories_used if scored else ()
+    if scored:
+        w.para("Each quality statement is scored from 1 to 4 on each evidence category; its percentage is "
+               "the total of those scores as a share of the most they could be, rounded up.")
+    if missing := pct_unknown_sentence(r):
+        w.para(missing)
     # Widths fit the longest header word in bold Arial (Liberation Sans) at the table's font size.
     font_pt = 9.5 if len(categories) <= 4 else 9
     cat_widths = {"People's experience": 2.1, "Feedback from staff and leaders": 1.7, "Processes": 2.0,
@@ -357,18 +361,27 @@ def _grid(w: Writer, b: Briefing) -> None:
     tail = [1.3, 2.3, 1.3]
     widths = [cat_widths.get(c, 2.0) for c in categories]
     widths = [round(TEXT_WIDTH_CM - sum(widths) - sum(tail), 2), *widths, *tail]
-    header = ["Quality statement", *(_SHORT_CATEGORY.get(c, c) for c in categories), "Score", "Rating", "%"]
+    if not scored:  # the rating wide enough for "Requires improvement" on one line
+        widths = [round(TEXT_WIDTH_CM - 5.5, 2), 1.5, 4.0]
+    header = ["Quality statement", *(_SHORT_CATEGORY.get(c, c) for c in categories), "Score", "Rating",
+              *(["%"] if scored else [])]
     rows = []
     for s in r.statements:
         rows.append([TableCell(s.quality_statement.name, bold=True),
                      *(score_cell(s.categories.get(c)) for c in categories),
                      TableCell(str(s.score) if s.score else "\u2013", align="center"),
                      rating_cell(s.rating.label if s.rating else None),
-                     TableCell(f"{s.pct}%" if s.pct is not None else "\u2013", align="center")])
-    w.table("Scores by quality statement and evidence category",
-            "Each quality statement's score (1 to 4) for each evidence category, its overall score, rating "
-            "and percentage; a dash means not scored", header, rows, widths, first_column=True,
-            font_pt=font_pt)
+                     *([TableCell(f"{s.pct}%" if s.pct is not None else "\u2013", align="center")] if scored
+                       else [])])
+    if scored:
+        w.table("Scores by quality statement and evidence category",
+                "Each quality statement's score (1 to 4) for each evidence category, its overall score, rating "
+                "and percentage; a dash means not scored", header, rows, widths, first_column=True,
+                font_pt=font_pt)
+    else:
+        w.table("Scores by quality statement", "Each quality statement's score (1 to 4) and rating, with no "
+                "percentage (no evidence-category scores); a dash means not scored", header, rows, widths,
+                first_column=True, font_pt=font_pt)
 
 
 def _benchmark_table(w: Writer, b: Briefing) -> None:
@@ -388,7 +401,7 @@ def _benchmark_table(w: Writer, b: Briefing) -> None:
         name = f"**{c.council}**" if c.is_subject else c.council
         rows.append([TableCell(position, align="center"), TableCell(name),
                      TableCell(c.sub_region or "\u2013"), TableCell(score), rating_cell(c.rating, rating)])
-    w.table(f"Councils in {b.a.region}", f"Published CQC results for councils in {b.a.region}, "
+    w.table(f"Councils in {b.a.region}", f"CQC results for councils in {b.a.region}, each score published or computed as marked, "
             "highest score first", ["Position", "Council", "Sub-region", "Overall score", "Rating"], rows,
             [1.8, 6.0, 3.2, 2.9, 3.1])
     _benchmark_notes(w, b)

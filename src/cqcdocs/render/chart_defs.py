@@ -174,8 +174,8 @@ def _band_ticks() -> tuple[float, ...]:
     return (0, *(r.low for r in RATINGS[1:]), 100)
 
 
-def _rated_series(name: str, items) -> SeriesDef:
-    """A series of (pct or None, rating or None): fill and word from the rating, "Not assessed" without."""
+def _rated_series(name: str, items, unit: str = "%") -> SeriesDef:
+    """A series of (value or None, rating or None): fill and word from the rating, "Not assessed" without."""
     values, colours, labels, suffixes = [], [], [], []
     for pct, rating in items:
         values.append(pct)
@@ -185,15 +185,36 @@ def _rated_series(name: str, items) -> SeriesDef:
             suffixes.append("")
         else:
             colours.append(RATING_FILL[rating.label])
-            labels.append(f"{pct}% {rating.label}")
+            labels.append(f"{pct}{unit} {rating.label}")
             suffixes.append(f" {rating.label}")
     return SeriesDef(name, tuple(values), tuple(colours), tuple(labels), tuple(suffixes))
+
+
+def _statement_scores(result: Result) -> ChartDef:
+    """The statements' scores (1 to 4) where a percentage is not known for each: CQC publishes the score
+    alone, and a bar must not stand for a percentage nobody gave. The bar's colour and words are its rating."""
+    statements = result.statements
+    parts = [f"{s.quality_statement.name} {s.score} ({s.rating.label})" if s.assessed
+             else f"{s.quality_statement.name} not assessed" for s in statements]
+    overall = result.overall
+    alt = (f"Bar chart of the {number_word(len(statements))} quality statement scores, 1 to 4 (no percentage: "
+           "CQC publishes the scores alone): " + "; ".join(parts) + "."
+           + (f" Overall {overall.pct}%, {overall.rating.label}, worked out from these scores." if overall else ""))
+    series = _rated_series("Quality statement score (1 to 4)",
+                           [(s.score if s.assessed else None, s.rating) for s in statements], unit="")
+    series = replace(series, number_format="0")
+    return ChartDef("statements", "bar", "Quality statement scores (1 to 4) and ratings", alt,
+                    tuple(s.quality_statement.name for s in statements), (series,),
+                    AxisDef("Quality statement score (1 to 4)", maximum=4, ticks=(0, 1, 2, 3, 4), major_unit=1),
+                    height_cm=10.5)
 
 
 def _statements(result: Result) -> ChartDef | None:
     statements = result.statements
     if not any(s.assessed for s in statements):
         return None
+    if result.pct_unknown:
+        return _statement_scores(result)
     parts = [f"{s.quality_statement.name} {s.pct}% ({s.rating.label})" if s.assessed
              else f"{s.quality_statement.name} not assessed" for s in statements]
     overall = result.overall
