@@ -1,27 +1,33 @@
 #!/usr/bin/env python
 """Speed benchmarks for cqcdocs: `python benchmarks/run.py` prints a table and writes benchmarks/results.md.
 
-Every measurement is the median of several cold runs: a fresh `cqcdocs` process each time (the console
-script beside this Python), writing into a fresh temporary folder. Each command is run once, untimed,
-before its timed runs, so the operating system's file cache, Python's bytecode caches and matplotlib's
-font cache are warm, as they are for anyone who has run cqcdocs before. A floor (a bare `python -c` that
-imports the libraries the command needs) is timed in alternation with the command, so background load
-on the machine falls on both alike.
+Every figure is whole-process CPU time (user + system, the operating system's own accounting) of a fresh
+process, counted across every process the command starts (batch workers and their server included): each
+command runs under a small launcher that adopts orphaned descendants (Linux's child subreaper) and reaps
+them all before it reports. Commands are compared in *pairs*: the command and its yardstick run in turn,
+A B A B …, and the ratio is taken pair by pair, so a machine whose speed drifts moves both alike; each
+ratio is given as min / median / max. Every command runs once, untimed, first (warm caches, as for
+anyone who has run cqcdocs before).
 
-  brief          the example workbook, briefing (native charts) + annex + check  ≤ 1.3 × floor
-  brief pictures the same with --charts picture (matplotlib)                   ≤ 2.9 × its floor (as before)
-  validate       the example workbook                                          ≤ 1.3 × floor
-  score          the example workbook                                          ≤ 1.3 × floor
-  --help         reported
-  batch          60 copies of the example workbook, --jobs 2                   ≥ 300 councils a minute,
-                 workers' resident memory after each workbook (flat)
-  big workbook   10,000 findings and 500 actions, brief                        < 10 s
-  big plan       500 actions and 20,000 updates, progress                      < 10 s (as the big brief)
+Yardsticks:
 
-Options: --runs N (default 7, at least 5), --only NAME… (brief pictures validate score help batch big plan),
---baseline REV measures brief, big and batch on an earlier commit too (from `git archive`, put first
-on PYTHONPATH) for the "before and after" section; without it that section of results.md is kept.
---no-write prints the table only.
+  peer script    benchmarks/peer.py: the briefing's tables and text and the annex's sheets through plain
+                 openpyxl, python-docx and XlsxWriter, nothing else (no charts, no checks)
+  strict floor   `python -c` importing the libraries the job needs (click, openpyxl, python-docx,
+                 XlsxWriter) with numpy and Pillow hidden, as cqcdocs imports them
+  library floor  the same imports as installed: openpyxl then imports numpy and Pillow too
+
+Targets (issue 25): brief ≤ 1.0 × the peer script and ≤ 2.0 × its strict floor; validate and score ≤ 1.2 ×
+their strict floor (`click, openpyxl`); a batch of 60 at --jobs 2 ≥ 360 councils a minute (wall; both
+cores free); the big workbook and the big plan < 10 s; every growth axis (findings, benchmark councils,
+threads, actions × updates, metrics) at most 2.1 × the time when its input doubles: the example with
+n, 2n and 4n of that input, and the ratio of what the second doubling adds to what the first added
+((T4n − T2n) / (T2n − Tn): 2 when linear, 4 when quadratic), so start-up costs cannot hide a slope.
+
+The before-and-after section measures a baseline commit (BASELINE, or --baseline REV; from `git archive`,
+put first on PYTHONPATH) paired with this checkout, in the same run.
+
+Options: --runs N (pairs per comparison, default 5, at least 3), --only NAME… , --baseline REV, --no-write.
 """
 
 from __future__ import annotations
@@ -29,18 +35,16 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
-import math
 import re
-import signal
+import shutil
 import statistics
 import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
-import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -48,17 +52,44 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results.md"
 EXAMPLE = ROOT / "src" / "cqcdocs" / "resources" / "rotherham-2026.xlsx"
+PEER = ROOT / "benchmarks" / "peer.py"
+sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests"))
-from workbook_factory import make  # noqa: E402  (needs only openpyxl)
+from inputs import AXES, scaled  # noqa: E402  (needs only openpyxl)
+from workbook_factory import make  # noqa: E402
 
-FLOOR_BRIEF = "import click, docx, openpyxl, xlsxwriter"  # what brief imports with native charts (no pptx since 2026-11)
-FLOOR_PICTURES = "import click, docx, openpyxl, xlsxwriter, matplotlib.pyplot"
-FLOOR_READ = "import click, openpyxl"
-FLOOR_HELP = "import click"
+BASELINE = "56fa737"  # the last commit before issue 25's work: the "before" of the before-and-after section
+HIDE = "import sys; sys.modules['numpy'] = sys.modules['PIL'] = None; "  # what cqcdocs does for openpyxl
+LIBS_BRIEF = "import click, docx, openpyxl, xlsxwriter"
+LIBS_PICTURES = "import click, docx, openpyxl, xlsxwriter, matplotlib.pyplot"
+LIBS_READ = "import click, openpyxl"
 STATS = "cqcdocs-batch-stats: "
 BATCH_SIZE = 60
-BATCH_LIMIT = 300  # seconds; a batch that has not finished by then has hung
-KEPT = ("notes", "before-after")  # hand-written / baseline sections of results.md that a plain run keeps
+LIMIT = 600  # seconds: a run still going then has hung
+KEPT = ("notes",)  # the hand-written section of results.md that a run keeps
+ALL = ("brief", "pictures", "validate", "score", "help", "batch", "big", "plan", "growth", "before-after")
+
+# Runs COMMAND as a child subreaper: descendants that outlive their parent (a batch's worker server) are
+# adopted and reaped here, so RUSAGE_CHILDREN holds the CPU of every process the command started.
+LAUNCHER = r"""
+import ctypes, json, os, resource, subprocess, sys, time
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+report, argv = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+proc = subprocess.Popen(argv)
+code = None
+while True:
+    try:
+        pid, status = os.wait()
+    except ChildProcessError:
+        break
+    if pid == proc.pid:
+        code = os.waitstatus_to_exitcode(status)
+wall = time.perf_counter() - start
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(report, "w") as f:
+    json.dump({"code": code, "wall": wall, "cpu": u.ru_utime + u.ru_stime, "rss_mb": u.ru_maxrss / 1024}, f)
+"""
 
 
 # --- running things --------------------------------------------------------------------------------
@@ -66,84 +97,69 @@ KEPT = ("notes", "before-after")  # hand-written / baseline sections of results.
 def cqcdocs() -> list[str]:
     """The console script installed beside this Python (what an officer runs), else `python -m cqcdocs`."""
     script = Path(sys.executable).with_name("cqcdocs")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "cqcdocs"]
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-m", "cqcdocs"]
 
 
 def environment(src: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
-    # Some sandboxes set this; an installed package has its bytecode cached, so measure with caching on.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed package has its bytecode cached
     env.pop("CQCDOCS_EXAMPLE", None)
-    if src is not None:  # a baseline checkout's package, ahead of the installed one
+    if src is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     return env
 
 
 @dataclass
 class Run:
-    seconds: float  # math.inf if it was stopped at its time limit
-    max_rss_mb: float
-    stdout: str
-    stderr: str
+    cpu: float   # user + system seconds of every process; math.inf if it was stopped
+    wall: float
+    rss_mb: float  # the largest single process
+    stderr: str = ""
 
 
-def run(argv: list[str], env: dict[str, str], cwd: Path, limit: float = 600) -> Run:
-    """Run ARGV to completion; its wall time and its peak resident memory (from wait4, no psutil). A run
-    still going after LIMIT seconds is stopped, with all its processes, and counts as never finishing."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd, start_new_session=True)
-        timer = threading.Timer(limit, os.killpg, (proc.pid, signal.SIGKILL))
-        timer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            timer.cancel()
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        result = Run(seconds, usage.ru_maxrss / 1024, out.read(), err.read())
-    if proc.returncode == -signal.SIGKILL and seconds >= limit:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)  # any worker left behind
-        except ProcessLookupError:
-            pass
-        result.seconds = math.inf
-        return result
-    if proc.returncode != 0:
-        raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(argv)}\n{result.stdout}"
-                         f"{result.stderr}")
-    return result
+def run(argv: list[str], env: dict[str, str], cwd: Path, limit: float = LIMIT) -> Run:
+    with tempfile.TemporaryDirectory(prefix="cqcdocs-run-") as tmp:
+        report, out, err = Path(tmp) / "report.json", Path(tmp) / "out", Path(tmp) / "err"
+        with out.open("w") as o, err.open("w") as e:
+            proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(report), *argv], stdout=o, stderr=e,
+                                    env=env, cwd=cwd, start_new_session=True)
+            try:
+                proc.wait(limit)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, 9)
+                proc.wait()
+                return Run(math.inf, math.inf, 0.0)
+        r = json.loads(report.read_text())
+        if r["code"] != 0:
+            raise SystemExit(f"benchmark command failed ({r['code']}): {' '.join(argv)}\n{out.read_text()}"
+                             f"{err.read_text()}")
+        return Run(r["cpu"], r["wall"], r["rss_mb"], err.read_text())
 
 
-def timed(argv_for, env: dict[str, str], runs: int, floor: str | None = None, limit: float = 600,
-          warm: bool = True, also: dict[str, str] | None = None) -> tuple[list[Run], list[Run], list[Run]]:
-    """RUNS cold runs of the command ARGV_FOR(folder) (each writing into a fresh folder), alternating with
-    the floor `python -c FLOOR` and, given ALSO (a baseline's environment), the same command there; one
-    untimed run of each first (unless not WARM). A run that hits LIMIT ends the series."""
-    results, floors, others = [], [], []
+def paired(commands: dict[str, tuple[list[str] | None, dict[str, str]]], runs: int, warm: bool = True,
+           argv_for=None) -> dict[str, list[Run]]:
+    """RUNS rounds of every command in turn (A B C A B C …), each writing into a fresh folder; one untimed
+    round first. COMMANDS: name → (argv, or None for ARGV_FOR(name, folder); environment)."""
+    results: dict[str, list[Run]] = {name: [] for name in commands}
     with tempfile.TemporaryDirectory(prefix="cqcdocs-bench-") as tmp:
-        tmp = Path(tmp)
         for i in range(0 if warm else 1, runs + 1):
-            if floor is not None:
-                r = run([sys.executable, "-c", floor], env, tmp)
+            for name, (argv, env) in commands.items():
+                folder = Path(tmp) / f"{name}-{i}"
+                r = run(argv or argv_for(name, folder), env, Path(tmp))
                 if i:
-                    floors.append(r)
-            r = run(argv_for(tmp / f"out{i}"), env, tmp, limit)
-            if i or r.seconds == math.inf:
-                results.append(r)
-            if also is not None:
-                b = run(argv_for(tmp / f"baseline{i}"), also, tmp, limit)
-                if i:
-                    others.append(b)
-            if r.seconds == math.inf:
-                break
-    return results, floors, others
+                    results[name].append(r)
+                shutil.rmtree(folder, ignore_errors=True)
+    return results
 
 
-def median(runs: list[Run]) -> float:
-    return statistics.median(r.seconds for r in runs)
+def floor(imports: str, strict: bool) -> list[str]:
+    return [sys.executable, "-c", (HIDE if strict else "") + imports]
+
+
+def spread(values: list[float], digits: int = 2) -> str:
+    return "/".join(f"{v:.{digits}f}" for v in (min(values), statistics.median(values), max(values)))
 
 
 # --- the measurements ------------------------------------------------------------------------------
@@ -151,51 +167,72 @@ def median(runs: list[Run]) -> float:
 @dataclass
 class Row:
     name: str
-    seconds: list[float]
-    floor: list[float] = field(default_factory=list)
+    cpu: list[float]                  # seconds, per run
+    against: str = ""                 # the yardstick's name
+    ratios: list[float] = field(default_factory=list)  # pair by pair
+    yard_cpu: list[float] = field(default_factory=list)
     target: str = ""
     met: bool | None = None
-    value: str = ""       # the figure the target is about, when it is not the time itself
+    value: str = ""                   # the figure the target is about, when it is not a ratio
     note: str = ""
-    baseline: Row | None = None  # the same measurement on a baseline commit, taken in alternation
 
     @property
     def median(self) -> float:
-        return statistics.median(self.seconds)
-
-    @property
-    def floor_median(self) -> float | None:
-        return statistics.median(self.floor) if self.floor else None
-
-    @property
-    def ratio(self) -> float | None:
-        return self.median / self.floor_median if self.floor else None
+        return statistics.median(self.cpu)
 
 
-def against_floor(name: str, argv_for, floor: str, limit: float | None, env, runs: int,
-                  base_env: dict[str, str] | None = None) -> Row:
-    results, floors, before = timed(argv_for, env, runs, floor, also=base_env)
-    row = Row(name, [r.seconds for r in results], [r.seconds for r in floors])
-    row.note = f"peak RSS {statistics.median(r.max_rss_mb for r in results):.0f} MB"
-    row.target = f"≤ {limit:.1f} × floor" if limit is not None else "reported"
-    row.value = f"{row.ratio:.2f} × floor"
-    if limit is not None:
-        row.met = row.ratio <= limit
-    if before:
-        row.baseline = Row(name, [r.seconds for r in before], row.floor, row.target)
-        row.baseline.value = f"{row.baseline.ratio:.2f} × floor"
-    return row
+def say(text: str) -> None:
+    """Progress on stderr: a run on a busy machine takes a while."""
+    print(f"[{datetime.datetime.now():%H:%M:%S}] {text}", file=sys.stderr, flush=True)
+
+
+def compare(name: str, command: list[str], yardsticks: dict[str, tuple[list[str], float | None]], env, runs: int,
+            note: str = "") -> list[Row]:
+    """COMMAND paired with each yardstick (name → (argv, the ratio it must stay at or under, or None))."""
+    say(name)
+    commands = {"A": (command, env), **{k: (argv, env) for k, (argv, _) in yardsticks.items()}}
+    results = paired(commands, runs)
+    rows = []
+    cpu = [r.cpu for r in results["A"]]
+    for k, (_, limit) in yardsticks.items():
+        ratios = [a.cpu / b.cpu for a, b in zip(results["A"], results[k])]
+        row = Row(name, cpu, k, ratios, [r.cpu for r in results[k]])
+        row.target = f"≤ {limit:.1f} ×" if limit is not None else "reported"
+        row.met = statistics.median(ratios) <= limit if limit is not None else None
+        row.note = note or f"peak {statistics.median(r.rss_mb for r in results['A']):.0f} MB"
+        rows.append(row)
+    return rows
+
+
+def brief_rows(env, runs: int) -> list[Row]:
+    def argv_for(name, folder):
+        return {"A": [*cqcdocs(), "brief", str(EXAMPLE), "--out", str(folder)],
+                "peer script": [sys.executable, str(PEER), str(EXAMPLE), str(folder)]}[name]
+
+    say("brief (example)")
+    commands = {"A": (None, env), "peer script": (None, env), "strict floor": (floor(LIBS_BRIEF, True), env),
+                "library floor": (floor(LIBS_BRIEF, False), env)}
+    results = paired(commands, runs, argv_for=argv_for)
+    limits = {"peer script": 1.0, "strict floor": 2.0, "library floor": None}
+    rows = []
+    for k, limit in limits.items():
+        ratios = [a.cpu / b.cpu for a, b in zip(results["A"], results[k])]
+        row = Row("brief (example)", [r.cpu for r in results["A"]], k, ratios, [r.cpu for r in results[k]])
+        row.target = f"≤ {limit:.1f} ×" if limit is not None else "reported"
+        row.met = statistics.median(ratios) <= limit if limit is not None else None
+        row.note = f"peak {statistics.median(r.rss_mb for r in results['A']):.0f} MB"
+        rows.append(row)
+    return rows
 
 
 def batch_workbooks(folder: Path) -> list[Path]:
-    """BATCH_SIZE copies of the example workbook, each its own council and short name (so no two write the
-    same file): example-sized, as a region's or England's batch would be."""
+    """BATCH_SIZE copies of the example, each its own council and short name (so no two write one file)."""
     from openpyxl import load_workbook
 
     firsts = ("Ash", "Brook", "Cold", "Dun", "East", "Fair", "Glen", "High", "Kings", "Lang")
     lasts = ("ford", "ley", "ton", "wick", "by", "ham")
     paths = []
-    for name in [f + l for f in firsts for l in lasts][:BATCH_SIZE]:
+    for name in [f + last for f in firsts for last in lasts][:BATCH_SIZE]:
         wb = load_workbook(EXAMPLE)
         for row in wb["Assessment"].iter_rows(min_row=2):
             if row[0].value == "Council":
@@ -210,91 +247,160 @@ def batch_workbooks(folder: Path) -> list[Path]:
 @dataclass
 class Batch:
     row: Row
-    stats: list[list[dict]]  # per run: one dict per workbook, in the order reported
+    stats: list[list[dict]]
 
 
 def batch(env, runs: int, folder: Path, jobs: int = 2) -> Batch:
+    say("batch")
     workbooks = batch_workbooks(folder)
-    env = dict(env, **{"CQCDOCS_BATCH_STATS": "1"})
-
-    def argv(out: Path) -> list[str]:
-        return [*cqcdocs(), "brief", *map(str, workbooks), "--jobs", str(jobs), "--out", str(out)]
-
-    results, _, _ = timed(argv, env, runs, limit=BATCH_LIMIT)
+    env = dict(env, CQCDOCS_BATCH_STATS="1")
+    results = paired({"A": (None, env)}, runs,
+                     argv_for=lambda _, out: [*cqcdocs(), "brief", *map(str, workbooks), "--jobs", str(jobs),
+                                              "--out", str(out)])["A"]
     stats = [[json.loads(line[len(STATS):]) for line in r.stderr.splitlines() if line.startswith(STATS)]
-             for r in results if r.seconds != math.inf]
-    row = Row(f"batch: {BATCH_SIZE} councils, --jobs {jobs}", [r.seconds for r in results])
-    per_minute = BATCH_SIZE / row.median * 60
-    row.value = f"{per_minute:.0f} councils/min" if per_minute else f"never finished: stopped after {BATCH_LIMIT} s"
-    row.target = "≥ 300 councils/min"
-    row.met = per_minute >= 300
+             for r in results if r.cpu != math.inf]
+    row = Row(f"batch: {BATCH_SIZE} councils, --jobs {jobs}", [r.cpu for r in results])
+    wall = statistics.median(r.wall for r in results)
+    per_minute = BATCH_SIZE / wall * 60 if wall != math.inf else 0
+    row.value = (f"{per_minute:.0f} councils/min (wall {wall:.1f} s; CPU of all processes {row.median:.1f} s, "
+                 f"{row.median / BATCH_SIZE * 1000:.0f} ms a council)")
+    row.target = "≥ 360 councils/min"
+    row.met = per_minute >= 360
     if stats and all(stats):
-        peaks = [max(s["peak_mb"] for s in run_stats) for run_stats in stats]
-        row.note = f"workers' peak RSS {statistics.median(peaks):.0f} MB"
+        row.note = f"workers' peak {statistics.median(max(s['peak_mb'] for s in st) for st in stats):.0f} MB"
     return Batch(row, stats)
 
 
-def flatness(stats: list[dict]) -> tuple[str, bool]:
-    """Is the workers' memory flat across the batch? Compare the first and last ten workbooks."""
-    rss = [s["rss_mb"] for s in stats]
-    first, last = statistics.mean(rss[:10]), statistics.mean(rss[-10:])
-    flat = last <= first * 1.10 + 5
-    return (f"resident memory after each workbook: first ten {first:.0f} MB on average, last ten "
-            f"{last:.0f} MB; peak of any worker {max(s['peak_mb'] for s in stats):.0f} MB"), flat
-
-
-def _big_row(name: str, argv_for, env, runs: int, warm: bool = True) -> Row:
-    """A big workbook's median time against the 10 s target."""
-    results, _, _ = timed(argv_for, env, runs, limit=900, warm=warm)
-    row = Row(name, [r.seconds for r in results])
-    row.value = f"{row.median:.2f} s" if row.median != math.inf else "never finished"
+def big(env, runs: int, folder: Path, name: str, argv: list[str]) -> Row:
+    say(name)
+    results = paired({"A": (None, env)}, runs, argv_for=lambda _, out: [*argv, "--out", str(out)])["A"]
+    row = Row(name, [r.cpu for r in results])
+    wall = statistics.median(r.wall for r in results)
+    row.value = f"{wall:.2f} s wall, {row.median:.2f} s CPU" if wall != math.inf else "never finished"
     row.target = "< 10 s"
-    row.met = row.median < 10
-    row.note = f"peak RSS {statistics.median(r.max_rss_mb for r in results):.0f} MB"
+    row.met = wall < 10
+    row.note = f"peak {statistics.median(r.rss_mb for r in results):.0f} MB"
     return row
 
 
-def big(env, runs: int, folder: Path, warm: bool = True) -> Row:
-    workbook = make(folder / "big.xlsx", council="Bigshire Council", short_name="Bigshire", findings=10_000,
-                    actions=500)
-    return _big_row("brief: 10,000 findings + 500 actions",
-                    lambda out: [*cqcdocs(), "brief", str(workbook), "--out", str(out)], env, runs, warm)
+@dataclass
+class Growth:
+    axis: str
+    what: str
+    sizes: tuple[int, ...]
+    cpu: list[list[float]]  # per size, per run
+
+    @property
+    def medians(self) -> list[float]:
+        return [statistics.median(c) for c in self.cpu]
+
+    @property
+    def doubling(self) -> float:
+        t1, t2, t4 = self.medians
+        return (t4 - t2) / (t2 - t1) if t2 > t1 else math.inf
+
+    @property
+    def met(self) -> bool:
+        return self.doubling <= 2.1
 
 
-def big_plan(env, runs: int, folder: Path) -> Row:
-    workbook = make(folder / "plan.xlsx", council="Planshire Council", short_name="Planshire", actions=500,
-                    updates=20_000)
-    return _big_row("progress: 500 actions + 20,000 updates",
-                    lambda out: [*cqcdocs(), "progress", str(workbook), "--as-at", "2026-08-01", "--since",
-                                 "2026-06-01", "--out", str(out)], env, runs)
+def growth(env, runs: int, folder: Path, only_axes=None) -> list[Growth]:
+    found = []
+    folder.mkdir(parents=True, exist_ok=True)
+    for axis, (what, command, sizes) in AXES.items():
+        if only_axes and axis not in only_axes:
+            continue
+        say(f"growth: {axis}")
+        paths = {n: scaled(axis, n, folder / f"{axis.split()[0]}-{n}.xlsx") for n in sizes}
+        extra = ["--as-at", "2026-08-01"] if command == "progress" else []
+        commands = {n: (None, env) for n in sizes}
+        results = paired(commands, runs, warm=False, argv_for=lambda n, out, command=command, paths=paths,
+                         extra=extra: [*cqcdocs(), command, str(paths[n]), *extra, "--out", str(out)])
+        found.append(Growth(axis, what, sizes, [[r.cpu for r in results[n]] for n in sizes]))
+    return found
 
 
-def measure(env, runs: int, only: set[str], folder: Path, big_runs: int | None = None,
-            base_env: dict[str, str] | None = None) -> tuple[list[Row], Batch | None]:
-    rows, batched = [], None
+def measure(env, runs: int, only: set[str], folder: Path) -> tuple[list[Row], Batch | None, list[Growth]]:
+    rows: list[Row] = []
+    batched, grown = None, []
+    big_runs = max(3, runs // 2)
     if "brief" in only:
-        rows.append(against_floor("brief (example)", lambda out: [*cqcdocs(), "brief", str(EXAMPLE), "--out",
-                                                                  str(out)], FLOOR_BRIEF, 1.3, env, runs, base_env))
+        rows += brief_rows(env, runs)
     if "pictures" in only:
-        rows.append(against_floor("brief --charts picture", lambda out: [*cqcdocs(), "brief", str(EXAMPLE), "--out",
-                                                                        str(out), "--charts", "picture"],
-                                  FLOOR_PICTURES, 2.9, env, runs))
-    if "validate" in only:
-        rows.append(against_floor("validate (example)", lambda out: [*cqcdocs(), "validate", str(EXAMPLE)],
-                                  FLOOR_READ, 1.3, env, runs))
-    if "score" in only:
-        rows.append(against_floor("score (example)", lambda out: [*cqcdocs(), "score", str(EXAMPLE)],
-                                  FLOOR_READ, 1.3, env, runs))
+        rows += compare("brief --charts picture", [*cqcdocs(), "brief", str(EXAMPLE), "--charts", "picture",
+                                                   "--out", str(folder / "pictures")],
+                        {"library floor": (floor(LIBS_PICTURES, False), 2.9)}, env, runs)  # matplotlib needs numpy
+    for command in ("validate", "score"):
+        if command in only:
+            rows += compare(f"{command} (example)", [*cqcdocs(), command, str(EXAMPLE)],
+                            {"strict floor": (floor(LIBS_READ, True), 1.2),
+                             "library floor": (floor(LIBS_READ, False), None)}, env, runs)
     if "help" in only:
-        rows.append(against_floor("--help", lambda out: [*cqcdocs(), "--help"], FLOOR_HELP, None, env, runs))
+        rows += compare("--help", [*cqcdocs(), "--help"], {"strict floor": (floor("import click", True), None)},
+                        env, runs)
     if "batch" in only:
-        batched = batch(env, runs, folder)
+        batched = batch(env, max(3, runs - 2), folder)
         rows.append(batched.row)
     if "big" in only:
-        rows.append(big(env, big_runs or runs, folder, warm=big_runs is None))
+        workbook = make(folder / "big.xlsx", council="Bigshire Council", short_name="Bigshire", findings=10_000,
+                        actions=500)
+        rows.append(big(env, big_runs, folder, "brief: 10,000 findings + 500 actions",
+                        [*cqcdocs(), "brief", str(workbook)]))
     if "plan" in only:
-        rows.append(big_plan(env, runs, folder))
-    return rows, batched
+        workbook = make(folder / "plan.xlsx", council="Planshire Council", short_name="Planshire", actions=500,
+                        updates=20_000)
+        rows.append(big(env, big_runs, folder, "progress: 500 actions + 20,000 updates",
+                        [*cqcdocs(), "progress", str(workbook), "--as-at", "2026-08-01", "--since", "2026-06-01"]))
+    if "growth" in only:
+        grown = growth(env, max(3, runs - 2), folder)
+    return rows, batched, grown
+
+
+def before_after(rev: str, runs: int, folder: Path, grown: list[Growth]) -> str:
+    """This checkout against REV, paired in one run: the example's brief, validate and score, and the growth
+    axis the baseline was quadratic in (benchmark councils)."""
+    try:
+        src = baseline_tree(rev, folder) / "src"
+    except (OSError, subprocess.CalledProcessError) as exc:
+        return f"Baseline `{rev}` could not be taken from git ({exc}); nothing compared."
+    now, then = environment(ROOT / "src"), environment(src)
+    lines = [f"Baseline: commit `{rev}` (its package from `git archive`, first on PYTHONPATH) against this "
+             "checkout, run in turn (before, after, before, after …) in this run; CPU seconds of whole processes.",
+             "", "| Measurement | Before (median CPU) | After (median CPU) | After / before, pair by pair "
+             "(min/median/max) |", "|---|---:|---:|---|"]
+    for name, args in (("brief (example)", ["brief", str(EXAMPLE)]), ("validate (example)", ["validate", str(EXAMPLE)]),
+                       ("score (example)", ["score", str(EXAMPLE)])):
+        outs = name.startswith("brief")
+        say(f"before and after: {name}")
+        results = paired({"before": (None, then), "after": (None, now)}, runs,
+                         argv_for=lambda _, out, args=args, outs=outs: [*cqcdocs(), *args,
+                                                                        *(["--out", str(out)] if outs else [])])
+        ratios = [a.cpu / b.cpu for a, b in zip(results["after"], results["before"])]
+        lines.append(f"| {name} | {statistics.median(r.cpu for r in results['before']):.2f} s | "
+                     f"{statistics.median(r.cpu for r in results['after']):.2f} s | {spread(ratios)} |")
+    lines += ["", "The growth axis that was quadratic before, measured on the baseline in this run:", "",
+              "| Growth axis | Before: CPU at n, 2n, 4n | Before: doubling | After: CPU at n, 2n, 4n | "
+              "After: doubling |", "|---|---|---:|---|---:|"]
+    after = {g.axis: g for g in grown}  # this run's growth measurements
+    before = growth(then, max(3, runs - 2), folder / "before", {"benchmark councils"} & set(after))
+    for b in before:
+        a = after[b.axis]
+        lines.append(f"| {b.axis} | {spread_growth(b)} | {b.doubling:.2f} × | {spread_growth(a)} | {a.doubling:.2f} × |")
+    return "\n".join(lines)
+
+
+def spread_growth(g: Growth) -> str:
+    return " → ".join(f"{m:.2f} s" for m in g.medians)
+
+
+def baseline_tree(rev: str, folder: Path) -> Path:
+    archive = folder / "baseline.tar"
+    with archive.open("wb") as f:
+        subprocess.run(["git", "archive", rev], cwd=ROOT, stdout=f, check=True, stderr=subprocess.DEVNULL)
+    tree = folder / "baseline"
+    with tarfile.open(archive) as tar:
+        tar.extractall(tree, filter="data")
+    return tree
 
 
 # --- reporting -------------------------------------------------------------------------------------
@@ -302,8 +408,7 @@ def measure(env, runs: int, only: set[str], folder: Path, big_runs: int | None =
 def machine() -> list[tuple[str, str]]:
     cpu = platform.processor() or platform.machine()
     try:
-        info = Path("/proc/cpuinfo").read_text()
-        cpu = re.search(r"model name\s*:\s*(.+)", info)[1].strip()
+        cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())[1].strip()
     except (OSError, TypeError):
         pass
     memory = ""
@@ -312,6 +417,10 @@ def machine() -> list[tuple[str, str]]:
         memory = f", {kb / 1024 / 1024:.1f} GB memory"
     except (OSError, TypeError):
         pass
+    try:
+        load = "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + " at the start"
+    except OSError:
+        load = "load unknown"
     versions = []
     for name in ("click", "openpyxl", "python-docx", "XlsxWriter", "matplotlib", "numpy", "lxml", "Pillow"):
         try:
@@ -323,7 +432,7 @@ def machine() -> list[tuple[str, str]]:
                            capture_output=True, text=True)
     return [
         ("Date", datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")),
-        ("Machine", f"{cpu}, {os.cpu_count()} cores{memory}"),
+        ("Machine", f"{cpu}, {os.cpu_count()} cores{memory}; {load}"),
         ("System", platform.platform()),
         ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
         ("Libraries", ", ".join(versions)),
@@ -332,146 +441,108 @@ def machine() -> list[tuple[str, str]]:
     ]
 
 
-def fmt_runs(seconds: list[float]) -> str:
-    return " ".join(f"{s:.2f}" if s != math.inf else "stopped" for s in seconds)
-
-
-def fmt_s(seconds: float) -> str:
-    return f"{seconds:.2f} s" if seconds != math.inf else "—"
+def met_cell(met: bool | None) -> str:
+    return "" if met is None else ("yes" if met else "**NO**")
 
 
 def table(rows: list[Row]) -> list[str]:
-    lines = ["| Measurement | Median | Floor (median) | Result | Target | Met | All runs (s) |",
-             "|---|---:|---:|---:|---|---|---|"]
+    lines = ["| Measurement | CPU (median) | Against | Yardstick CPU (median) | Ratio, pair by pair (min/median/max) "
+             "| Target | Met |", "|---|---:|---|---:|---|---|---|"]
     for r in rows:
-        floor = f"{r.floor_median:.2f} s" if r.floor else ""
-        met = "" if r.met is None else ("yes" if r.met else "**no**")
-        lines.append(f"| {r.name} | {fmt_s(r.median)} | {floor} | {r.value} | {r.target} | {met} | "
-                     f"{fmt_runs(r.seconds)} |")
+        if r.against:
+            lines.append(f"| {r.name} | {r.median:.2f} s | {r.against} | {statistics.median(r.yard_cpu):.2f} s | "
+                         f"{spread(r.ratios)} | {r.target} | {met_cell(r.met)} |")
+        else:
+            lines.append(f"| {r.name} | {r.median:.2f} s |  |  | {r.value} | {r.target} | {met_cell(r.met)} |")
     return lines
 
 
-def plain(rows: list[Row]) -> str:
-    head = ("Measurement", "Median", "Floor", "Result", "Target", "Met")
-    body = [(r.name, fmt_s(r.median), f"{r.floor_median:.2f} s" if r.floor else "", r.value, r.target,
-             "" if r.met is None else ("yes" if r.met else "NO")) for r in rows]
-    widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in [head, *body])
+def growth_table(grown: list[Growth]) -> list[str]:
+    lines = ["| Axis | Sizes (n, 2n, 4n) | Command | CPU at each size (median) | Doubling: (T4n − T2n) / (T2n − Tn) "
+             "| Exponent | Target | Met |", "|---|---|---|---|---:|---:|---|---|"]
+    for g in grown:
+        exponent = math.log2(g.doubling) if 0 < g.doubling < math.inf else math.nan
+        lines.append(f"| {g.axis} | {', '.join(map(str, g.sizes))} {g.what} | {AXES[g.axis][1]} | "
+                     f"{spread_growth(g)} | {g.doubling:.2f} × | {exponent:.2f} | ≤ 2.1 × | {met_cell(g.met)} |")
+    return lines
 
 
-def kept_sections(text: str) -> dict[str, str]:
-    return {name: m[0] for name in KEPT
-            if (m := re.search(rf"<!-- {name}:start -->.*?<!-- {name}:end -->", text, re.S))}
-
-
-def section(name: str, body: str) -> str:
-    return f"<!-- {name}:start -->\n{body.strip()}\n<!-- {name}:end -->"
+def plain(rows: list[Row], grown: list[Growth]) -> str:
+    out = []
+    for r in rows:
+        figure = f"{statistics.median(r.ratios):.2f} × {r.against}" if r.against else r.value
+        out.append(f"{r.name:42s} {r.median:6.2f} s CPU  {figure:40s} {r.target:10s} {met_cell(r.met)}")
+    for g in grown:
+        out.append(f"growth: {g.axis:34s} {spread_growth(g):28s} doubling {g.doubling:.2f} ×  {met_cell(g.met)}")
+    return "\n".join(out)
 
 
 def memory_lines(batched: Batch | None) -> list[str]:
     if batched is None or not batched.stats or not all(batched.stats):
         return []
     stats = batched.stats[len(batched.stats) // 2]
-    summary, flat = flatness(stats)
-    by_pid: dict[int, list[dict]] = {}
-    for s in stats:
-        by_pid.setdefault(s["pid"], []).append(s)
-    lines = ["## Batch memory", "",
-             f"From one of the batch runs (the middle one): {summary}. Memory is "
-             f"{'flat' if flat else '**not flat**'} across the batch. Each worker process is retired after "
-             "20 workbooks (`MAX_TASKS_PER_CHILD`) and a fresh one forked from the preloaded server.", "",
-             "| Worker | Workbooks | Resident memory after each workbook (MB) | Worker's peak (MB) |",
-             "|---|---:|---|---:|"]
-    for n, (pid, items) in enumerate(by_pid.items(), start=1):
-        after_each = " ".join(f"{s['rss_mb']:.0f}" for s in items)
-        lines.append(f"| {n} (pid {pid}) | {len(items)} | {after_each} | {max(s['peak_mb'] for s in items):.0f} |")
-    return lines + [""]
+    rss = [s["rss_mb"] for s in stats]
+    first, last = statistics.mean(rss[:10]), statistics.mean(rss[-10:])
+    flat = last <= first * 1.10 + 5
+    return ["## Batch memory", "",
+            f"From the middle batch run: resident memory after each workbook, first ten {first:.0f} MB on average, "
+            f"last ten {last:.0f} MB; peak of any worker {max(s['peak_mb'] for s in stats):.0f} MB: "
+            f"{'flat' if flat else '**not flat**'}.", ""]
 
 
-def write_results(rows: list[Row], batched: Batch | None, runs: int, kept: dict[str, str]) -> None:
-    missed = [r for r in rows if r.met is False]
+def write_results(rows: list[Row], batched: Batch | None, grown: list[Growth], runs: int, kept: dict[str, str],
+                  compared: str | None) -> None:
+    missed = [f"{r.name} against the {r.against or 'target'} ({statistics.median(r.ratios):.2f} ×, target "
+              f"{r.target})" if r.against else f"{r.name} ({r.value}, target {r.target})"
+              for r in rows if r.met is False]
+    missed += [f"growth in {g.axis} ({g.doubling:.2f} × when doubled, target ≤ 2.1 ×)" for g in grown if not g.met]
     lines = ["# cqcdocs benchmarks", "",
-             "Written by `python benchmarks/run.py` (see its docstring for the method); the notes and the "
-             "before-and-after section are kept between runs.", ""]
+             "Written by `python benchmarks/run.py` in one run (its docstring gives the method); only the notes "
+             "are kept between runs. CPU is user + system time of every process a command started.", ""]
     lines += [f"- **{k}**: {v}" for k, v in machine()]
-    lines += ["", f"## Results (median of {runs} cold runs each)", ""]
-    lines += table(rows)
-    lines += ["", "Floors: brief `python -c \"" + FLOOR_BRIEF + "\"`; brief --charts picture `python -c \""
-              + FLOOR_PICTURES + "\"`; validate and score `python -c \"" + FLOOR_READ + "\"`; --help `python -c \""
-              + FLOOR_HELP + "\"`.", ""]
     if missed:
-        lines += ["Targets missed in this run: " + "; ".join(f"{r.name} ({r.value}, target {r.target})"
-                                                             for r in missed) + ". See the notes below.", ""]
+        lines += ["", "**TARGETS MISSED IN THIS RUN: " + "; ".join(missed) + ".**"]
     else:
-        lines += ["Every target was met in this run.", ""]
+        lines += ["", "Every target was met in this run."]
+    lines += ["", f"## Against the yardsticks ({runs} pairs each, after one untimed round)", ""]
+    lines += table(rows)
+    lines += ["", f"Peer script: `python benchmarks/peer.py WORKBOOK OUT`. Strict floor: `python -c \"{HIDE}"
+              f"<imports>\"`; library floor: `python -c \"<imports>\"`. Imports: brief `{LIBS_BRIEF}`; "
+              f"pictures `{LIBS_PICTURES}`; validate and score `{LIBS_READ}`; --help `import click`.", ""]
+    if grown:
+        lines += ["## Growth: each input doubled", ""] + growth_table(grown)
+        lines += ["", "Linear work doubles what it adds (2 ×); quadratic work quadruples it (4 ×). Exponent: log2 of "
+                  "the doubling.", ""]
     lines += memory_lines(batched)
-    for name, title in (("notes", "Notes"), ("before-after", "Before and after")):
-        lines += [f"## {title}", "", kept.get(name, section(name, "(none yet)")), ""]
+    if compared is not None:
+        lines += ["## Before and after", "", compared, ""]
+    lines += ["## Notes", "", kept.get("notes", "<!-- notes:start -->\n(none yet)\n<!-- notes:end -->"), ""]
     RESULTS.write_text("\n".join(lines))
-
-
-def before_after(baseline: str, base_rows: list[Row], rows: list[Row]) -> str:
-    now = {r.name: r for r in rows}
-    lines = [f"Baseline: commit `{baseline}` (the package from `git archive`, first on PYTHONPATH), measured in "
-             "the same run as the results above; the example's brief before and after in alternation, against "
-             "the same floor runs.", "",
-             "| Measurement | Before (median) | After (median) | Change | Before: all runs (s) |",
-             "|---|---:|---:|---:|---|"]
-    for b in base_rows:
-        a = now.get(b.name)
-        if a is None:
-            continue
-        change = f"{a.median / b.median:.2f} ×" if b.median != math.inf else "hung before; finishes now"
-
-        def shown(r: Row) -> str:
-            return fmt_s(r.median) + (f" ({r.value})" if r.value != fmt_s(r.median) else "")
-
-        lines.append(f"| {b.name} | {shown(b)} | {shown(a)} | {change} | "
-                     f"{fmt_runs(b.seconds)} |")
-    return "\n".join(lines)
-
-
-def baseline_tree(rev: str, folder: Path) -> Path:
-    archive = folder / "baseline.tar"
-    with archive.open("wb") as f:
-        subprocess.run(["git", "archive", rev], cwd=ROOT, stdout=f, check=True)
-    tree = folder / "baseline"
-    with tarfile.open(archive) as tar:
-        tar.extractall(tree, filter="data")
-    return tree
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7, help="timed runs per measurement (at least 5)")
-    parser.add_argument("--only", nargs="+", choices=["brief", "pictures", "validate", "score", "help", "batch", "big", "plan"],
-                        default=["brief", "pictures", "validate", "score", "help", "batch", "big", "plan"])
-    parser.add_argument("--baseline", metavar="REV", help="also measure brief, batch and big on this commit")
-    parser.add_argument("--baseline-big-runs", type=int, default=1,
-                        help="timed runs of the big workbook on the baseline (it may be very slow)")
+    parser.add_argument("--runs", type=int, default=5, help="pairs per comparison (at least 3)")
+    parser.add_argument("--only", nargs="+", choices=ALL, default=list(ALL))
+    parser.add_argument("--baseline", metavar="REV", default=BASELINE, help="the commit for the before and after")
     parser.add_argument("--no-write", action="store_true", help="print the table; leave results.md alone")
     args = parser.parse_args()
-    if args.runs < 5:
-        parser.error("--runs must be at least 5 (each figure is a median of at least five cold runs)")
+    if args.runs < 3:
+        parser.error("--runs must be at least 3 (each figure is a median)")
     only = set(args.only)
     with tempfile.TemporaryDirectory(prefix="cqcdocs-bench-data-") as tmp:
         tmp = Path(tmp)
-        src = baseline_tree(args.baseline, tmp) / "src" if args.baseline else None
-        rows, batched = measure(environment(), args.runs, only, tmp, base_env=environment(src) if src else None)
-        print(plain(rows))
-        for line in memory_lines(batched)[2:3]:
-            print(line)
-        kept = kept_sections(RESULTS.read_text()) if RESULTS.exists() else {}
-        if src is not None:
-            base_rows = [r.baseline for r in rows if r.baseline is not None]
-            if "batch" in only:
-                base_rows += measure(environment(src), args.runs, {"batch"}, tmp)[0]
-            if "big" in only:
-                base_rows += measure(environment(src), args.runs, {"big"}, tmp, args.baseline_big_runs)[0]
-            print(f"\nBaseline {args.baseline}:\n" + plain(base_rows))
-            kept["before-after"] = section("before-after", before_after(args.baseline, base_rows, rows))
+        rows, batched, grown = measure(environment(ROOT / "src"), args.runs, only, tmp)
+        compared = before_after(args.baseline, args.runs, tmp, grown) if "before-after" in only else None
+    print(plain(rows, grown))
+    if compared:
+        print("\n" + compared)
     if not args.no_write:
-        write_results(rows, batched, args.runs, kept)
+        kept = {}
+        if RESULTS.exists():
+            text = RESULTS.read_text()
+            kept = {n: m[0] for n in KEPT if (m := re.search(rf"<!-- {n}:start -->.*?<!-- {n}:end -->", text, re.S))}
+        write_results(rows, batched, grown, args.runs, kept, compared)
         print(f"\nWrote {RESULTS.relative_to(ROOT)}")
 
 

@@ -8,6 +8,8 @@ from cqcdocs.contract import find_quality_statement, find_theme, normalise
 from cqcdocs.load import (Problems, SourceCell, parse_date, parse_number, parse_pct, parse_score, parse_text,
                           parse_whole_pct, parse_yes_no)
 from cqcdocs.model import MonthDate, format_date, format_short_date
+from cqcdocs.resources import EXAMPLE_WORKBOOK
+from workbook_factory import build
 
 
 def parse(parser, value, number_format="General", *args):
@@ -108,3 +110,81 @@ def test_headers_and_names_match_ignoring_case_spacing_and_apostrophes():
     assert find_theme("Theme Three – Ensuring Safety").number == 3
     assert find_theme("How the local authority ensures safety within the system").number == 3
     assert find_theme("Leadership").number == 4 and find_theme("Ensuring quality") is None
+
+
+# --- the XML reader gives what openpyxl gives ----------------------------------------------------------
+
+def _as_openpyxl_reads(path):
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return openpyxl.load_workbook(path, data_only=True)
+
+
+def _view(wb):
+    """Everything the loader looks at, sheet by sheet."""
+    view = {"sheetnames": list(wb.sheetnames)}
+    for name in wb.sheetnames:
+        ws = wb[name]
+        if "chartsheet" in ws.mime_type:
+            view[name] = "chart"
+            continue
+        view[name] = {
+            "state": ws.sheet_state, "max": (ws.max_row, ws.max_column),
+            "cells": {k: (c.value, c.data_type, c.number_format) for k, c in ws._cells.items()
+                      if c.value is not None},
+            "merged": sorted((r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges),
+            "hidden rows": sorted(r for r, d in ws.row_dimensions.items() if d.hidden),
+            "hidden columns": sorted((d.min, d.max) for d in ws.column_dimensions.values() if d.hidden and d.min)}
+    return view
+
+
+def _tricky(path):
+    from datetime import date, datetime, time
+
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    wb = build(findings=30, actions=8, updates=20)
+    ws = wb["Findings"]
+    ws.merge_cells("B2:B5")
+    ws.row_dimensions[7].hidden = True
+    ws.column_dimensions["F"].hidden = True
+    wb["Survey"].sheet_state = "hidden"
+    extra = wb.create_sheet("Odd cells")
+    extra.append([1, 2.5, 1e20, -3, 0.7057, True, False, "=1+1", "#N/A", "text  with  spaces", "ünïcødé ✓"])
+    extra.append([date(2026, 3, 20), datetime(2026, 3, 20, 14, 30), time(9, 15), date(1900, 1, 1), "_x0007_"])
+    extra["A2"].number_format = "dd/mm/yyyy"
+    extra["B2"].number_format = "[$-en-GB]d mmmm yyyy h:mm"
+    extra["A3"] = 45000.5
+    extra["A3"].number_format = "[h]:mm:ss"
+    extra["B3"] = 12.5
+    extra["B3"].number_format = '£#,##0.00;[Red]-£#,##0.00'
+    extra["C3"] = 0.63
+    extra["C3"].number_format = "0%"
+    extra["D3"].font = Font(bold=True)  # a styled empty cell
+    extra["Z40"] = "far away"
+    extra.merge_cells("E5:G6")
+    extra["E5"] = "merged"
+    chart = wb.create_chartsheet("A chart")
+    bar = BarChart()
+    bar.add_data(Reference(extra, min_col=1, max_col=3, min_row=1))
+    chart.add_chart(bar)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("which", ["example", "tricky"])
+def test_the_xml_reader_sees_what_openpyxl_sees(tmp_path, which):
+    import io
+    import zipfile
+
+    from cqcdocs.load.xlsx import read_workbook
+
+    path = EXAMPLE_WORKBOOK if which == "example" else _tricky(tmp_path / "tricky.xlsx")
+    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as z:
+        fast = read_workbook(z, "xl/workbook.xml")  # raises Unusual if it would fall back to openpyxl
+    assert _view(fast) == _view(_as_openpyxl_reads(path))

@@ -11,6 +11,7 @@ Every figure a document shows comes from `score_workbook`.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -325,10 +326,10 @@ def rank_benchmarks(workbook: Workbook, overall: Overall | None) -> tuple[
     in_sub = [r for r in in_region if a.sub_region and _same_council(r[0].sub_region, a.sub_region)]
     region_rank = _ranking(in_region, a.region, "region", overall)
     sub_rank = _ranking(in_sub, a.sub_region, "sub-region", overall) if a.sub_region else None
-    scored = [r[1] for r in in_region if r[1] is not None]
+    scored = sorted(r[1] for r in in_region if r[1] is not None)  # sorted: each position is one bisection
     table = []
     for bench, pct, basis, subject, _ in in_region:
-        position = 1 + sum(1 for p in scored if p > pct) if pct is not None else None
+        position = 1 + len(scored) - bisect.bisect_right(scored, pct) if pct is not None else None
         rating = overall.rating.label if subject and overall else bench.rating
         caveats = () if subject else tuple(b for b in bench.basis if b in ("Pilot", "Secondary"))
         table.append(RankedCouncil(bench.council, bench.region, bench.sub_region, pct, basis, rating, position,

@@ -32,8 +32,6 @@ __all__ = ["read", "load_workbook", "InvalidWorkbook", "Problems", "SourceCell",
 def _read_sheet(wb: Any, sheet_name: str, reader: Callable[[Any, Problems], Any], problems: Problems) -> Any:
     """What READER makes of contract sheet SHEET_NAME; if the sheet is missing or a chart, None for the
     Assessment and () for the rest, after an error (a required sheet) or a warning (a chart sheet)."""
-    from openpyxl.worksheet.worksheet import Worksheet
-
     empty = None if sheet_name == "Assessment" else ()
     actual = {normalise(n): n for n in wb.sheetnames}.get(normalise(sheet_name))
     if actual is None:
@@ -41,7 +39,7 @@ def _read_sheet(wb: Any, sheet_name: str, reader: Callable[[Any, Problems], Any]
             problems.error(sheet_name, f"sheet {sheet_name!r} is missing (the workbook has "
                                        f"{', '.join(repr(n) for n in wb.sheetnames)})")
         return empty
-    if not isinstance(wb[actual], Worksheet):  # a chart sheet: no cells to read
+    if "chartsheet" in getattr(wb[actual], "mime_type", ""):  # a chart sheet (ours or openpyxl's): no cells
         if SHEETS_BY_NAME[sheet_name].required:
             problems.error(sheet_name, f"sheet {actual!r} is a chart, not a table: put the {sheet_name} "
                                        "table on an ordinary sheet of that name")

@@ -21,6 +21,7 @@ from xml.etree import ElementTree
 from ..contract import SHEETS_BY_NAME, normalise
 from ..files import Unreadable, read_regular
 from .cells import Problems
+from .xlsx import read_workbook
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound document: .xls, or an encrypted .xlsx
 _ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
@@ -177,6 +178,33 @@ def _scan_sheets(z: zipfile.ZipFile, workbook_part: str) -> tuple[Uncached, tupl
 
 # --- opening -----------------------------------------------------------------------------------------
 
+_NOT_NEEDED = ("numpy", "PIL")  # openpyxl imports them if present: numpy types as numbers, Pillow for images
+
+
+def import_openpyxl() -> Any:
+    """openpyxl, imported without numpy and Pillow unless something has already imported them.
+
+    openpyxl imports both at start-up when they are installed (numpy to accept its numbers as cell values,
+    Pillow to keep pictures): about 0.13 s of CPU, a third of the libraries a brief needs, for nothing we
+    use. Reading gives the same values without them (pictures are never read); the modules are hidden only
+    while openpyxl is imported, so anything that imports them later gets them as usual.
+    """
+    import sys
+
+    if "openpyxl" in sys.modules:
+        return sys.modules["openpyxl"]
+    hidden = [name for name in _NOT_NEEDED if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # `import numpy` then raises ImportError
+    try:
+        import openpyxl
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+    return openpyxl
+
+
 def _read_bytes(path: Path, problems: Problems) -> bytes | None:
     """The whole file, or None after recording why it is not one that could be a workbook.
 
@@ -219,13 +247,12 @@ def _check_package(name: str, z: zipfile.ZipFile, problems: Problems) -> Uncache
 
 
 def open_workbook(path: Path, problems: Problems) -> tuple[Any, Uncached] | None:
-    """Open with openpyxl for cached values only (formulas are never evaluated, macros never run).
+    """Open for cached values only (formulas are never evaluated, macros never run).
 
-    The file is read once into memory and never opened for writing. Returns the openpyxl workbook and
-    the formula cells that have no saved value, or None after recording why the file cannot be used.
+    The file is read once into memory and never opened for writing. Returns the workbook (read straight
+    from its XML by `xlsx.read_workbook`, or by openpyxl when the package is out of the ordinary) and the
+    formula cells that have no saved value, or None after recording why the file cannot be used.
     """
-    import openpyxl  # here, not at the top: `--help` must not pay for importing it
-
     data = _read_bytes(path, problems)
     if data is None:
         return None
@@ -234,6 +261,11 @@ def open_workbook(path: Path, problems: Problems) -> tuple[Any, Uncached] | None
             uncached = _check_package(path.name, z, problems)
             if uncached is None:
                 return None
+            try:
+                return read_workbook(z, _workbook_part(path.name, z)[0]), uncached
+            except Exception:  # noqa: BLE001  anything unusual: openpyxl reads it, and names any damage
+                pass
+        openpyxl = import_openpyxl()  # here, not at the top: `--help` must not pay for importing it
         with warnings.catch_warnings():
             # openpyxl warns about Excel features it drops (data bars, slicers…); they carry no data we read.
             warnings.simplefilter("ignore", UserWarning)

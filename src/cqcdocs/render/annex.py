@@ -49,8 +49,9 @@ class Annex(AnnexCharts):
         self.result = result
         self.a = result.workbook.assessment
         self.source_name = source_name
+        # in_memory: the parts are built in memory, not in ~50 temporary files created and removed again.
         self.wb = xlsxwriter.Workbook(str(path), {
-            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
             "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE}, "default_row_height": ROW_PX})
         self._formats: dict[tuple, object] = {}
         self._numeric: set[int] = set()  # ids of the formats that hold numbers: right-aligned, header too
@@ -545,9 +546,9 @@ class Annex(AnnexCharts):
         as a filterable table; then the Service areas sheet: findings by service area and review, and a native
         chart of where the areas for development concentrate (`render.journey_defs.area_chart`). Two sheets,
         so the findings table's repeated header never prints over the counts or the chart."""
-        from ..journey import compute_journey
+        from ..derived import journey_of
 
-        j = journey or compute_journey(self.result.workbook)
+        j = journey or journey_of(self.result.workbook)
         ws = self.sheet("Journey", "The improvement journey: findings by thread, review and service area", wide=True)
         rows = [[f.thread, f.review, j.review_of(f).date, f.theme.name, f.quality_statement.name if
                  f.quality_statement else "", f.section, f.service_area or "Not attributed", plain(f.text)]

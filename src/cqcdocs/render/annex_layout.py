@@ -5,6 +5,7 @@ journey)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 
 from xlsxwriter.utility import quote_sheetname, xl_range_abs
 
@@ -111,10 +112,15 @@ _ARIAL = (
      280, 389, 584))
 
 
+# Each character's advance by character (a dict lookup per character is the cheapest measure in Python: the
+# annex measures every word of every wrapped cell); any other character is counted as a digit, 556.
+_ADVANCE = tuple({chr(32 + i): w for i, w in enumerate(widths)} for widths in _ARIAL)
+_DIGIT = repeat(556)
+
+
 def text_px(text: str, bold: bool = False, size: float = FONT_SIZE) -> float:
     """TEXT's width in pixels in Arial at SIZE points (a character outside ASCII counted as a digit)."""
-    widths = _ARIAL[bold]
-    return sum(widths[ord(c) - 32] if 32 <= ord(c) < 127 else 556 for c in text) * size * 96 / 72 / 1000
+    return sum(map(_ADVANCE[bold].get, text, _DIGIT)) * size * 96 / 72 / 1000
 
 
 def column_px(width: float) -> int:
@@ -173,10 +179,11 @@ def wrapped_lines(text: str, width: float, bold: bool = False, indent: bool = Tr
     characters, so that row heights can be set."""
     room = column_px(width) - WRAP_PADDING_PX - (INDENT_PX if indent else 0)
     space, lines = text_px(" ", bold), 0
+    advance = _ADVANCE[bold].get
     for paragraph in str(text).split("\n"):
         lines, line = lines + 1, 0.0
         for word in paragraph.split():
-            word_px = text_px(word, bold)
+            word_px = sum(map(advance, word, _DIGIT)) * FONT_SIZE * 96 / 72 / 1000  # text_px, inline
             if line and line + space + word_px > room:
                 lines, line = lines + 1, 0.0
             line += (space if line else 0) + word_px

@@ -526,10 +526,10 @@ JOURNEY = "Improvement journey"
 
 def journey(w: Writer, b: Briefing) -> None:
     """The recurring threads and the service-area summary, pointing to the full journey paper."""
-    from ..journey import compute_journey
+    from ..derived import journey_of
     from .journey_defs import area_lines, summary_lines
 
-    j = compute_journey(b.workbook)
+    j = journey_of(b.workbook)  # the annex's Journey sheet gets the same, not a second computation
     if len(j.reviews) < 2 and not j.threads:
         return
     w.heading(JOURNEY, 1)

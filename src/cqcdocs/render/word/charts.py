@@ -358,11 +358,12 @@ def chart_xml(chart: ChartDef, workbook_rid: str, created: datetime = FIXED_CREA
     for ser, band in zip(bands, reversed(chart.bands)):
         _style_band(ser, band.colour)
 
-    # Rebuild c:chart around python-pptx's series, in schema order.
+    # Rebuild c:chart around python-pptx's series, in schema order. The old c:chart is removed only once its
+    # series have moved: moving them out of a detached subtree (another document, to lxml) re-homes every
+    # node's namespace one by one, which grew with the square of the series' points (benchmark councils).
     old = space.find(C + "chart")
     chart_el = etree.Element(C + "chart")
     old.addprevious(chart_el)
-    space.remove(old)
     _el(chart_el, "autoTitleDeleted", 1)  # the caption under the chart is its title
     plot = _el(chart_el, "plotArea")
     _el(plot, "layout")
@@ -387,6 +388,7 @@ def chart_xml(chart: ChartDef, workbook_rid: str, created: datetime = FIXED_CREA
         _legend(chart_el, [])
     _el(chart_el, "plotVisOnly", 1)
     _el(chart_el, "dispBlanksAs", "gap")
+    space.remove(old)
 
     # c:chartSpace: English (UK), square corners, no border, white, the house font, then the workbook.
     date1904 = space.find(C + "date1904")

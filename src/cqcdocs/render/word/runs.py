@@ -11,6 +11,7 @@ import functools
 import re
 
 from docx.enum.style import WD_STYLE_TYPE
+from lxml import etree
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
@@ -23,6 +24,7 @@ def _run_colour(run, colour: str) -> None:
 
 
 _SPECIAL_CHARS = re.compile("[\t\r\n]")
+_W_R, _W_T, _XML_SPACE = qn("w:r"), qn("w:t"), qn("xml:space")
 
 
 def add_run(paragraph: Paragraph, text: str, bold: bool = False) -> Run:
@@ -32,13 +34,14 @@ def add_run(paragraph: Paragraph, text: str, bold: bool = False) -> Run:
         if bold:
             run.bold = True
         return run
-    r = OxmlElement("w:r")
-    t = OxmlElement("w:t")
+    # SubElement, not OxmlElement + append: each OxmlElement declares its namespace and lxml then strips the
+    # declaration again when it joins the paragraph, the most expensive step of a run. The document's parser
+    # still gives the elements python-docx's classes.
+    r = etree.SubElement(paragraph._p, _W_R)
+    t = etree.SubElement(r, _W_T)
     t.text = text
     if len(text.strip()) < len(text):
-        t.set(qn("xml:space"), "preserve")
-    r.append(t)
-    paragraph._p.append(r)
+        t.set(_XML_SPACE, "preserve")
     if bold:
         r.insert(0, copy.deepcopy(run_properties(None, True, None)))
     return Run(r, paragraph)
