@@ -212,3 +212,62 @@ def test_a_figure_keeps_what_its_font_draws_and_loses_only_what_it_cannot():
             fig.canvas.draw()
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Łódź Council", "?"]
     assert ax.get_title() == "Ynys Môn – 70%"
+
+
+# --- batches that survive their workers ---------------------------------------------------------------
+
+FAULTY_BATCH = ("import sys; from cqcdocs import batch; batch._PRELOAD = batch._PRELOAD + ['batch_faults']; "
+                "from cqcdocs.cli import main; sys.argv[0] = 'cqcdocs'; main()")
+
+
+def faulty_batch(*args, env_extra=None, **popen):
+    """`cqcdocs brief ARGS` with tests/batch_faults.py loaded into its workers (through the fork server's
+    preload, which finds modules on PYTHONPATH)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "tests")]), **(env_extra or {})}
+    return subprocess.Popen([sys.executable, "-c", FAULTY_BATCH, "brief", *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, **popen)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs signals and a fork server")
+def test_a_worker_killed_fails_its_workbook_and_the_batch_goes_on(tmp_path):
+    councils = [make(tmp_path / f"{name.lower()}.xlsx", council=f"{name} Council", short_name=name)
+                for name in ("Ashby", "Kill", "Brampton", "Carrow", "Dunmore")]
+    councils[1] = councils[1].rename(tmp_path / "kill-me.xlsx")
+    out, summary = tmp_path / "out", tmp_path / "summary.csv"
+    run = faulty_batch(*councils, "--out", out, "--jobs", "2", "--summary", summary)
+    stdout, stderr = run.communicate(timeout=180)
+    assert run.returncode == 1
+    assert "Traceback" not in stderr and "BrokenProcessPool" not in stderr, stderr
+    assert stderr.splitlines() == [f"Error: {councils[1]}: not finished: the process making its documents was killed "
+                                   "(SIGKILL, as the system does when memory runs out); any documents it was "
+                                   "replacing are as they were"]
+    assert stdout.splitlines()[-1] == "4 of 5 workbooks done"
+    assert sorted(os.listdir(out)) == sorted(f"{n}-cqc-{k}" for n in ("ashby", "brampton", "carrow", "dunmore")
+                                             for k in ("annex.xlsx", "briefing.docx"))
+    assert [line.split(",")[2] for line in summary.read_text().splitlines()[1:]] == ["failed"] + ["written"] * 4
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs signals and a fork server")
+def test_sigterm_stops_every_worker_before_the_folder_is_let_go(tmp_path):
+    import signal
+    import time
+
+    councils = [make(tmp_path / f"c{i}.xlsx", council=f"Council {i}", short_name=f"C{i}") for i in range(4)]
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    out = tmp_path / "out"
+    run = faulty_batch(*councils, "--out", out, "--jobs", "2", env_extra={"CQCDOCS_TEST_SLOW": str(pids)})
+    deadline = time.monotonic() + 60
+    while len(os.listdir(pids)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    workers = [int(p) for p in os.listdir(pids)]
+    assert len(workers) == 2
+    run.send_signal(signal.SIGTERM)
+    stdout, stderr = run.communicate(timeout=60)
+    assert run.returncode == 1
+    assert stderr.splitlines() == [f"Error: {out}: the batch was stopped (SIGTERM); the workbooks not finished were "
+                                   "not written and their earlier documents are as they were"]
+    for pid in workers:  # both were stopped before the parent let the folder go
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert not out.exists() or os.listdir(out) == []

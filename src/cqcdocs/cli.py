@@ -7,6 +7,7 @@ by the commands that need them.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -239,9 +240,9 @@ def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, templat
     """
     from .documents import Options, make_documents
 
-    if summary_file is not None and summary_file.suffix.lower() not in (".csv", ".json"):
-        _fail(f"{summary_file}: the summary file must end in .csv or .json")
     paths = list(workbooks) or [EXAMPLE_WORKBOOK]
+    if summary_file is not None:
+        _check_summary(summary_file, paths)
     options = Options(annex=not no_annex, committee=committee, template=template, final=final, charts=charts,
                       pdf=pdf)
     if len(paths) == 1:
@@ -266,6 +267,27 @@ def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, templat
         except UserError as exc:
             _fail(exc)
     sys.exit(1 if failed else 0)
+
+
+def _check_summary(summary: Path, workbooks: list[Path]) -> None:
+    """Before the batch starts: the summary file can be written, as a file, and is none of the workbooks."""
+    from .output import exists
+
+    if summary.suffix.lower() not in (".csv", ".json"):
+        _fail(f"{summary}: the summary file must end in .csv or .json")
+    try:
+        taken = exists(summary)
+    except UserError as exc:
+        _fail(exc)
+    if taken and any(_same_file(summary, w) for w in workbooks):
+        _fail(f"{summary}: is one of the workbooks; the summary would replace it, so give it another name")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 @main.command()

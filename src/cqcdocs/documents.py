@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .contract import normalise
 from .errors import UnknownMeeting
@@ -116,9 +117,11 @@ def _copy_of(source: Path):
     return lambda tmp: shutil.copyfile(source, tmp)
 
 
-def make_documents(path: Path, out: Path, options: Options = Options(), *, lock: bool = True) -> Made:
+def make_documents(path: Path, out: Path, options: Options = Options(), *, lock: bool = True,
+                   claim: Callable[[list[Path]], None] | None = None) -> Made:
     """Write the briefing and/or annex for one workbook into OUT; raises on invalid input, writing nothing.
-    LOCK: hold OUT while writing (False when the caller holds it, as a batch does)."""
+    LOCK: hold OUT while writing (False when the caller holds it, as a batch does). CLAIM, if given, is
+    told the files about to be written, before any is, and raises to stop (a batch: another council's)."""
     result, warnings = load_and_score(path)
     workbook = result.workbook
     if options.briefing and options.charts == "picture":  # say which characters the pictures' font lacks
@@ -144,6 +147,9 @@ def make_documents(path: Path, out: Path, options: Options = Options(), *, lock:
             write_annex(result, tmp, source_name=Path(path).name)
 
         targets.append((annex_path, write_xlsx))
+    if claim is not None:
+        claim([t for t, _ in targets] + [t.with_suffix(".pdf") for t, _ in targets
+                                          if options.pdf and t.suffix.lower() == ".docx"])
     failed: list[str] = []
     if options.pdf:
         with tempfile.TemporaryDirectory(prefix="cqcdocs-") as work:
