@@ -271,3 +271,29 @@ def test_sigterm_stops_every_worker_before_the_folder_is_let_go(tmp_path):
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
     assert not out.exists() or os.listdir(out) == []
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="these file systems take only Unicode names")
+def test_file_names_that_are_not_utf8_are_shown_as_text_in_a_batch(tmp_path):
+    import json
+    import shutil
+
+    from cqcdocs.resources import EXAMPLE_WORKBOOK
+
+    folder = os.fsencode(tmp_path)
+    shutil.copyfile(EXAMPLE_WORKBOOK, folder + b"/caf\xe9.xlsx")  # saved on an older Windows share: Windows-1252
+    with open(folder + b"/broken\xe9.xlsx", "w") as f:
+        f.write("not a workbook")
+    summary = tmp_path / "summary.json"
+    result = cqcdocs("brief", os.fsdecode(folder + b"/caf\xe9.xlsx"), os.fsdecode(folder + b"/broken\xe9.xlsx"), "--out",
+                     tmp_path / "out", "--summary", summary, "--jobs", "2", timeout=180)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == f"Error: {tmp_path}/brokené.xlsx:"
+    rows = json.loads(summary.read_text(encoding="utf-8"))
+    assert [(r["workbook"], r["status"]) for r in rows] == [(f"{tmp_path}/brokené.xlsx", "failed"),
+                                                            (f"{tmp_path}/café.xlsx", "written")]
+    import openpyxl
+
+    annex = openpyxl.load_workbook(tmp_path / "out" / "rotherham-cqc-annex.xlsx")
+    assert any("café.xlsx" in str(c.value) for ws in annex for row in ws.iter_rows() for c in row if c.value)

@@ -18,6 +18,7 @@ from typing import TextIO
 
 import click
 
+from .files import shown
 from .output import write_all
 from .wording import count
 
@@ -130,6 +131,7 @@ class BatchReport:
             block = [f"Error: {path}: {lines[0]}"]
         else:
             block = [f"Error: {path}:" if failed else f"{path}:", *(f"  {line}" for line in lines)]
+        block = [shown(line) for line in block]
         if self.terminal:
             self._deferred += block
         else:
@@ -137,7 +139,7 @@ class BatchReport:
                 click.echo(line, file=self.err)
 
     def _echo(self, line: str) -> None:
-        click.echo(line, file=self.out)
+        click.echo(shown(line), file=self.out)
 
     # --- the summary --------------------------------------------------------------------------------
 
@@ -156,7 +158,8 @@ class BatchReport:
     def write_summary(self, path: Path) -> None:
         """The summary as .csv or .json (by PATH's suffix), for a spreadsheet or a script, written as the
         documents are (`output.write_all`: a whole file or none, never into a pipe or a device)."""
-        rows = [asdict(r) | {"overall": r.overall} for r in self.sorted_rows()]
+        rows = [{k: shown(v) if isinstance(v, str) else v for k, v in (asdict(r) | {"overall": r.overall}).items()}
+                for r in self.sorted_rows()]
         if path.suffix.lower() == ".json":
             text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
         else:

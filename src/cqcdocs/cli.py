@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .errors import InvalidWorkbook, UserError
+from .files import shown
 from .model import tally
 from .resources import EXAMPLE_WORKBOOK
 
@@ -38,8 +39,8 @@ def _fail(error: UserError | str, *, writing: bool = False) -> None:
     if writing and isinstance(error, InvalidWorkbook):
         verdict += "; nothing written"
     for line in details:
-        click.echo(line, err=True)
-    click.echo(f"Error: {verdict}", err=True)
+        click.echo(shown(line), err=True)
+    click.echo(shown(f"Error: {verdict}"), err=True)
     sys.exit(1)
 
 
@@ -53,6 +54,12 @@ def main() -> None:
       cqcdocs validate council.xlsx
       cqcdocs brief                      # the bundled example, into out/
     """
+    # A file name that is not UTF-8 is printed as the bytes it is (as `ls` shows it), never a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="surrogateescape")
+        except (AttributeError, ValueError, OSError):
+            pass
 
 
 @main.command()
@@ -198,9 +205,9 @@ def import_report(report: Path, into: Path | None, out: Path | None, force: bool
 
 def _report(made) -> None:
     for m in made.warnings:
-        click.echo(m.line())
+        click.echo(shown(m.line()))
     for p in made.written:
-        click.echo(f"Wrote {p}")
+        click.echo(shown(f"Wrote {p}"))
     if made.checks is not None:
         from .check import summary
 

@@ -15,6 +15,7 @@ from typing import Callable
 
 from .contract import normalise
 from .errors import UnknownMeeting
+from .files import shown
 from .load import load_workbook
 from .load.national import national_results
 from .model import Meeting, Message, Workbook
@@ -144,7 +145,7 @@ def make_documents(path: Path, out: Path, options: Options = Options(), *, lock:
         from .render.annex import write_annex
 
         def write_xlsx(tmp: Path) -> None:
-            write_annex(result, tmp, source_name=Path(path).name)
+            write_annex(result, tmp, source_name=shown(Path(path).name))
 
         targets.append((annex_path, write_xlsx))
     if claim is not None:
@@ -186,7 +187,7 @@ def make_progress(path: Path, out: Path, as_at, *, since=None, board: str | None
     docx, xlsx = (out / name for name in progress_names(workbook, as_at))
     made = Made(Path(path), write_all([
         (docx, lambda tmp: write_progress_report(progress, tmp, final=final, warnings=warnings, annex_name=xlsx.name)),
-        (xlsx, lambda tmp: write_progress_annex(progress, tmp, source_name=Path(path).name))]),
+        (xlsx, lambda tmp: write_progress_annex(progress, tmp, source_name=shown(Path(path).name)))]),
         warnings, council=workbook.assessment.short_name)
     if check:
         from .check import check_files
@@ -215,7 +216,7 @@ def make_journey(path: Path, out: Path, options: Options = Options()) -> Made:
     targets = [(docx, lambda tmp: write_journey_report(journey, tmp, committee=meeting, final=options.final,
                                                         warnings=warnings, annex_name=xlsx.name,
                                                         template=options.template)),
-               (xlsx, lambda tmp: write_journey_annex(journey, tmp, source_name=Path(path).name))]
+               (xlsx, lambda tmp: write_journey_annex(journey, tmp, source_name=shown(Path(path).name)))]
     failed: list[str] = []
     if options.pdf:
         with tempfile.TemporaryDirectory(prefix="cqcdocs-") as work:

@@ -41,6 +41,23 @@ def megabytes(size: int) -> str:
     return f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size / 2**20:.1f} MB"
 
 
+def shown(name: str | os.PathLike) -> str:
+    """NAME as text that can be printed and written into a document. A file name that is not UTF-8 (one
+    saved on an older Windows share: "caf\\xe9.xlsx") reaches Python with its bytes held as surrogates,
+    which no UTF-8 file or terminal takes; its bytes are read as Windows-1252, as that is where such names
+    come from, and anything left as U+FFFD."""
+    text = os.fspath(name)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
+
+
 def os_reason(exc: OSError) -> str:
     """The operating system's own words for EXC ("No space left on device")."""
     return exc.strerror or str(exc) or type(exc).__name__
