@@ -297,3 +297,111 @@ def test_file_names_that_are_not_utf8_are_shown_as_text_in_a_batch(tmp_path):
 
     annex = openpyxl.load_workbook(tmp_path / "out" / "rotherham-cqc-annex.xlsx")
     assert any("café.xlsx" in str(c.value) for ws in annex for row in ws.iter_rows() for c in row if c.value)
+
+
+# --- small ones -------------------------------------------------------------------------------------------
+
+def _append_only(folder: Path) -> bool:
+    """Make FOLDER append-only (files can be made in it, not renamed or removed); False where that cannot be."""
+    import shutil
+
+    if os.name != "posix" or os.geteuid() != 0 or shutil.which("chattr") is None:
+        return False
+    return subprocess.run(["chattr", "+a", str(folder)], capture_output=True).returncode == 0
+
+
+def test_a_folder_that_allows_create_but_not_delete_is_one_line_leaving_one_empty_file(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    if not _append_only(out):
+        pytest.skip("needs root and chattr on a file system with append-only folders")
+    try:
+        result = cqcdocs("brief", "--out", out, timeout=120)
+        left = os.listdir(out)
+    finally:
+        subprocess.run(["chattr", "-a", str(out)], check=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert len(left) == 1 and re.fullmatch(r"\.cqcdocs\.[0-9a-f]{8}\.probe\.tmp", left[0])
+    assert result.stderr == (f"Error: {out}: this folder lets files be made but not renamed or removed (Operation not "
+                             f"permitted), which replacing documents safely needs; nothing written (remove {left[0]} "
+                             "if you can)\n")
+    assert (out / left[0]).stat().st_size == 0
+
+
+def test_journey_on_northmoor_with_threads_named_only_in_actions(northmoor_workbook, tmp_path):
+    # Northmoor's Actions name threads (Co-production, Workforce, Equality) that no finding does: raised by no
+    # review, they are no thread running through the findings (this was an IndexError).
+    result = run("journey", northmoor_workbook, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    import docx
+
+    paper = docx.Document(tmp_path / "northmoor-improvement-journey.docx")
+    text = [p.text for p in paper.paragraphs]
+    assert ("The workbook's 11 findings from 2 reviews have no threads: no finding gives a Thread, so no issue can be "
+            "followed from one review to the next." in " ".join(text))
+    assert not any(t.rows[0].cells[0].text == "Thread" for t in paper.tables)
+
+
+def test_progress_as_at_the_last_day_there_is(northmoor_workbook, tmp_path):
+    result = run("progress", northmoor_workbook, "--as-at", "9999-12-31", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "12 actions are overdue and 0 are due in the next 30 days." in result.output.splitlines()
+
+
+@pytest.mark.parametrize("args", [["progress", "{wb}", "--board", ""], ["progress", "{wb}", "--board", "  "],
+                                  ["brief", "--committee", ""], ["journey", "{wb}", "--committee", ""]])
+def test_an_empty_board_or_committee_is_refused(northmoor_workbook, tmp_path, args):
+    result = run(*[a.format(wb=northmoor_workbook) for a in args], "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    option = args[-2]
+    assert result.output.splitlines()[-1] == (f"Error: Invalid value for '{option}': is empty: give the name as it "
+                                              "is in the Governance sheet")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("args, line", [
+    (["validate", "."], ".: not valid (1 error)"),
+    (["brief", "--template", "."], "Error: .: is a folder, not a Word document"),
+    (["import-report", ".", "--out", "{tmp}/new.xlsx"], "Error: .: is a folder, not a saved report"),
+    (["brief", ""], "Error: Invalid value for '[WORKBOOKS]...': is empty: give a file or folder name"),
+    (["import-report", "", "--out", "{tmp}/new.xlsx"], "Error: Invalid value for 'REPORT': is empty: give a file or "
+                                                       "folder name"),
+    (["init", ""], "Error: Invalid value for 'PATH': is empty: give a file or folder name")])
+def test_a_name_that_is_a_folder_or_empty_is_named(tmp_path, args, line):
+    result = run(*[a.format(tmp=tmp_path) for a in args])
+    assert result.exit_code in (1, 2)
+    assert result.output.splitlines()[-1] == line
+    assert ": : " not in result.output and not result.output.startswith(": ")
+
+
+def test_a_file_just_over_a_limit_says_by_how_much():
+    from cqcdocs.files import megabytes
+
+    limit = 20 * 2**20
+    assert megabytes(limit + 1, limit) == "20,971,521 bytes"
+    assert megabytes(limit + 3000, limit) == "20.003 MB"
+    assert megabytes(30 * 2**20, limit) == "30 MB"
+
+
+def test_a_report_just_over_the_limit_does_not_say_it_is_the_limit(tmp_path):
+    report = tmp_path / "report.txt"
+    with open(report, "wb") as f:
+        f.truncate(20 * 2**20 + 5000)
+    result = run("import-report", report, "--out", tmp_path / "new.xlsx")
+    assert result.exit_code == 1
+    assert result.output == ("Error: report.txt: is too large to be a saved report (20.005 MB; the limit is 20 MB)\n")
+
+
+def test_one_row_placed_by_likeness_is_said_in_the_singular():
+    from types import SimpleNamespace
+
+    from cqcdocs.report_import import summary_lines
+
+    report = SimpleNamespace(name="r.txt", council="X", published=__import__("datetime").date(2026, 1, 2), rating=None,
+                             scores=[], people=[], summary=[], findings=[], figures=[])
+    log = SimpleNamespace(filled=[], added={}, present={}, placed_by_likeness=["Findings!2:3"], kept=[], unplaced=[],
+                          warnings=[])
+    done = SimpleNamespace(report=report, log=log, workbook=Path("w.xlsx"), written=True)
+    lines = summary_lines(done)
+    assert any("Findings row 2 was placed under" in line for line in lines), lines

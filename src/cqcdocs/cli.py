@@ -15,16 +15,32 @@ import click
 
 from . import __version__
 from .errors import InvalidWorkbook, UserError
-from .files import shown
+from .files import display_name, shown
 from .model import tally
 from .resources import EXAMPLE_WORKBOOK
 
-WORKBOOK = click.argument("workbook", required=False, type=click.Path(path_type=Path))
+class _Path(click.Path):
+    """A path that is not empty: "" would be taken as the current folder (and said as ": is a folder")."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("is empty: give a file or folder name", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def _named(ctx, param, value: str | None) -> str | None:
+    """An option naming something (a board, a meeting) must name it: "" would match every one."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty: give the name as it is in the Governance sheet")
+    return value
+
+
+WORKBOOK = click.argument("workbook", required=False, type=_Path(path_type=Path))
 # Options the document-writing commands share, said the same way in each one's --help.
-OUT = click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+OUT = click.option("--out", "out", type=_Path(path_type=Path), default=Path("out"), show_default=True,
                    help="Folder for the documents (created if missing).")
-COMMITTEE = click.option("--committee", help="A meeting from the Governance sheet: adds committee front matter.")
-TEMPLATE = click.option("--template", type=click.Path(path_type=Path), help="A Word document whose styles to use.")
+COMMITTEE = click.option("--committee", callback=_named, help="A meeting from the Governance sheet: adds committee front matter.")
+TEMPLATE = click.option("--template", type=_Path(path_type=Path), help="A Word document whose styles to use.")
 
 
 def _workbook(path: Path | None) -> Path:
@@ -88,8 +104,8 @@ def validate(workbook: Path | None, as_json: bool) -> None:
                                             for m in messages]}, indent=2))
     else:
         for m in messages:
-            click.echo(m.line())
-        click.echo(f"{path.name}: {'valid' if ok else 'not valid'} ({tally(messages)})")
+            click.echo(shown(m.line()))
+        click.echo(f"{display_name(path)}: {'valid' if ok else 'not valid'} ({tally(messages)})")
     sys.exit(0 if ok else 1)
 
 
@@ -144,7 +160,7 @@ def _score_json(result) -> dict:
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=_Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @click.option("--region", help="Fill in the Benchmarks sheet with this region's councils from the bundled, dated "
                                "national results table.")
@@ -173,11 +189,11 @@ def init(path: Path, force: bool, region: str | None) -> None:
 
 
 @main.command("import-report")
-@click.argument("report", type=click.Path(path_type=Path))
-@click.option("--into", "into", type=click.Path(path_type=Path),
+@click.argument("report", type=_Path(path_type=Path))
+@click.option("--into", "into", type=_Path(path_type=Path),
               help="Fill in this source workbook: only its empty cells; findings and figures not already there "
                    "are added.")
-@click.option("--out", "out", type=click.Path(path_type=Path), help="Write a new source workbook here instead.")
+@click.option("--out", "out", type=_Path(path_type=Path), help="Write a new source workbook here instead.")
 @click.option("--force", is_flag=True, help="With --out: overwrite the file if it exists.")
 def import_report(report: Path, into: Path | None, out: Path | None, force: bool) -> None:
     """Start or fill a source workbook from CQC's published assessment REPORT (saved as text, Markdown or a
@@ -221,7 +237,7 @@ def _report(made) -> None:
 
 
 @main.command()
-@click.argument("workbooks", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("workbooks", nargs=-1, type=_Path(path_type=Path))
 @OUT
 @COMMITTEE
 @TEMPLATE
@@ -231,7 +247,7 @@ def _report(made) -> None:
               help="Editable Word charts, or pictures for publishing systems that cannot draw them.")
 @click.option("--pdf", is_flag=True, help="Also a tagged, accessible PDF of the briefing (needs LibreOffice).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Workers for several workbooks (default: all cores).")
-@click.option("--summary", "summary_file", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--summary", "summary_file", type=_Path(path_type=Path, dir_okay=False),
               help="Several workbooks: also write the summary table to this .csv or .json file.")
 @click.option("-v", "--verbose", is_flag=True, help="Several workbooks: list every file written.")
 def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, template: Path | None, final: bool,
@@ -299,7 +315,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 @main.command()
 @WORKBOOK
-@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+@click.option("--out", "out", type=_Path(path_type=Path), default=Path("out"), show_default=True,
               help="Folder for the annex (created if missing).")
 def annex(workbook: Path | None, out: Path) -> None:
     """Write only the Excel annex for WORKBOOK.
@@ -335,7 +351,7 @@ class _Date(click.ParamType):
 @WORKBOOK
 @click.option("--as-at", "as_at", type=_Date(), help="The date the report is as at (default: today).")
 @click.option("--since", type=_Date(), help="Compare with this date instead of the last board meeting.")
-@click.option("--board", help="The board whose meetings in the Governance sheet are compared with "
+@click.option("--board", callback=_named, help="The board whose meetings in the Governance sheet are compared with "
                               "(default: one containing 'Assurance Board').")
 @OUT
 @click.option("--final", is_flag=True, help="Leave out the author's notes appendix.")
@@ -392,7 +408,7 @@ def journey(workbook: Path | None, out: Path, committee: str | None, template: P
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=_Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 @click.option("--lang", default="en-GB", show_default=True, help="The language the documents should declare.")
 def check(files: tuple[Path, ...], as_json: bool, lang: str) -> None:

@@ -37,8 +37,15 @@ def kind(mode: int) -> str | None:
     return "not an ordinary file"
 
 
-def megabytes(size: int) -> str:
-    return f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size / 2**20:.1f} MB"
+def megabytes(size: int, beside: int | None = None) -> str:
+    """SIZE in MB, as precise as it takes to differ from BESIDE (a limit): never "20 MB; the limit is 20 MB"."""
+    text = f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size / 2**20:.1f} MB"
+    if beside is None or size == beside or text != megabytes(beside):
+        return text
+    for places in (1, 2, 3):
+        if (text := f"{size / 2**20:,.{places}f} MB") != f"{beside / 2**20:,.{places}f} MB":
+            return text
+    return f"{size:,} bytes"
 
 
 def shown(name: str | os.PathLike) -> str:
@@ -56,6 +63,12 @@ def shown(name: str | os.PathLike) -> str:
         return raw.decode("cp1252")
     except UnicodeDecodeError:
         return raw.decode("utf-8", "replace")
+
+
+def display_name(path: str | os.PathLike) -> str:
+    """PATH's file name as messages give it; the whole path where it has no name of its own ("." or "/"),
+    so a message never starts ": is a folder"."""
+    return shown(os.path.basename(os.path.normpath(path)) or os.fspath(path))
 
 
 def os_reason(exc: OSError) -> str:
@@ -87,8 +100,9 @@ def read_regular(path: Path, limit: int, what: str) -> bytes:
         if (found := kind(opened.st_mode)) is not None:
             raise Unreadable(f"is {found}, not {what}")
         if opened.st_size > limit:
-            raise Unreadable(f"is too large to be {what} ({megabytes(opened.st_size)}; the limit is "
-                             f"{megabytes(limit)})")
+            size = megabytes(opened.st_size, limit)
+            raise Unreadable(f"is too large to be {what} ({size}; the limit is "
+                             f"{megabytes(limit) if 'bytes' not in size else f'{limit:,} bytes'})")
         try:
             data = f.read(limit + 1)
         except OSError as exc:

@@ -198,7 +198,9 @@ def _point(r: Review) -> ReviewPoint:
 def _threads(workbook: Workbook, reviews: tuple[ReviewPoint, ...]) -> tuple[Thread, ...]:
     by_name = {r.name: r for r in reviews}
     names: dict[str, str] = {}  # normalised → as first spelt (the loader refuses two spellings)
-    for x in (*workbook.findings, *workbook.key_figures, *workbook.actions):
+    # A thread is followed through the findings: one named only in Actions or Key figures was raised by no
+    # review, so it has no course to follow (and no row in the tables of reviews).
+    for x in workbook.findings:
         if x.thread:
             names.setdefault(normalise(x.thread), x.thread)
     threads = []

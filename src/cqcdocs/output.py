@@ -226,7 +226,10 @@ class _Lock:
         if self.fd is None:
             return
         if os.name == "posix":  # remove the name while still holding the lock; Windows cannot remove an open file
-            self.path.unlink(missing_ok=True)
+            try:
+                self.path.unlink(missing_ok=True)
+            except OSError:
+                pass  # the folder lets it be made but not removed: it stays, and the next run reuses it
         _unlock_fd(self.fd)
         os.close(self.fd)
         self.fd = None
@@ -304,6 +307,7 @@ def folder_lock(folder: Path, wait: float | None = None, *,
     created = _prepare_folder(folder)
     lock = _Lock(folder)
     try:
+        _probe(folder)
         deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
         while True:
             try:
@@ -329,6 +333,28 @@ def folder_lock(folder: Path, wait: float | None = None, *,
             lock.release()
     finally:
         _remove_if_empty(created, folder)
+
+
+def _probe(folder: Path) -> None:
+    """Make, rename and remove a small file in FOLDER: replacing documents safely needs all three, and some
+    folders (an append-only one, a share that lets files be added but not removed) allow only the first.
+    Found here, before the lock and the documents, such a folder keeps at most this one empty file."""
+    name = f".cqcdocs.{secrets.token_hex(4)}.probe"
+    first, second = folder / f"{name}.tmp", folder / f"{name}.old"
+    try:
+        os.close(os.open(first, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600))
+    except FileNotFoundError:
+        return  # the folder went meanwhile: the lock says so
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write to this folder ({os_reason(exc)})") from exc
+    try:
+        os.rename(first, second)
+        os.unlink(second)
+    except OSError as exc:
+        left = first if os.path.lexists(first) else second
+        raise OutputError(f"{folder}: this folder lets files be made but not renamed or removed "
+                          f"({os_reason(exc)}), which replacing documents safely needs; nothing written "
+                          f"(remove {left.name} if you can)") from exc
 
 
 # --- the journal ----------------------------------------------------------------------------------
@@ -607,9 +633,9 @@ def _write_set(folder: Path, targets: list[tuple[Path, Callable[[Path], None]]])
             except (OSError, _Untrusted):
                 pass  # the journal stays: the next run in this folder finishes the replacement
         else:
-            for move in moves:
-                for name in (move["new"], move["old"]):
-                    if name:
-                        (folder / name).unlink(missing_ok=True)
-            (folder / (journal.name + ".tmp")).unlink(missing_ok=True)
+            for name in [n for m in moves for n in (m["new"], m["old"]) if n] + [journal.name + ".tmp"]:
+                try:
+                    (folder / name).unlink(missing_ok=True)
+                except OSError:
+                    pass  # the error that stopped the run is the one to say; the next run tidies these
         raise

@@ -19,7 +19,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ..contract import SHEETS_BY_NAME, normalise
-from ..files import Unreadable, read_regular
+from ..files import Unreadable, display_name, read_regular
 from .cells import Problems
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound document: .xls, or an encrypted .xlsx
@@ -183,7 +183,7 @@ def _read_bytes(path: Path, problems: Problems) -> bytes | None:
     Only a regular file is read (a named pipe would block the run, a device fill memory), and only up
     to MAX_FILE bytes, checked before reading.
     """
-    name = path.name
+    name = display_name(path)
     try:
         data = read_regular(path, MAX_FILE, "a workbook")
     except Unreadable as exc:
@@ -231,7 +231,7 @@ def open_workbook(path: Path, problems: Problems) -> tuple[Any, Uncached] | None
         return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            uncached = _check_package(path.name, z, problems)
+            uncached = _check_package(display_name(path), z, problems)
             if uncached is None:
                 return None
         with warnings.catch_warnings():
@@ -240,7 +240,7 @@ def open_workbook(path: Path, problems: Problems) -> tuple[Any, Uncached] | None
             # A file object, not the path: openpyxl would refuse a name not ending .xlsx/.xlsm.
             wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_vba=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for damaged packages; all mean the same to an officer
-        problems.error(path.name, f"is damaged and cannot be read as an Excel workbook ({type(exc).__name__}: "
+        problems.error(display_name(path), f"is damaged and cannot be read as an Excel workbook ({type(exc).__name__}: "
                                   f"{str(exc)[:200]})")
         return None
     return wb, uncached

@@ -24,7 +24,7 @@ __all__ = ["import_report", "Imported", "summary_lines", "read_report", "parse_r
 
 # Parts of a package that openpyxl does not carry over when it rewrites a workbook.
 _DROPPED = (("xl/vbaProject.bin", "macros"), ("xl/charts/", "charts"), ("xl/drawings/", "pictures or shapes"),
-            ("xl/media/", "pictures"), ("xl/pivotTables/", "pivot tables"), ("xl/slicers/", "slicers"))
+            ("xl/media/", "pictures or shapes"), ("xl/pivotTables/", "pivot tables"), ("xl/slicers/", "slicers"))
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def summary_lines(done: Imported) -> list[str]:
         from ..load.table import _spans
 
         lines.append(f"The report gives its summaries' paragraphs no theme: Findings row{'s' * (len(rows) != 1)} "
-                     f"{_spans(rows)} were placed under the quality statement whose key findings they most resemble; "
+                     f"{_spans(rows)} {'were' if len(rows) != 1 else 'was'} placed under the quality statement whose key findings they most resemble; "
                      "check their Theme and Quality statement")
     if r.findings and log.added.get("Findings"):
         lines.append("CQC's key findings are added with no Section: the briefing leaves them out until you choose "

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..errors import ReportError
-from ..files import Unreadable, read_regular
+from ..files import Unreadable, display_name, read_regular
 
 MAX_REPORT = 20 * 1024 * 1024  # a report's text is about 150 KB; its saved page a few MB
 
@@ -33,7 +33,7 @@ def read_report(path: Path) -> list[Block]:
     try:
         data = read_regular(path, MAX_REPORT, "a saved report")
     except Unreadable as exc:
-        raise ReportError(f"{path.name}: {exc.reason}") from None
+        raise ReportError(f"{display_name(path)}: {exc.reason}") from None
     return blocks_of(data, path.name)
 
 

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from ...errors import TemplateError
-from ...files import Unreadable, read_regular
+from ...files import Unreadable, display_name, read_regular
 from ...resources import REFERENCE_DOCX
 from ..page import MARGIN_CM, PAGE_HEIGHT_CM, PAGE_WIDTH_CM
 
@@ -27,7 +27,7 @@ MAX_TEMPLATE = 100 * 1024 * 1024  # a template with pictures is a few MB; anythi
 def open_template(template: Path | None) -> docx.document.Document:
     """The template as a Document with the styles the briefing needs, or a TemplateError saying why not."""
     path = Path(template) if template is not None else REFERENCE_DOCX
-    name = path.name
+    name = display_name(path)
     try:  # a regular file only, its size checked first: a named pipe would block the run, a device fill memory
         data = read_regular(path, MAX_TEMPLATE, "a Word document")
     except Unreadable as exc:
