@@ -19,7 +19,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ..contract import SHEETS_BY_NAME, normalise
-from ..files import Unreadable, display_name, read_regular
+from ..files import Unreadable, display_name, package_too_big, read_regular
 from .cells import Problems
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound document: .xls, or an encrypted .xlsx
@@ -201,9 +201,12 @@ def _read_bytes(path: Path, problems: Problems) -> bytes | None:
 
 def _check_package(name: str, z: zipfile.ZipFile, problems: Problems) -> Uncached | None:
     """The uncalculated formulas, or None after recording why openpyxl must not be given this package."""
-    unpacked = sum(i.file_size for i in z.infolist())
-    if unpacked > MAX_UNPACKED:
-        problems.error(name, f"is too large to be a source workbook ({unpacked // 2**20:,} MB unpacked)")
+    try:  # before openpyxl holds any of it: a zip bomb, or millions of tiny cells
+        too_big = package_too_big(z, MAX_UNPACKED, "a source workbook")
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        too_big = f"is damaged and cannot be read as an Excel workbook ({type(exc).__name__}: {str(exc)[:200]})"
+    if too_big:
+        problems.error(name, too_big)
         return None
     part, why = _workbook_part(name, z)
     if why:

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from ...errors import TemplateError
-from ...files import Unreadable, display_name, read_regular
+from ...files import Unreadable, display_name, package_too_big, read_regular
 from ...resources import REFERENCE_DOCX
 from ..page import MARGIN_CM, PAGE_HEIGHT_CM, PAGE_WIDTH_CM
 
@@ -34,6 +34,13 @@ def open_template(template: Path | None) -> docx.document.Document:
         raise TemplateError(f"{name}: {'template not found' if exc.reason == 'file not found' else exc.reason}")
     if path.suffix.lower() not in (".docx", ".dotx") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise TemplateError(f"{name}: not a Word document; the template must be a .docx (or .dotx) file")
+    try:  # bounded before python-docx parses every part: a template bomb took 9.9 GB
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            too_big = package_too_big(zf, MAX_TEMPLATE, "a Word template")
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise TemplateError(f"{name}: cannot be read as a Word document ({type(exc).__name__}: {exc})") from exc
+    if too_big:
+        raise TemplateError(f"{name}: {too_big}")
     try:
         if path.suffix.lower() == ".dotx":
             data = _dotx_as_docx(data)
