@@ -92,24 +92,36 @@ class Clash(UserError):
     """A workbook's file names are another workbook's in this batch (the same council twice)."""
 
 
+_WAIT = object()  # a claim on names another workbook is still writing: answered when that one has finished
+
+
 class _Claims:
-    """Which workbook of the batch writes each file name: the first to ask has it."""
+    """Which workbook of the batch writes each file name: the first to ask has it, unless it then fails to
+    write (its names are then free for the next); one asking while the holder is still at work waits."""
 
     def __init__(self, paths: list[Path]):
         self.paths = paths
         self.by: dict[str, int] = {}
 
-    def ask(self, index: int, names: list[Path]) -> str | None:
-        """None if workbook INDEX may write NAMES (now its own), else why not."""
+    def ask(self, index: int, names: list[Path], running: set[int] = frozenset()):
+        """None if workbook INDEX may write NAMES (now its own); _WAIT if a workbook in RUNNING holds one;
+        else why not."""
         # One key for a name in any case: Windows and macOS folders treat them as one file.
         keys = [os.path.normcase(os.path.abspath(n)).casefold() for n in names]
         for key, name in zip(keys, names):
             if self.by.get(key, index) != index:
                 other = self.by[key]
+                if other in running:
+                    return _WAIT
                 return (f"not written: {name} is written by {self.paths[other]} (workbook {other + 1} of the "
                         "batch); give each council its own Short name, or write them to separate folders")
         self.by.update(dict.fromkeys(keys, index))
         return None
+
+    def finished(self, index: int, outcome: Outcome) -> None:
+        """Workbook INDEX is done: if it wrote nothing, its names are free again."""
+        if outcome.error is not None:
+            self.by = {k: v for k, v in self.by.items() if v != index}
 
     def claim_for(self, index: int) -> Callable[[list[Path]], None]:
         def claim(names: list[Path]) -> None:
@@ -159,14 +171,21 @@ def _run_batch(paths: list[Path], out: Path, jobs: int | None, report: Callable[
         on_outcome = _print_stats
     workers = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
     if workers == 1:
-        claims = _Claims(paths)
-        return _collect((make_one(p, out, options, claims.claim_for(i)) for i, p in enumerate(paths)), report, fail,
-                        on_outcome)
+        return _collect(_one_by_one(paths, out, options), report, fail, on_outcome)
     outcomes = _in_workers(paths, out, options, workers)
     try:
         return _collect(outcomes, report, fail, on_outcome)
     finally:
         outcomes.close()  # Ctrl+C, SIGTERM or a failed report: every worker stops, temporary files removed
+
+
+def _one_by_one(paths: list[Path], out: Path, options: Options):
+    """Each workbook's Outcome, made in this process, in order."""
+    claims = _Claims(paths)
+    for i, path in enumerate(paths):
+        outcome = make_one(path, out, options, claims.claim_for(i))
+        claims.finished(i, outcome)
+        yield outcome
 
 
 # --- the workers ----------------------------------------------------------------------------------
@@ -214,6 +233,7 @@ class _Worker:
     conn: Any
     index: int | None = None  # the workbook it is making
     tasks: int = 0  # workbooks given to it; at MAX_TASKS_PER_CHILD it retires
+    waiting: list | None = None  # names it asked for that another worker's workbook holds for now
 
 
 def _start(ctx, out: Path, options: Options) -> _Worker:
@@ -244,9 +264,10 @@ def _in_workers(paths: list[Path], out: Path, options: Options, workers: int):
                     _give(w, queue.popleft(), paths, queue)
             ready = set(wait_for([w.conn for w in live] + [w.process.sentinel for w in live]))
             for w in [w for w in live if w.conn in ready or w.process.sentinel in ready]:
-                if not _serve(w, paths, done, claims):
+                if not _serve(w, live, paths, done, claims):
                     live.remove(w)
                     died |= _bury(w, paths, done)
+                    _answer_claims(live, claims)
             while following in done:
                 yield done.pop(following)
                 following += 1
@@ -271,19 +292,35 @@ def _give(w: _Worker, index: int, paths: list[Path], queue: deque) -> None:
             queue.appendleft(index)
 
 
-def _serve(w: _Worker, paths: list[Path], done: dict[int, Outcome], claims: _Claims) -> bool:
+def _serve(w: _Worker, live: list[_Worker], paths: list[Path], done: dict[int, Outcome], claims: _Claims) -> bool:
     """Answer all that worker W has sent; False once it has gone (retired or died)."""
     try:
         while w.conn.poll():
             kind, value = w.conn.recv()
             if kind == "claim":
-                w.conn.send(claims.ask(w.index, value))
+                w.waiting = value
             else:
                 done[w.index] = value
+                claims.finished(w.index, value)
                 w.index = None
+            _answer_claims(live, claims)
     except (EOFError, OSError):
         return False
     return w.process.is_alive()
+
+
+def _answer_claims(live: list[_Worker], claims: _Claims) -> None:
+    """Answer every claim that can be answered now (one waits while the workbook holding its names is made)."""
+    running = {w.index for w in live if w.index is not None}
+    for w in live:
+        if w.waiting is not None:
+            answer = claims.ask(w.index, w.waiting, running - {w.index})
+            if answer is not _WAIT:
+                w.waiting = None
+                try:
+                    w.conn.send(answer)
+                except OSError:
+                    pass  # it has gone: its sentinel says so
 
 
 def _bury(w: _Worker, paths: list[Path], done: dict[int, Outcome]) -> bool:
@@ -292,6 +329,7 @@ def _bury(w: _Worker, paths: list[Path], done: dict[int, Outcome]) -> bool:
     w.conn.close()
     if w.index is None:
         return False
+    # Its names stay claimed: killed after its journal's commit, its documents are put in place at the end.
     done[w.index] = _killed(paths[w.index], w.process.exitcode)
     return True
 

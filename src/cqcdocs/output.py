@@ -350,6 +350,8 @@ def _probe(folder: Path) -> None:
     try:
         os.rename(first, second)
         os.unlink(second)
+    except FileNotFoundError:
+        return  # another run holding the folder tidied it away: removing works here
     except OSError as exc:
         left = first if os.path.lexists(first) else second
         raise OutputError(f"{folder}: this folder lets files be made but not renamed or removed "
@@ -582,7 +584,12 @@ def write_all(targets: list[tuple[Path, Callable[[Path], None]]], *, lock: bool 
     if any(Path(t).parent != folder for t, _ in targets):
         raise ValueError("write_all: the targets must share one folder")
     for target, _ in targets:  # a folder, pipe or device at a target's name: refused before the folder is locked
-        exists(target)
+        try:
+            info = os.stat(target)
+        except OSError:
+            continue  # nothing there, or a name the folder's own checks will report in its words
+        if not stat.S_ISREG(info.st_mode):
+            exists(target)
     if not lock:
         _prepare_folder(folder)
         _write_set(folder, targets)
