@@ -108,7 +108,7 @@ class _Claims:
         else why not."""
         # One key for a name in any case: Windows and macOS folders treat them as one file.
         keys = [os.path.normcase(os.path.abspath(n)).casefold() for n in names]
-        for key, name in zip(keys, names):
+        for key, name in zip(keys, names, strict=True):
             if self.by.get(key, index) != index:
                 other = self.by[key]
                 if other in running:
