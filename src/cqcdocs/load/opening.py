@@ -203,7 +203,7 @@ def _check_package(name: str, z: zipfile.ZipFile, problems: Problems) -> Uncache
     """The uncalculated formulas, or None after recording why openpyxl must not be given this package."""
     try:  # before openpyxl holds any of it: a zip bomb, or millions of tiny cells
         too_big = package_too_big(z, MAX_UNPACKED, "a source workbook")
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+    except Exception as exc:  # a damaged part (bad CRC, bad deflate data, an unknown compression)
         too_big = f"is damaged and cannot be read as an Excel workbook ({type(exc).__name__}: {str(exc)[:200]})"
     if too_big:
         problems.error(name, too_big)
