@@ -258,10 +258,14 @@ def test_sigterm_stops_every_worker_before_the_folder_is_let_go(tmp_path):
     out = tmp_path / "out"
     run = faulty_batch(*councils, "--out", out, "--jobs", "2", env_extra={"CQCDOCS_TEST_SLOW": str(pids)})
     deadline = time.monotonic() + 60
+    while not os.listdir(pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first = time.monotonic()
     while len(os.listdir(pids)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.1)
+        time.sleep(0.05)
     workers = [int(p) for p in os.listdir(pids)]
     assert len(workers) == 2
+    assert time.monotonic() - first < 4  # the two workers at work at once (each takes 5 s over a workbook)
     run.send_signal(signal.SIGTERM)
     stdout, stderr = run.communicate(timeout=60)
     assert run.returncode == 1

@@ -256,9 +256,9 @@ def _in_workers(paths: list[Path], out: Path, options: Options, workers: int):
     try:
         while following < len(paths):
             idle = [w for w in live if w.index is None and w.tasks < MAX_TASKS_PER_CHILD]
-            while queue and not idle and len(live) < workers:
+            while len(idle) < len(queue) and len(live) < workers:  # a worker for each waiting workbook
                 live.append(_start(ctx, out, options))
-                idle = [live[-1]]
+                idle.append(live[-1])
             for w in idle:
                 if queue:
                     _give(w, queue.popleft(), paths, queue)
