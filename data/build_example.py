@@ -22,7 +22,8 @@ SHEETS = ("Assessment", "Scores", "Findings", "Governance", "Key dates", "Next s
           "Metrics", "Actions", "Updates", "Recommendations", "Key figures", "Section text", "Reviews")
 WIDE = {"Finding", "Action", "Area for development", "Update", "Value", "Source", "Indicator", "Recommendation",
         "Quality statement", "Question", "Step", "Milestone", "Council", "Meeting",
-        "Commentary", "Evidence", "Measure", "Paragraph", "Thread", "Review", "Lead"}
+        "Commentary", "Evidence", "Measure", "Paragraph", "Thread", "Review", "Lead", "Corrective action",
+        "Decision required"}
 HERE = Path(__file__).resolve().parent
 
 

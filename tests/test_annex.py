@@ -45,7 +45,7 @@ def test_sheets_and_tables(annex):
     assert tables["Contents"] == {"tblContents": "A12:B22", "tblRatingBands": "A25:B29"}
     assert tables["Findings"] == {"tblFindings": "A3:F137"}
     assert tables["Metrics"] == {"tblMetrics": "A3:K23"}  # the difference twice: as a number and as a bar
-    assert tables["Key figures"] == {"tblKeyFigures": "A3:G26"}
+    assert tables["Key figures"] == {"tblKeyFigures": "A3:H26"}
     assert tables["Benchmarks"] == {"tblBenchmarks": "A3:G18"}  # all 15 councils in the region
     assert set(tables["Actions"]) == {"tblActions", "tblActionCounts"}
     assert wb.properties.title == "Rotherham Metropolitan Borough Council CQC assessment annex"
@@ -342,8 +342,10 @@ def check_print_layout(wb) -> None:
             assert print_scale(widths, setup.orientation == "landscape") >= MIN_SCALE, ws.title
         else:
             assert setup.scale >= MIN_SCALE and ws.print_title_cols == "$A:$A", ws.title
-        if ws.tables and ws.title != "Contents":  # the contents: one page, two short tables
-            assert ws.print_title_rows, ws.title  # the header row repeats on every printed page
+        if ws.print_title_rows:  # a table longer than a page: its header row repeats on every printed page
+            row = int(ws.print_title_rows.split(":")[0].strip("$"))
+            assert any(int(t.ref.split(":")[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) == row
+                       for t in ws.tables.values()), ws.title
 
 
 def test_every_sheet_prints_on_a4_at_a_legible_scale(annex):
@@ -478,13 +480,14 @@ def test_northmoor_annex(northmoor, tmp_path):
 
 def test_key_figures_sheet(annex):
     ws = openpyxl.load_workbook(annex)["Key figures"]
-    assert [c.value for c in ws[3]] == ["Theme", "Quality statement", "Measure", "Value", "Unit", "As at", "Source"]
-    rows = {r[2]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    assert [c.value for c in ws[3]] == ["Review", "Theme", "Quality statement", "Measure", "Value", "Unit", "As at",
+                                        "Source"]
+    rows = {r[3]: r[1:] for r in ws.iter_rows(min_row=4, values_only=True)}
     assert rows["People waiting for an annual review of their care"][:2] == ("Working with people", "Assessing needs")
     assert rows["People waiting for an annual review of their care"][3:5] == (1066, "people")
     assert rows["Open Deprivation of Liberty Safeguards (DoLS) cases"][3:6] == (827, "cases", "February 2025")
     assert rows["Carers who had a carer's assessment"][5] == "2024/25"
-    assert ws.cell(4, 4).number_format == "#,##0"
+    assert ws.cell(4, 5).number_format == "#,##0"
 
 
 def test_benchmarks_sheet_states_caveats_national_position_date_and_sources(annex):

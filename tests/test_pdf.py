@@ -29,6 +29,17 @@ WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+@pytest.fixture(scope="session")
+def cache_home(tmp_path_factory) -> Path:
+    """A cache folder of the tests' own, so their LibreOffice profiles are kept apart from the user's."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def own_cache(cache_home, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+
+
 def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
@@ -47,10 +58,12 @@ def rules(path) -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def made(soffice, tmp_path_factory) -> Path:
+def made(soffice, tmp_path_factory, cache_home) -> Path:
     """The example's briefing and annex written by `brief --pdf`; returns the folder."""
     out = tmp_path_factory.mktemp("pdf")
-    result = run("brief", "--out", out, "--pdf")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(cache_home))
+        result = run("brief", "--out", out, "--pdf")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [f"Wrote {out / BRIEFING}.docx", f"Wrote {out / BRIEFING}.pdf",
                                           f"Wrote {out / ANNEX}.xlsx", "Accessibility check: 0 errors, 0 warnings"]
@@ -186,6 +199,7 @@ def test_the_export_options_are_typed_json():
         "UseTaggedPDF": {"type": "boolean", "value": "true"},
         "PDFUACompliance": {"type": "boolean", "value": "true"},
         "ExportBookmarks": {"type": "boolean", "value": "true"},
+        "ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"},
         "DisplayPDFDocumentTitle": {"type": "boolean", "value": "true"},
         "EmbedStandardFonts": {"type": "boolean", "value": "true"},
         "ExportNotes": {"type": "boolean", "value": "false"},
@@ -429,3 +443,281 @@ def test_a_password_protected_pdf(good, tmp_path):
 def test_check_command_on_a_pdf(made):
     result = run("check", made / f"{BRIEFING}.pdf")
     assert (result.exit_code, result.output) == (0, "1 file checked: no problems\n")
+
+
+# --- issue 22 §5: LibreOffice under control -------------------------------------------------------------
+
+CONVERTER = """out=""; prev=""
+for a in "$@"; do
+  if [ "$prev" = "--outdir" ]; then out="$a"; fi
+  prev="$a"
+done
+mkdir -p "$out"
+"""
+
+
+def each_input(command: str) -> str:
+    """A fake soffice body that runs COMMAND for each .docx it is given, with $out its --outdir and $n the name."""
+    return CONVERTER + f'for a in "$@"; do case "$a" in *.docx) n=$(basename "$a" .docx); {command};; esac; done'
+
+
+def test_a_damaged_pdf_from_libreoffice_is_one_line_and_the_rest_is_written(tmp_path, monkeypatch):
+    script = fake_soffice(tmp_path, each_input("printf '%%PDF-1.7\\n1 0 obj\\n<< /Type /Cat' > \"$out/$n.pdf\""))
+    monkeypatch.setenv(pdf_module.SOFFICE_ENV, str(script))
+    result = invoke("brief", "--out", str(tmp_path / "out"), "--pdf")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"Error: {BRIEFING}.pdf: not written: {pdf_module.DAMAGED}"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"{ANNEX}.xlsx", f"{BRIEFING}.docx"]
+    assert "Traceback" not in result.output
+
+
+def test_libreoffice_output_is_bounded(tmp_path, monkeypatch):
+    script = fake_soffice(tmp_path, "head -c 30000000 /dev/zero | tr '\\0' 'x'\necho\necho 'Error: the last words'\n"
+                                    "exit 3")
+    monkeypatch.setenv(pdf_module.SOFFICE_ENV, str(script))
+    result = invoke("brief", "--out", str(tmp_path / "out"), "--pdf", "--no-annex")
+    assert result.stderr.splitlines() == [f"Error: {BRIEFING}.pdf: not written: LibreOffice could not make a PDF "
+                                          "(exit code 3: Error: the last words)"]
+
+
+def test_the_tail_keeps_only_the_last_bytes():
+    import subprocess
+
+    process = subprocess.Popen(["sh", "-c", "head -c 5000000 /dev/zero; printf end"], stdout=subprocess.PIPE)
+    tail = pdf_module._Tail(process.stdout)
+    process.wait()
+    tail.join(10)
+    text = tail.text()
+    assert len(text) == pdf_module.OUTPUT_KEPT and text.endswith("end")
+    assert tail.size <= 2 * pdf_module.OUTPUT_KEPT + 65536
+
+
+def test_the_time_limit_holds_when_a_child_keeps_the_pipes_open(tmp_path, monkeypatch):
+    """A child that left LibreOffice's process group and keeps its output pipe open: the run still ends
+    at the limit (the wait is on LibreOffice, never on the pipe)."""
+    pid_file = tmp_path / "pid"
+    script = fake_soffice(tmp_path, f"setsid sleep 40 &\necho $! > {pid_file}\nsleep 60")
+    monkeypatch.setenv(pdf_module.SOFFICE_ENV, str(script))
+    monkeypatch.setattr(pdf_module, "TIMEOUT", 1)
+    start = time.monotonic()
+    try:
+        result = invoke("brief", "--out", str(tmp_path / "out"), "--pdf", "--no-annex")
+        assert time.monotonic() - start < 15
+    finally:
+        os.kill(int(pid_file.read_text()), 9)
+    assert result.stderr.splitlines() == [
+        f"Error: {BRIEFING}.pdf: not written: LibreOffice did not finish within 1 s and was stopped"]
+
+
+def test_a_libreoffice_that_finishes_while_a_child_keeps_the_pipes_is_not_waited_for(tmp_path, monkeypatch):
+    pid_file = tmp_path / "pid"
+    script = fake_soffice(tmp_path, f"setsid sleep 40 &\necho $! > {pid_file}\necho 'Error: gave up' >&2\nexit 1")
+    monkeypatch.setenv(pdf_module.SOFFICE_ENV, str(script))
+    start = time.monotonic()
+    try:
+        result = invoke("brief", "--out", str(tmp_path / "out"), "--pdf", "--no-annex")
+        assert time.monotonic() - start < 15
+    finally:
+        os.kill(int(pid_file.read_text()), 9)
+    assert result.stderr.splitlines() == [
+        f"Error: {BRIEFING}.pdf: not written: LibreOffice could not make a PDF (exit code 1: Error: gave up)"]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as f:  # a zombie waiting for its parent is gone for our purpose
+        return f.read().split(") ")[-1][:1] != "Z"
+
+
+@pytest.mark.parametrize("signum", [2, 15, 9])  # Ctrl+C, SIGTERM, a kill
+def test_stopping_cqcdocs_stops_libreoffice_and_leaves_no_temporary_folders(tmp_path, signum):
+    import signal
+    import subprocess
+    import sys
+
+    pid_file, tmp = tmp_path / "pid", tmp_path / "tmp"
+    tmp.mkdir()
+    script = fake_soffice(tmp_path, f"sleep 60 &\necho $! > {pid_file}\nwait")
+    env = dict(os.environ, CQCDOCS_SOFFICE=str(script), TMPDIR=str(tmp), XDG_CACHE_HOME=str(tmp_path / "cache"),
+               PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    process = subprocess.Popen([sys.executable, "-m", "cqcdocs", "brief", "--out", str(tmp_path / "out"), "--pdf"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for _ in range(600):
+        if pid_file.exists() and pid_file.read_text().strip():
+            break
+        time.sleep(0.1)
+    sleeper = int(pid_file.read_text())
+    process.send_signal(signum)
+    process.communicate(timeout=30)
+    for _ in range(50):
+        if not _alive(sleeper):
+            break
+        time.sleep(0.1)
+    assert not _alive(sleeper)
+    if signum != signal.SIGKILL:  # a killed process cannot tidy up; the others leave nothing behind
+        assert list(tmp.iterdir()) == []
+        assert not (tmp_path / "out").exists() or [p.name for p in (tmp_path / "out").iterdir()] == []
+
+
+def test_a_full_temporary_folder_is_one_line_naming_it(tmp_path, monkeypatch):
+    import errno
+    import tempfile
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setenv(pdf_module.SOFFICE_ENV, str(fake_soffice(tmp_path, "exit 0")))
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    result = invoke("brief", "--out", str(tmp_path / "out"), "--pdf")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {BRIEFING}.pdf: not written: the temporary folder {tempfile.gettempdir()} (TMPDIR) cannot be used: "
+        "No space left on device; free some space there or point TMPDIR at another folder"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"{ANNEX}.xlsx", f"{BRIEFING}.docx"]
+
+
+def test_a_temporary_folder_that_fills_while_copying_is_one_line(tmp_path, monkeypatch):
+    import errno
+    import tempfile
+
+    real_copy = shutil.copyfile
+
+    def copy(source, target, *args, **kwargs):
+        if str(target).startswith(tempfile.gettempdir()) and "cqcdocs-pdf-" in str(target):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_copy(source, target, *args, **kwargs)
+
+    monkeypatch.setenv(pdf_module.SOFFICE_ENV, str(fake_soffice(tmp_path, "exit 0")))
+    monkeypatch.setattr(pdf_module.shutil, "copyfile", copy)
+    result = invoke("brief", "--out", str(tmp_path / "out"), "--pdf", "--no-annex")
+    assert result.stderr.splitlines() == [
+        f"Error: {BRIEFING}.pdf: not written: the temporary folder {tempfile.gettempdir()} (TMPDIR) cannot be used: "
+        "No space left on device; free some space there or point TMPDIR at another folder"]
+
+
+# --- issue 25: one warm profile, few starts, the same bytes every run -----------------------------------
+
+def test_the_profile_is_kept_in_the_cache_folder_and_another_run_gets_another_slot(tmp_path, monkeypatch):
+    log = tmp_path / "profiles"
+    script = fake_soffice(tmp_path, f'for a in "$@"; do case "$a" in -env:*) echo "$a" >> {log};; esac; done\nexit 1')
+    monkeypatch.setenv(pdf_module.SOFFICE_ENV, str(script))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    slots = tmp_path / "cache" / "cqcdocs" / "libreoffice"
+    invoke("brief", "--out", str(tmp_path / "a"), "--pdf", "--no-annex")
+    held = pdf_module._try_lock(slots / "slot-0.lock")  # another run is using the first profile
+    try:
+        invoke("brief", "--out", str(tmp_path / "b"), "--pdf", "--no-annex")
+    finally:
+        os.close(held)
+    used = [line.split("=", 1)[1] for line in log.read_text().splitlines()]
+    assert used[0] == (slots / "slot-0").as_uri() and used[-1] == (slots / "slot-1").as_uri()
+    seed = (slots / "slot-0" / "user" / "registrymodifications.xcu").read_text()
+    assert '<prop oor:name="ooSetupLastVersion" oor:op="fuse"><value>999.9</value></prop>' in seed
+
+
+def test_a_warm_profile_skips_libreoffices_graphics_self_tests(made, cache_home):
+    profile = cache_home / "cqcdocs" / "libreoffice" / "slot-0" / "user"
+    assert (profile / "registrymodifications.xcu").is_file()
+    assert not (profile / "GraphicsRenderTests.log").exists()  # written whenever they run
+
+
+def test_two_runs_give_the_same_bytes_compacted(made, tmp_path):
+    result = run("brief", "--out", tmp_path, "--pdf")
+    assert result.exit_code == 0, result.output
+    first, second = (made / f"{BRIEFING}.pdf").read_bytes(), (tmp_path / f"{BRIEFING}.pdf").read_bytes()
+    assert first == second
+    assert (made / f"{BRIEFING}.docx").read_bytes() == (tmp_path / f"{BRIEFING}.docx").read_bytes()
+    assert b"/ObjStm" in first and len(first) < 300_000  # object streams: LibreOffice's own file is ~600 KB
+    with pikepdf.open(made / f"{BRIEFING}.pdf") as pdf:
+        assert str(pdf.docinfo.CreationDate) == "D:20260320000000Z"  # the document's date, not the clock's
+        with pdf.open_metadata() as meta:
+            assert meta["xmp:CreateDate"] == "2026-03-20T00:00:00Z"
+
+
+def test_a_batch_converts_its_documents_with_one_libreoffice_start(soffice, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from cqcdocs.resources import EXAMPLE_WORKBOOK
+
+    log = tmp_path / "starts"
+    script = fake_soffice(tmp_path, f'echo start >> {log}\nexec {soffice} "$@"')
+    monkeypatch.setenv(pdf_module.SOFFICE_ENV, str(script))
+    paths = []
+    for name in ("Ashford", "Brook", "Colby"):
+        wb = load_workbook(EXAMPLE_WORKBOOK)
+        for row in wb["Assessment"].iter_rows(min_row=2):
+            if row[0].value in ("Council", "Short name"):
+                row[1].value = name
+        wb.save(tmp_path / f"{name}.xlsx")
+        paths.append(tmp_path / f"{name}.xlsx")
+    result = invoke("brief", *map(str, paths), "--out", str(tmp_path / "out"), "--pdf", "--jobs", "1")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert log.read_text().splitlines() == ["start"]
+    pdfs = sorted((tmp_path / "out").glob("*.pdf"))
+    assert [p.name for p in pdfs] == ["ashford-cqc-briefing.pdf", "brook-cqc-briefing.pdf", "colby-cqc-briefing.pdf"]
+    for pdf in pdfs:
+        assert rules(pdf) == []
+        with pikepdf.open(pdf) as opened:
+            assert str(opened.docinfo.Subject).endswith(f": {pdf.name.split('-')[0].title()}")  # its own document
+
+
+# --- issue 24: the .docx contents carry the PDF's page numbers ------------------------------------------
+
+def pageref_results(docx_path: Path) -> list[tuple[str, str]]:
+    """(entry text, cached result) of each PAGEREF field in the document, in order."""
+    with zipfile.ZipFile(docx_path) as zf:
+        document = etree.fromstring(zf.read("word/document.xml"))
+    found = []
+    for paragraph in document.iter(f"{W}p"):
+        runs, state, result = list(paragraph.iter(f"{W}r")), None, ""
+        for run_ in runs:
+            instr, char = run_.find(f"{W}instrText"), run_.find(f"{W}fldChar")
+            if instr is not None and "PAGEREF" in instr.text:
+                state = "instr"
+            elif char is not None and char.get(f"{W}fldCharType") == "separate" and state == "instr":
+                state = "result"
+            elif char is not None and char.get(f"{W}fldCharType") == "end" and state == "result":
+                text = "".join(t.text or "" for t in paragraph.iter(f"{W}t")).removesuffix(result)
+                found.append((text, result))
+                state = None
+            elif state == "result":
+                result += "".join(t.text or "" for t in run_.iter(f"{W}t"))
+    return found
+
+
+def test_the_docx_contents_carry_the_pdfs_page_numbers(made, pdf_text):
+    text, _ = pdf_text(made / f"{BRIEFING}.pdf")
+    in_pdf = [(m[1].strip(), m[2]) for m in re.finditer(r"^ *(\S.*?)\.{4,}(\d+)$", text, re.M)]
+    assert pageref_results(made / f"{BRIEFING}.docx") == in_pdf
+    assert len(in_pdf) > 20 and in_pdf[0] == ("Executive summary", "2")
+
+
+def test_without_pdf_the_contents_keep_no_numbers(tmp_path):
+    result = run("brief", "--out", tmp_path, "--no-annex")
+    assert result.exit_code == 0
+    results = pageref_results(tmp_path / f"{BRIEFING}.docx")
+    assert len(results) > 20 and {r for _, r in results} == {""}
+
+
+def test_cached_numbers_replace_old_ones_and_skip_unknown_bookmarks(made, tmp_path):
+    copy = Path(shutil.copyfile(made / f"{BRIEFING}.docx", tmp_path / "copy.docx"))
+    assert pdf_module.cache_page_numbers(copy, {"_Toc00000001": 9}) == 1
+    results = pageref_results(copy)
+    assert results[0] == ("Executive summary", "9") and results[1][1] == "2"
+
+
+# --- --pdf on every paper ---------------------------------------------------------------------------------
+
+def test_progress_and_journey_write_pdfs(soffice, northmoor_workbook, tmp_path):
+    progress = invoke("progress", str(northmoor_workbook), "--as-at", "2026-08-11", "--out", str(tmp_path), "--pdf")
+    assert progress.exit_code == 0, progress.stdout + progress.stderr
+    journey = invoke("journey", "--out", str(tmp_path), "--pdf")
+    assert journey.exit_code == 0, journey.stdout + journey.stderr
+    pdfs = sorted(p.name for p in tmp_path.glob("*.pdf"))
+    assert pdfs == ["northmoor-improvement-plan-2026-08-11.pdf", "rotherham-improvement-journey.pdf"]
+    for name in pdfs:
+        assert rules(tmp_path / name) == []
+        assert f"Wrote {tmp_path / name}" in (progress.stdout + journey.stdout)

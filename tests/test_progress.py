@@ -19,7 +19,7 @@ from workbook_factory import build, save
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "northmoor"
 AS_AT, THIRD_BOARD = date(2026, 8, 11), date(2026, 7, 14)
-RANK = {"Off track": 0, "At risk": 1, "Not started": 2, "On track": 3, "Complete": 4}
+RANK = {"Off track": 0, "At risk": 1, "Not started": 2, "Not yet due to start": 3, "On track": 4, "Complete": 5}
 NAME = "northmoor-improvement-plan-2026-08-11"
 
 
@@ -41,7 +41,10 @@ class Plan:
 
     def status(self, ref: str, day: date) -> str:
         u = self.latest(ref, day)
-        return u["Status"] if u else self.actions[ref]["Status"]
+        status = u["Status"] if u else self.actions[ref]["Status"]
+        start = self.actions[ref]["Start"]
+        return "Not yet due to start" if status == "Not started" and start and day < date.fromisoformat(start) \
+            else status
 
     def overdue(self, ref: str, day: date) -> bool:
         return date.fromisoformat(self.actions[ref]["Due"]) < day and self.status(ref, day) != "Complete"
@@ -94,8 +97,8 @@ def annex(made):
 def test_the_headline_counts_match_the_fixture(plan, report, annex, made):
     statuses = [plan.status(ref, AS_AT) for ref in plan.actions]
     expected = {s: statuses.count(s) for s in RANK}
-    assert len(plan.actions) == 17 and expected == {"Off track": 3, "At risk": 3, "Not started": 1, "On track": 5,
-                                                    "Complete": 5}
+    assert len(plan.actions) == 17 and expected == {"Off track": 3, "At risk": 3, "Not started": 0, "On track": 5,
+                                                    "Not yet due to start": 1, "Complete": 5}
     table = word_table(report, "Actions by status")
     assert {r[0]: int(r[1]) for r in table[1:-1]} == expected
     assert table[-1][:2] == ["Total", "17"]
@@ -104,10 +107,11 @@ def test_the_headline_counts_match_the_fixture(plan, report, annex, made):
                  and plan.status(ref, THIRD_BOARD) != "Complete"]
     newly = [ref for ref in plan.actions if plan.overdue(ref, AS_AT) and not plan.overdue(ref, THIRD_BOARD)]
     words = [p.text for p in report.paragraphs]
-    assert "5 of 17 actions (29%) are complete; 5 on track, 3 at risk, 3 off track and 1 not started." in words
-    assert (f"Since the board on 14 July 2026: {len(completed)} completed; {len(newly)} newly overdue; 4 improved, "
+    assert ("5 of 17 actions (29%) are complete; 5 on track, 3 at risk, 3 off track and 1 not yet due to start."
+            in words)
+    assert (f"Since the Adult Social Care Improvement Assurance Board on 14 July 2026: {len(completed)} completed; {len(newly)} newly overdue; 4 improved, "
             "2 got worse and 11 stayed the same.") in words
-    assert made[1].splitlines()[-3:] == [words[words.index("Summary") + 1], *words[words.index("Summary") + 2:][:2]]
+    assert made[1].splitlines()[-4:] == [words[words.index("Summary") + 1], *words[words.index("Summary") + 2:][:3]]
 
 
 def test_directions_of_travel_between_the_third_and_fourth_boards(plan, report, annex):
@@ -120,7 +124,8 @@ def test_directions_of_travel_between_the_third_and_fourth_boards(plan, report, 
     in_word = {}
     for theme in ("Working with people", "Providing support", "Ensuring safety", "Leadership"):
         table = word_table(report, f"{theme}: every action")
-        assert table[0] == ["Ref", "Action", "Owner", "Due", "Status", "Direction"]
+        assert table[0] == ["Ref", "Action and owner", "Due", "Revised due", "Status", "Direction",
+                            "Latest commentary"]
         in_word.update({r[0]: r[5] for r in table[1:]})
     assert in_word == expected
     actions = excel_table(annex, "tblProgress")
@@ -165,14 +170,14 @@ def test_counts_by_theme_recommendation_and_quality_statement(plan, report, anne
         by_theme.setdefault(a["Theme"], []).append(plan.status(ref, AS_AT))
     assert [len(v) for v in by_theme.values()] == [6, 4, 3, 4]
     table = word_table(report, "Actions by theme and status")
-    assert table[0] == ["Theme", "Complete", "On track", "At risk", "Off track", "Not started", "Total", "% complete"]
-    assert {r[0]: [int(n) for n in r[1:7]] for r in table[1:]} == {
-        t: [s.count(x) for x in ("Complete", "On track", "At risk", "Off track", "Not started")] + [len(s)]
-        for t, s in by_theme.items()}
+    order = ("Complete", "On track", "At risk", "Off track", "Not started", "Not yet due to start")
+    assert table[0] == ["Theme", *order, "Total", "% complete"]
+    assert {r[0]: [int(n) for n in r[1:8]] for r in table[1:]} == {
+        t: [s.count(x) for x in order] + [len(s)] for t, s in by_theme.items()}
     recommendations = {r["Recommendation"]: r["Total"] for r in excel_table(annex, "tblRecommendations")}
     assert sum(recommendations.values()) == 17 and recommendations["CQC 1: Reduce waits for assessment and review"] == 4
     statements = word_table(report, "Actions by quality statement and status")
-    assert sum(int(r[6]) for r in statements[1:]) == 17
+    assert sum(int(r[7]) for r in statements[1:]) == 17
 
 
 def test_status_over_time_counts_each_board(plan, report):
@@ -190,13 +195,14 @@ def test_charts_have_alt_text_stating_the_numbers(report):
         "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
     assert descriptions == [
         "Stacked bar chart of the improvement plan's actions by status in each theme. Working with people: 2 "
-        "complete, 1 on track, 1 at risk, 1 off track and 1 not started; Providing support: 1 complete, 2 on track "
-        "and 1 at risk; Ensuring safety: 2 complete and 1 off track; Leadership: 2 on track, 1 at risk and 1 off "
+        "complete, 1 on track, 1 at risk, 1 off track and 1 not yet due to start; Providing support: 1 complete, 2 on "
+        "track and 1 at risk; Ensuring safety: 2 complete and 1 off track; Leadership: 2 on track, 1 at risk and 1 off "
         "track.",
         "Stacked bar chart of the improvement plan's actions by status at each of the four dates in the log. Board, "
-        "12 May 2026: 10 on track, 1 at risk and 6 not started; Board, 9 June 2026: 1 complete, 10 on track, 2 at "
-        "risk, 1 off track and 3 not started; Board, 14 July 2026: 3 complete, 7 on track, 4 at risk, 2 off track and "
-        "1 not started; Board, 11 August 2026: 5 complete, 5 on track, 3 at risk, 3 off track and 1 not started."]
+        "12 May 2026: 10 on track, 1 at risk and 6 not yet due to start; Board, 9 June 2026: 1 complete, 10 on track, "
+        "2 at risk, 1 off track, 1 not started and 2 not yet due to start; Board, 14 July 2026: 3 complete, 7 on "
+        "track, 4 at risk, 2 off track and 1 not yet due to start; Board, 11 August 2026: 5 complete, 5 on track, 3 "
+        "at risk, 3 off track and 1 not yet due to start."]
 
 
 def test_as_at_a_date_between_boards_gives_the_status_then(plan, northmoor_workbook, tmp_path):
@@ -211,7 +217,9 @@ def test_as_at_a_date_between_boards_gives_the_status_then(plan, northmoor_workb
     assert {r["Ref"]: r["Status"] for r in actions} == {ref: plan.status(ref, day) for ref in plan.actions}
     assert {r["Ref"]: r["Status at 9 June 2026"] for r in actions} == {ref: plan.status(ref, date(2026, 6, 9))
                                                                          for ref in plan.actions}
-    assert {r["Direction"] for r in actions} == {"\u2192 Same"}
+    # NM09 was due to start on 15 June: not started by 20 June, it got worse; nothing else moved.
+    assert {r["Ref"]: r["Direction"] for r in actions if r["Direction"] != "\u2192 Same"} == {"NM09": "\u2193 Worse"}
+    assert {r["Ref"]: r["Status"] for r in actions}["NM09"] == "Not started"
 
 
 def test_since_a_date_compares_with_that_date(plan, northmoor_workbook, tmp_path):
@@ -307,7 +315,7 @@ def test_a_workbook_without_a_plan_is_told_so(tmp_path):
 
 def test_the_report_renders_in_libreoffice(made, to_pdf, pdf_text):
     text, pages = pdf_text(to_pdf(made[0] / f"{NAME}.docx"))
-    assert 4 <= pages <= 8
+    assert 4 <= pages <= 10
     assert "Exceptions: actions off track or at risk" in text and "Page 1 of" in text
 
 

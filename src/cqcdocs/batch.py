@@ -43,6 +43,7 @@ _PRELOAD_PICTURES = ["cqcdocs.render.charts"]  # matplotlib, only when pictures 
 # Set (to anything) to have each workbook's worker, time and memory printed to stderr as one JSON line
 # starting "cqcdocs-batch-stats: " (benchmarks/run.py reads them); not part of the documented CLI.
 STATS_ENV = "CQCDOCS_BATCH_STATS"
+PDF_CHUNK = 10  # with --pdf, workbooks whose PDFs one LibreOffice start makes
 STOP_WAIT = 10.0  # seconds a stopped worker has to put back what it was replacing before it is killed
 
 
@@ -84,6 +85,48 @@ def make_one(path: Path, out: Path, options: Options, claim: Callable[[list[Path
         error = [f"unexpected {type(exc).__name__} (please report it): {exc}"]
     rss, peak = _memory_mb()
     return Outcome(Path(path), made, error, os.getpid(), time.perf_counter() - start, rss, peak)
+
+
+def make_some(paths: list[Path], out: Path, options: Options,
+              claim: Callable[[int, list[Path]], None] | None = None) -> list[Outcome]:
+    """Make several workbooks' documents with their PDFs, all converted by one LibreOffice start; never
+    raises: each workbook's Outcome is its own. CLAIM(n, names) is asked for the nth's names before writing."""
+    from .documents import finish_made, plan_documents, target_names, write_sets
+
+    start = time.perf_counter()
+    planned, outcomes = [], {}
+    for n, path in enumerate(paths):
+        try:
+            targets, made = plan_documents(Path(path), Path(out), options)
+            if claim is not None:
+                claim(n, target_names(targets, options))
+            planned.append((n, targets, made))
+        except UserError as exc:
+            outcomes[n] = exc.lines
+        except Exception as exc:  # a bug, not the officer's mistake: say so, keep going with the others
+            outcomes[n] = [f"unexpected {type(exc).__name__} (please report it): {exc}"]
+    results = write_sets([targets for _, targets, _ in planned], pdf=True, lock=False)  # run_batch holds the folder
+    for (n, _, made), result in zip(planned, results, strict=True):
+        try:
+            if isinstance(result, BaseException):
+                raise result
+            outcomes[n] = finish_made(made, *result, options)
+        except UserError as exc:
+            outcomes[n] = exc.lines
+        except Exception as exc:  # noqa: BLE001
+            outcomes[n] = [f"unexpected {type(exc).__name__} (please report it): {exc}"]
+    seconds = (time.perf_counter() - start) / max(1, len(paths))
+    rss, peak = _memory_mb()
+    return [Outcome(Path(path), None if isinstance(outcomes[n], list) else outcomes[n],
+                    outcomes[n] if isinstance(outcomes[n], list) else None, os.getpid(), seconds, rss, peak)
+            for n, path in enumerate(paths)]
+
+
+def pdf_chunks(paths: list, workers: int) -> list[list]:
+    """PATHS in consecutive groups for `make_some`: few LibreOffice starts (each costs about half a second),
+    yet every worker busy and the progress shown as groups finish, never more than PDF_CHUNK at once."""
+    size = max(1, min(PDF_CHUNK, -(-len(paths) // workers)))
+    return [paths[i:i + size] for i in range(0, len(paths), size)]
 
 
 # --- file names: one workbook each ------------------------------------------------------------------
@@ -180,12 +223,17 @@ def _run_batch(paths: list[Path], out: Path, jobs: int | None, report: Callable[
 
 
 def _one_by_one(paths: list[Path], out: Path, options: Options):
-    """Each workbook's Outcome, made in this process, in order."""
+    """Each workbook's Outcome, made in this process, in order (with --pdf, in groups: see `make_some`)."""
     claims = _Claims(paths)
-    for i, path in enumerate(paths):
-        outcome = make_one(path, out, options, claims.claim_for(i))
-        claims.finished(i, outcome)
-        yield outcome
+    for chunk in pdf_chunks(list(range(len(paths))), 1) if options.pdf else [[i] for i in range(len(paths))]:
+        if options.pdf:
+            outcomes = make_some([paths[i] for i in chunk], out, options,
+                                 lambda n, names, chunk=chunk: claims.claim_for(chunk[n])(names))
+        else:
+            outcomes = [make_one(paths[chunk[0]], out, options, claims.claim_for(chunk[0]))]
+        for i, outcome in zip(chunk, outcomes, strict=True):
+            claims.finished(i, outcome)
+            yield outcome
 
 
 # --- the workers ----------------------------------------------------------------------------------
@@ -205,35 +253,39 @@ def _quit(signum, frame) -> None:
 
 
 def _worker(conn, out: Path, options: Options) -> None:
-    """A worker's life: workbooks one at a time, until the parent sends None (it retires) or goes."""
+    """A worker's life: workbooks (one, or with --pdf a group) at a time, until the parent sends None (it
+    retires) or goes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole process group: the parent decides
     signal.signal(signal.SIGTERM, _quit)
     # The preloaded libraries live as long as the worker: out of the garbage collector's sight, a full
     # collection does not scan them again, nor touch (and so copy) memory shared with the server.
     gc.freeze()
 
-    def claim(names: list[Path]) -> None:
-        conn.send(("claim", names))
+    def claim(n: int, names: list[Path]) -> None:
+        conn.send(("claim", (n, names)))
         if (refused := conn.recv()) is not None:
             raise Clash(refused)
 
     while True:
         try:
-            path = conn.recv()
+            paths = conn.recv()
         except (EOFError, OSError):
             return
-        if path is None:
+        if paths is None:
             return
-        conn.send(("done", make_one(path, out, options, claim)))
+        if options.pdf:  # a group: one LibreOffice start for all its PDFs
+            conn.send(("done", make_some(paths, out, options, claim)))
+        else:
+            conn.send(("done", [make_one(paths[0], out, options, lambda names: claim(0, names))]))
 
 
 @dataclass
 class _Worker:
     process: Any
     conn: Any
-    index: int | None = None  # the workbook it is making
+    chunk: list[int] | None = None  # the workbooks it is making (one, or with --pdf a group)
     tasks: int = 0  # workbooks given to it; at MAX_TASKS_PER_CHILD it retires
-    waiting: list | None = None  # names it asked for that another worker's workbook holds for now
+    waiting: tuple | None = None  # (workbook, names) it asked for that another worker's workbook holds for now
 
 
 def _start(ctx, out: Path, options: Options) -> _Worker:
@@ -247,7 +299,7 @@ def _start(ctx, out: Path, options: Options) -> _Worker:
 def _in_workers(paths: list[Path], out: Path, options: Options, workers: int):
     """Each workbook's Outcome, in the order of PATHS, from up to WORKERS worker processes."""
     ctx = _context(options)
-    queue = deque(range(len(paths)))
+    queue = deque(pdf_chunks(list(range(len(paths))), workers) if options.pdf else [[i] for i in range(len(paths))])
     done: dict[int, Outcome] = {}
     claims = _Claims(paths)
     live: list[_Worker] = []
@@ -255,7 +307,7 @@ def _in_workers(paths: list[Path], out: Path, options: Options, workers: int):
     following = 0
     try:
         while following < len(paths):
-            idle = [w for w in live if w.index is None and w.tasks < MAX_TASKS_PER_CHILD]
+            idle = [w for w in live if w.chunk is None and w.tasks < MAX_TASKS_PER_CHILD]
             while len(idle) < len(queue) and len(live) < workers:  # a worker for each waiting workbook
                 live.append(_start(ctx, out, options))
                 idle.append(live[-1])
@@ -280,16 +332,16 @@ def _in_workers(paths: list[Path], out: Path, options: Options, workers: int):
                 pass
 
 
-def _give(w: _Worker, index: int, paths: list[Path], queue: deque) -> None:
-    """Send worker W workbook INDEX (and, if that was its last, tell it to retire after it)."""
+def _give(w: _Worker, chunk: list[int], paths: list[Path], queue: deque) -> None:
+    """Send worker W the workbooks CHUNK (and, if that was its last, tell it to retire after them)."""
     try:
-        w.conn.send(paths[index])
-        w.index, w.tasks = index, w.tasks + 1
+        w.conn.send([paths[i] for i in chunk])
+        w.chunk, w.tasks = chunk, w.tasks + len(chunk)
         if w.tasks >= MAX_TASKS_PER_CHILD:
             w.conn.send(None)
-    except OSError:  # it has gone meanwhile: the workbook waits for another worker
-        if w.index != index:
-            queue.appendleft(index)
+    except OSError:  # it has gone meanwhile: the workbooks wait for another worker
+        if w.chunk is not chunk:
+            queue.appendleft(chunk)
 
 
 def _serve(w: _Worker, live: list[_Worker], paths: list[Path], done: dict[int, Outcome], claims: _Claims) -> bool:
@@ -298,11 +350,13 @@ def _serve(w: _Worker, live: list[_Worker], paths: list[Path], done: dict[int, O
         while w.conn.poll():
             kind, value = w.conn.recv()
             if kind == "claim":
-                w.waiting = value
+                n, names = value
+                w.waiting = (w.chunk[n], names)
             else:
-                done[w.index] = value
-                claims.finished(w.index, value)
-                w.index = None
+                for i, outcome in zip(w.chunk, value, strict=True):
+                    done[i] = outcome
+                    claims.finished(i, outcome)
+                w.chunk = None
             _answer_claims(live, claims)
     except (EOFError, OSError):
         return False
@@ -310,11 +364,13 @@ def _serve(w: _Worker, live: list[_Worker], paths: list[Path], done: dict[int, O
 
 
 def _answer_claims(live: list[_Worker], claims: _Claims) -> None:
-    """Answer every claim that can be answered now (one waits while the workbook holding its names is made)."""
-    running = {w.index for w in live if w.index is not None}
+    """Answer every claim that can be answered now (one waits while another worker's workbook holding its
+    names is made; one held by its own worker's group is refused at once, as that one is done)."""
     for w in live:
         if w.waiting is not None:
-            answer = claims.ask(w.index, w.waiting, running - {w.index})
+            index, names = w.waiting
+            running = {i for other in live if other is not w and other.chunk for i in other.chunk}
+            answer = claims.ask(index, names, running)
             if answer is not _WAIT:
                 w.waiting = None
                 try:
@@ -324,13 +380,14 @@ def _answer_claims(live: list[_Worker], claims: _Claims) -> None:
 
 
 def _bury(w: _Worker, paths: list[Path], done: dict[int, Outcome]) -> bool:
-    """Reap worker W; if it died in the middle of a workbook, that workbook fails. True if it did."""
+    """Reap worker W; if it died in the middle of its workbooks, they fail. True if it did."""
     w.process.join()
     w.conn.close()
-    if w.index is None:
+    if w.chunk is None:
         return False
     # Its names stay claimed: killed after its journal's commit, its documents are put in place at the end.
-    done[w.index] = _killed(paths[w.index], w.process.exitcode)
+    for i in w.chunk:
+        done[i] = _killed(paths[i], w.process.exitcode)
     return True
 
 

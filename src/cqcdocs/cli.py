@@ -354,24 +354,29 @@ class _Date(click.ParamType):
 @click.option("--board", callback=_named, help="The board whose meetings in the Governance sheet are compared with "
                               "(default: one containing 'Assurance Board').")
 @OUT
+@COMMITTEE
+@TEMPLATE
 @click.option("--final", is_flag=True, help="Leave out the author's notes appendix.")
-def progress(workbook: Path | None, as_at, since, board: str | None, out: Path, final: bool) -> None:
+@click.option("--pdf", is_flag=True, help="Also a tagged, accessible PDF of the report (needs LibreOffice).")
+def progress(workbook: Path | None, as_at, since, board: str | None, out: Path, committee: str | None,
+             template: Path | None, final: bool, pdf: bool) -> None:
     """Write the monthly improvement plan progress report (Word) and its Excel annex for WORKBOOK.
 
     \b
     Examples:
       cqcdocs progress council.xlsx --as-at 2026-08-11
-      cqcdocs progress council.xlsx --since 2026-07-01 --out papers --final
+      cqcdocs progress council.xlsx --since 2026-07-01 --out papers --final --pdf
+      cqcdocs progress council.xlsx --committee "Adults Scrutiny" --template house.docx
     """
     import datetime
 
-    from .documents import make_progress
+    from .documents import Options, make_progress
 
     if since is not None and board is not None:
         _fail("use --since or --board, not both")
     try:
         made, plan = make_progress(_workbook(workbook), out, as_at or datetime.date.today(), since=since, board=board,
-                                   final=final)
+                                   options=Options(committee=committee, template=template, final=final, pdf=pdf))
     except UserError as exc:
         _fail(exc, writing=True)
     from .render.progress_defs import headline, not_agreed_sentence

@@ -63,6 +63,8 @@ RATING_LABELS: tuple[str, ...] = ("Inadequate", "Requires improvement", "Good", 
 
 FINDING_SECTIONS: tuple[str, ...] = ("People's experience", "Summary", "Key strength", "Area for development")
 ACTION_STATUSES: tuple[str, ...] = ("Not started", "On track", "At risk", "Off track", "Complete")
+# Not typed but reported: a "Not started" action whose Start date is still to come (see progress.History).
+NOT_YET_DUE = "Not yet due to start"
 
 # What a Benchmarks row's figures rest on, beyond a result CQC published (the default).
 BENCHMARK_BASES: tuple[str, ...] = ("Published", "Computed", "Pilot", "Secondary")
@@ -151,6 +153,9 @@ SHEETS: tuple[Sheet, ...] = (
         _c("Update", False), _c("Recommendation", False, "the recommendation or source review finding it answers"),
         _c("Quality statement", False), _c("Thread", False, "a cross-cutting thread, e.g. Co-production"),
         _c("Start", False), _c("Evidence", False, "what shows the action is done"),
+        _c("Revised due", False, "a new due date the board agreed; Due stays the date first agreed"),
+        _c("Corrective action", False, "what is being done to bring an action at risk or off track back"),
+        _c("Decision required", False, "what the board is asked to decide or escalate"),
     ), required=False, purpose="The improvement plan."),
     Sheet("Updates", (
         _c("Date"), _c("Ref"), _c("Status"), _c("Commentary", False), _c("Evidence", False), _c("Updated by", False),
@@ -183,6 +188,11 @@ def normalise(text: str) -> str:
 
 _QS_LOOKUP = {normalise(n): qs for qs in QUALITY_STATEMENTS for n in (qs.name, qs.short, qs.key, *qs.aliases)}
 _THEME_LOOKUP = {normalise(n): t for t in THEMES for n in (t.name, str(t.number), *t.aliases)}
+
+
+def is_cqc_review(review: str) -> bool:
+    """The CQC assessment's findings and figures are those whose review name starts with "CQC"."""
+    return review.strip().lower().startswith(("cqc", "care quality commission"))
 
 
 def find_quality_statement(text: str) -> QualityStatement | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -83,46 +84,147 @@ def load_and_score(path: Path) -> tuple[Result, list[Message]]:
     return result, warnings + list(result.warnings)
 
 
-def with_pdfs(targets: list, work: Path, failed: list[str]) -> list:
-    """TARGETS with a PDF after each Word document. Each .docx is rendered into WORK first and converted there,
-    so the PDF joins the set `write_all` moves into place together; a PDF that cannot be made is left out
-    and said in FAILED (the .docx is still written), and an earlier run's PDF is said to be out of date."""
+def with_pdfs_many(sets: list[list], work: Path, faileds: list[list[str]]) -> list[list | BaseException]:
+    """Each set of TARGETS with a PDF after each Word document, every document converted by one LibreOffice
+    start. Each .docx is rendered into WORK first and converted there, so the PDF joins the set `write_all`
+    moves into place together, and the .docx gets the PDF's contents page numbers; a PDF that cannot be
+    made is left out and said in that set's FAILED (the .docx is still written), and an earlier run's PDF
+    is said to be out of date. A set whose Word document cannot be rendered is its exception instead."""
     from .errors import PdfError
-    from .render.pdf import INSTALL_HINT, docx_to_pdf, find_soffice
+    from .render.pdf import Job, convert, temporary_folder_problem
 
-    soffice = find_soffice()
-    out = []
-    for target, writer in targets:
-        if target.suffix.lower() != ".docx":
-            out.append((target, writer))
-            continue
-        pdf = target.with_suffix(".pdf")
-        stale = f"; {pdf} is from an earlier run" if pdf.exists() else ""
-        if soffice is None:
-            out.append((target, writer))
-            failed.append(f"{pdf.name}: not written: {INSTALL_HINT}{stale}")
-            continue
-        docx, made = work / target.name, work / pdf.name
-        writer(docx)
-        out.append((target, _copy_of(docx)))
+    jobs, plans = [], []
+    for n, targets in enumerate(sets):
+        plan, set_jobs = [], []
         try:
-            docx_to_pdf(docx, made, soffice=soffice)
-        except PdfError as exc:
-            failed.append(f"{pdf.name}: not written: {exc}{stale}")
+            for target, writer in targets:
+                if target.suffix.lower() != ".docx":
+                    plan.append((target, writer))
+                    continue
+                pdf = target.with_suffix(".pdf")
+                stale = f"; {pdf} is from an earlier run" if pdf.exists() else ""
+                docx = work / str(n) / target.name
+                try:
+                    docx.parent.mkdir(exist_ok=True)
+                    writer(docx)
+                except OSError as exc:  # the temporary folder is full or unusable: the .docx is written as usual
+                    faileds[n].append(f"{pdf.name}: not written: {temporary_folder_problem(exc)}{stale}")
+                    plan.append((target, writer))
+                    continue
+                job = Job(docx, docx.with_suffix(".pdf"))
+                set_jobs.append((job, pdf, stale, faileds[n]))
+                plan.append((target, job))
+        except Exception as exc:  # noqa: BLE001 - this set's document cannot be made; the other sets go on
+            plan = exc
+        else:
+            jobs += set_jobs
+        plans.append(plan)
+    # The other documents (the annexes) are rendered while LibreOffice works: it runs in a process of its own.
+    others = threading.Thread(target=_render_others, args=(plans, work), daemon=True)
+    others.start()
+    try:
+        convert([job for job, *_ in jobs])
+    except PdfError as exc:
+        for job, *_ in jobs:
+            job.error = str(exc)
+    finally:
+        others.join()
+    done = {id(job): (pdf, stale, failed) for job, pdf, stale, failed in jobs}
+    out = []
+    for plan in plans:
+        if isinstance(plan, BaseException):
+            out.append(plan)
             continue
-        out.append((pdf, _copy_of(made)))
+        targets = []
+        for target, item in plan:
+            if not isinstance(item, Job):
+                targets.append((target, item))
+                continue
+            pdf, stale, failed = done[id(item)]
+            targets.append((target, _copy_of(item.docx)))
+            if item.error is None:
+                targets.append((pdf, _copy_of(item.pdf)))
+            else:
+                failed.append(f"{pdf.name}: not written: {item.error}{stale}")
+        out.append(targets)
     return out
+
+
+def _render_others(plans: list, work: Path) -> None:
+    """Render each plan's documents other than Word ones into WORK, to be copied into place; a plan whose
+    document cannot be rendered becomes that error. One the temporary folder has no room for is left to
+    `write_all`, which renders it beside its target."""
+    from .render.pdf import Job
+
+    for n, plan in enumerate(plans):
+        for i, (target, item) in enumerate(plan if isinstance(plan, list) else []):
+            if isinstance(item, Job):
+                continue
+            rendered = work / str(n) / target.name
+            try:
+                rendered.parent.mkdir(exist_ok=True)
+                item(rendered)
+            except OSError:
+                continue
+            except Exception as exc:  # noqa: BLE001 - handed back as this plan's error
+                plans[n] = exc
+                break
+            plan[i] = (target, _copy_of(rendered))
 
 
 def _copy_of(source: Path):
     return lambda tmp: shutil.copyfile(source, tmp)
 
 
-def make_documents(path: Path, out: Path, options: Options = Options(), *, lock: bool = True,
-                   claim: Callable[[list[Path]], None] | None = None) -> Made:
-    """Write the briefing and/or annex for one workbook into OUT; raises on invalid input, writing nothing.
-    LOCK: hold OUT while writing (False when the caller holds it, as a batch does). CLAIM, if given, is
-    told the files about to be written, before any is, and raises to stop (a batch: another council's)."""
+def write_sets(sets: list[list], *, pdf: bool, lock: bool = True) -> list[tuple[list[Path], list[str]] | BaseException]:
+    """Write each set of targets with `write_all`; with PDF, every set's Word documents are converted first,
+    all by one LibreOffice start. Returns each set's (written, failed documents), or the error that stopped
+    that set (the others go on)."""
+    faileds: list[list[str]] = [[] for _ in sets]
+    if not pdf:
+        planned = sets
+        work = None
+    else:
+        try:
+            work = Path(tempfile.mkdtemp(prefix="cqcdocs-"))
+        except OSError as exc:  # no temporary folder: the documents are written, the PDFs are not
+            from .render.pdf import temporary_folder_problem
+
+            work = None
+            for targets, failed in zip(sets, faileds):
+                failed += [f"{t.with_suffix('.pdf').name}: not written: {temporary_folder_problem(exc)}"
+                           for t, _ in targets if t.suffix.lower() == ".docx"]
+            planned = sets
+        else:
+            planned = None
+    results: list = []
+    try:
+        if planned is None:
+            planned = with_pdfs_many(sets, work, faileds)
+        for targets, failed in zip(planned, faileds):
+            if isinstance(targets, BaseException):
+                results.append(targets)
+                continue
+            try:
+                results.append((write_all(targets, lock=lock), failed))
+            except Exception as exc:  # noqa: BLE001 - handed back: one set's failure is not the others'
+                results.append(exc)
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def _write(targets: list, *, pdf: bool, lock: bool = True) -> tuple[list[Path], list[str]]:
+    [result] = write_sets([targets], pdf=pdf, lock=lock)
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def plan_documents(path: Path, out: Path, options: Options = Options()) -> tuple[list, Made]:
+    """What `make_documents` writes for one workbook, not yet written: the targets (each a path and its
+    writer) and the `Made` to fill in; raises on invalid input."""
     result, warnings = load_and_score(path)
     workbook = result.workbook
     if options.briefing and options.charts == "picture":  # say which characters the pictures' font lacks
@@ -148,23 +250,37 @@ def make_documents(path: Path, out: Path, options: Options = Options(), *, lock:
             write_annex(result, tmp, source_name=shown(Path(path).name))
 
         targets.append((annex_path, write_xlsx))
-    if claim is not None:
-        claim([t for t, _ in targets] + [t.with_suffix(".pdf") for t, _ in targets
-                                          if options.pdf and t.suffix.lower() == ".docx"])
-    failed: list[str] = []
-    if options.pdf:
-        with tempfile.TemporaryDirectory(prefix="cqcdocs-") as work:
-            written = write_all(with_pdfs(targets, Path(work), failed), lock=lock)
-    else:
-        written = write_all(targets, lock=lock)
     overall = result.overall
-    made = Made(Path(path), written, warnings, failed=failed, council=workbook.assessment.short_name,
-                overall_pct=overall.pct if overall else None, rating=overall.rating.label if overall else None)
+    return targets, Made(Path(path), [], warnings, council=workbook.assessment.short_name,
+                         overall_pct=overall.pct if overall else None,
+                         rating=overall.rating.label if overall else None)
+
+
+def finish_made(made: Made, written: list[Path], failed: list[str], options: Options) -> Made:
+    """MADE with what was WRITTEN and FAILED, and (unless OPTIONS say not) the accessibility check of it."""
+    made.written, made.failed = written, failed
     if options.check:
         from .check import check_files
 
         made.checks = check_files([str(p) for p in made.written])
     return made
+
+
+def make_documents(path: Path, out: Path, options: Options = Options(), *, lock: bool = True,
+                   claim: Callable[[list[Path]], None] | None = None) -> Made:
+    """Write the briefing and/or annex for one workbook into OUT; raises on invalid input, writing nothing.
+    LOCK: hold OUT while writing (False when the caller holds it, as a batch does). CLAIM, if given, is
+    told the files about to be written, before any is, and raises to stop (a batch: another council's)."""
+    targets, made = plan_documents(path, out, options)
+    if claim is not None:
+        claim(target_names(targets, options))
+    return finish_made(made, *_write(targets, pdf=options.pdf, lock=lock), options)
+
+
+def target_names(targets: list, options: Options) -> list[Path]:
+    """Every file TARGETS will write, with the PDF beside each Word document when OPTIONS ask for them."""
+    return [t for t, _ in targets] + [t.with_suffix(".pdf") for t, _ in targets
+                                      if options.pdf and t.suffix.lower() == ".docx"]
 
 
 def progress_names(workbook: Workbook, as_at) -> tuple[str, str]:
@@ -173,27 +289,27 @@ def progress_names(workbook: Workbook, as_at) -> tuple[str, str]:
     return f"{base}.docx", f"{base}.xlsx"
 
 
-def make_progress(path: Path, out: Path, as_at, *, since=None, board: str | None = None, final: bool = False,
-                  check: bool = True):
-    """Write the improvement plan's progress report and its annex for one workbook as at AS_AT; raises on
-    invalid input, writing nothing. Returns what was written and the `Progress` it reports."""
+def make_progress(path: Path, out: Path, as_at, *, since=None, board: str | None = None,
+                  options: Options = Options()):
+    """Write the improvement plan's progress report and its annex (and with OPTIONS.pdf a tagged PDF of the
+    report) for one workbook as at AS_AT; raises on invalid input, writing nothing. OPTIONS: committee (the
+    meeting the report is for, else the board's next), template, final, pdf, check. Returns what was written
+    and the `Progress` it reports."""
     from .progress import compute_progress
     from .render.progress_annex import write_progress_annex
     from .render.progress_report import write_progress_report
 
     workbook, warnings = load_workbook(path)
+    meeting = find_meeting(workbook, options.committee) if options.committee else None
     progress = compute_progress(workbook, as_at, since=since, board=board)
     warnings = warnings + list(progress.warnings)
     docx, xlsx = (out / name for name in progress_names(workbook, as_at))
-    made = Made(Path(path), write_all([
-        (docx, lambda tmp: write_progress_report(progress, tmp, final=final, warnings=warnings, annex_name=xlsx.name)),
-        (xlsx, lambda tmp: write_progress_annex(progress, tmp, source_name=shown(Path(path).name)))]),
-        warnings, council=workbook.assessment.short_name)
-    if check:
-        from .check import check_files
-
-        made.checks = check_files([str(p) for p in made.written])
-    return made, progress
+    written, failed = _write([
+        (docx, lambda tmp: write_progress_report(progress, tmp, final=options.final, warnings=warnings,
+                                                 annex_name=xlsx.name, committee=meeting, template=options.template)),
+        (xlsx, lambda tmp: write_progress_annex(progress, tmp, source_name=shown(Path(path).name)))], pdf=options.pdf)
+    made = Made(Path(path), [], warnings, council=workbook.assessment.short_name)
+    return finish_made(made, written, failed, options), progress
 
 
 def journey_names(workbook: Workbook) -> tuple[str, str]:
@@ -217,15 +333,5 @@ def make_journey(path: Path, out: Path, options: Options = Options()) -> Made:
                                                         warnings=warnings, annex_name=xlsx.name,
                                                         template=options.template)),
                (xlsx, lambda tmp: write_journey_annex(journey, tmp, source_name=shown(Path(path).name)))]
-    failed: list[str] = []
-    if options.pdf:
-        with tempfile.TemporaryDirectory(prefix="cqcdocs-") as work:
-            written = write_all(with_pdfs(targets, Path(work), failed), lock=True)
-    else:
-        written = write_all(targets)
-    made = Made(Path(path), written, warnings, failed=failed, council=workbook.assessment.short_name)
-    if options.check:
-        from .check import check_files
-
-        made.checks = check_files([str(p) for p in made.written])
-    return made
+    made = Made(Path(path), [], warnings, council=workbook.assessment.short_name)
+    return finish_made(made, *_write(targets, pdf=options.pdf), options)

@@ -176,6 +176,9 @@ class Action:
     thread: str = ""
     start: date | None = None
     evidence: str = ""
+    revised_due: date | None = None
+    corrective_action: str = ""
+    decision_required: str = ""
     places: dict[str, str] = field(default_factory=dict, compare=False)  # column → cell
 
 

@@ -24,15 +24,24 @@ SCORE_FILL = {1: RATING_FILL["Inadequate"], 2: RATING_FILL["Requires improvement
 SCORE_TEXT = {1: RATING_TEXT["Inadequate"], 2: RATING_TEXT["Requires improvement"], 3: RATING_TEXT["Good"],
               4: RATING_TEXT["Outstanding"]}
 
+# An improvement plan's statuses in the red/amber/green a board reads (blue for complete, greys for not
+# started and not yet due), never the rating palette: On track must not look like "Good". Each text colour
+# gives its fill at least 4.5:1; the status word is always shown with it.
 ACTION_STATUS_FILL = {
-    "Not started": "E0E0E0",
-    "On track": "92C5DE",
-    "At risk": "FDDBC7",
-    "Off track": "B2182B",
     "Complete": "2166AC",
+    "On track": "2E7D32",
+    "At risk": "FFC000",
+    "Off track": "B2182B",
+    "Not started": "A6A6A6",
+    "Not yet due to start": "E0E0E0",
 }
-ACTION_STATUS_TEXT = {"Not started": "000000", "On track": "000000", "At risk": "000000", "Off track": "FFFFFF",
-                      "Complete": "FFFFFF"}
+ACTION_STATUS_TEXT = {"Complete": "FFFFFF", "On track": "FFFFFF", "At risk": "000000", "Off track": "FFFFFF",
+                      "Not started": "000000", "Not yet due to start": "000000"}
+
+# A review's stance on a journey thread (strength, area for development, both): the diverging palette's blues
+# and peach, apart from the plan's red/amber/green so a stance never reads as an action's status.
+STANCE_FILL = {"strength": "2166AC", "development": "FDDBC7", "both": "92C5DE"}
+STANCE_TEXT = {"strength": "FFFFFF", "development": "000000", "both": "000000"}
 
 COMPARISON_FILL = {"better": "92C5DE", "similar": "E0E0E0", "worse": "F4A582", "not stated": "FFFFFF"}
 
@@ -76,3 +85,8 @@ def rgb(hex_colour: str) -> tuple[float, float, float]:
     """Matplotlib colour tuple."""
     h = hex_colour.lstrip("#")
     return tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def label_colour(fill: str) -> str:
+    """Black or white, whichever reads better on FILL: a chart's count on its bar."""
+    return "FFFFFF" if contrast("FFFFFF", fill) >= contrast("000000", fill) else "000000"

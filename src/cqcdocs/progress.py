@@ -16,19 +16,21 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .contract import ACTION_STATUSES, QUALITY_STATEMENTS, THEMES, normalise
+from .contract import ACTION_STATUSES, NOT_YET_DUE, QUALITY_STATEMENTS, THEMES, normalise
 from .errors import ProgressError, UnknownMeeting
 from .load.table import _spans
 from .model import Action, Meeting, Message, MonthDate, Update, Workbook, format_date, format_short_date
 
-# How the headline lists the statuses, best first (the contract's order is the drop-down's).
-REPORT_ORDER = ("Complete", "On track", "At risk", "Off track", "Not started")
-# Worst to best, for the direction of travel: Not started is better than a started action at risk.
-_RANK = {s: i for i, s in enumerate(("Off track", "At risk", "Not started", "On track", "Complete"))}
+# How the headline lists the statuses, best first (the contract's order is the drop-down's). "Not yet due to
+# start" is not typed: it is a "Not started" action whose Start date is still to come.
+REPORT_ORDER = ("Complete", "On track", "At risk", "Off track", "Not started", NOT_YET_DUE)
+# Worst to best, for the direction of travel: Not started is better than a started action at risk, and an
+# action that passed its start date without starting got worse.
+_RANK = {s: i for i, s in enumerate(("Off track", "At risk", "Not started", NOT_YET_DUE, "On track", "Complete"))}
 EXCEPTIONS = ("Off track", "At risk")
 DUE_SOON_DAYS = 30
 DEFAULT_BOARD = "Assurance Board"
-assert set(REPORT_ORDER) == set(ACTION_STATUSES) == set(_RANK)
+assert set(REPORT_ORDER) == set(ACTION_STATUSES) | {NOT_YET_DUE} == set(_RANK)
 
 
 def due_by(due: date) -> date:
@@ -67,8 +69,43 @@ class History:
         return self.updates[action.ref][i - 1] if i else None
 
     def status(self, action: Action, day: date) -> str:
+        """ACTION's status on DAY: its latest update by then, else the Actions sheet's Status; "Not started"
+        before the action's Start date is "Not yet due to start"."""
         latest = self.latest(action, day)
-        return latest.status if latest else action.status
+        status = latest.status if latest else action.status
+        if status == "Not started" and action.start is not None and day < action.start:
+            return NOT_YET_DUE
+        return status
+
+    def evidence(self, action: Action, day: date) -> str:
+        """The latest evidence given for ACTION on or before DAY, else the Actions sheet's Evidence: a later
+        update ("Monitoring monthly") does not take away the evidence an earlier one gave."""
+        for u in reversed(self.upto(action, day)):
+            if u.evidence:
+                return u.evidence
+        return action.evidence
+
+
+def plan_agreed(workbook: Workbook) -> bool:
+    """The one rule for whether there is a plan to report on, used by every paper: an action has an owner, a
+    due date or a status other than "Not started", or any progress update has been recorded."""
+    return bool(workbook.updates) or any(a.owner.strip() or a.due is not None or a.status != "Not started"
+                                         for a in workbook.actions)
+
+
+def statuses_on(workbook: Workbook, day: date) -> dict[str, str]:
+    """Each action's status on DAY (by ref), as the progress report counts it: the briefing's rule too."""
+    history = History(workbook.updates)
+    return {a.ref: history.status(a, day) for a in workbook.actions}
+
+
+def counts_by_theme(workbook: Workbook, day: date) -> dict[tuple[int, str], int]:
+    """Actions by (theme number, status) on DAY, every combination of REPORT_ORDER present (zeros included)."""
+    counts = dict.fromkeys(((t.number, s) for t in THEMES for s in REPORT_ORDER), 0)
+    statuses = statuses_on(workbook, day)
+    for a in workbook.actions:
+        counts[(a.theme.number, statuses[a.ref])] += 1
+    return counts
 
 
 @dataclass(frozen=True)
@@ -84,6 +121,7 @@ class ActionProgress:
     overdue: bool
     was_overdue: bool             # overdue at the comparison date
     due_soon: bool                # due within DUE_SOON_DAYS, not complete
+    evidence: str = ""            # the latest evidence of completion given by the as-at date
 
     @property
     def ref(self) -> str:
@@ -95,8 +133,9 @@ class ActionProgress:
         return (self.latest.commentary if self.latest else "") or self.action.update
 
     @property
-    def evidence(self) -> str:
-        return (self.latest.evidence if self.latest else "") or self.action.evidence
+    def unevidenced(self) -> bool:
+        """Complete with no evidence of completion: the board should not accept it as done yet."""
+        return self.status == "Complete" and not self.evidence
 
     @property
     def completed_since(self) -> bool:
@@ -150,8 +189,22 @@ class Progress:
 
     @property
     def agreed(self) -> bool:
-        """Whether there is a plan to report on: an action with an owner or a due date, or any update."""
-        return any(a.owner or a.due for a in self.workbook.actions) or bool(self.workbook.updates)
+        return plan_agreed(self.workbook)
+
+    @property
+    def complete(self) -> list[ActionProgress]:
+        return [a for a in self.actions if a.status == "Complete"]
+
+    @property
+    def unevidenced(self) -> list[ActionProgress]:
+        return [a for a in self.actions if a.unevidenced]
+
+    @property
+    def decisions(self) -> list[ActionProgress]:
+        """Actions that ask the board for a decision, off track first (the report's exception order)."""
+        order = {s: i for i, s in enumerate(EXCEPTIONS)}
+        return sorted((a for a in self.actions if a.action.decision_required),
+                      key=lambda a: order.get(a.status, len(order)))
 
     @property
     def counts(self) -> dict[str, int]:
@@ -292,7 +345,8 @@ def compute_progress(workbook: Workbook, as_at: date, *, since: date | None = No
             status_since=_status_since(history, action, as_at, status), latest=history.latest(action, as_at),
             overdue=bool(end and end < as_at and status != "Complete"),
             was_overdue=bool(end and since and end < since and before != "Complete"),
-            due_soon=bool(end and as_at <= end <= soon and status != "Complete")))
+            due_soon=bool(end and as_at <= end <= soon and status != "Complete"),
+            evidence=history.evidence(action, as_at)))
     actions = tuple(rows)
     themes = [t.name for t in THEMES]
     return Progress(

@@ -277,7 +277,10 @@ def read_actions(ws: Any, problems: Problems) -> tuple[Action, ...]:
             recommendation=cell_text(row, "Recommendation", problems, False),
             quality_statement=optional(row, "Quality statement", parse_quality_statement, problems),
             thread=cell_text(row, "Thread", problems, False), start=optional(row, "Start", parse_date, problems),
-            evidence=cell_text(row, "Evidence", problems, False), places=_places(row)))
+            evidence=cell_text(row, "Evidence", problems, False),
+            revised_due=optional(row, "Revised due", parse_date, problems),
+            corrective_action=cell_text(row, "Corrective action", problems, False),
+            decision_required=cell_text(row, "Decision required", problems, False), places=_places(row)))
     return tuple(actions)
 
 

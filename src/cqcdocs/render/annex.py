@@ -15,20 +15,31 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..contract import ACTION_STATUSES, THEMES
+from ..contract import NOT_YET_DUE, THEMES, is_cqc_review
 from ..model import format_date
 from ..palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISON_FILL, HEADER_TEXT, MUTED,
-                      RATING_FILL, RATING_TEXT, SUBJECT)
+                      RATING_FILL, RATING_TEXT, SUBJECT, label_colour)
+from ..progress import REPORT_ORDER, counts_by_theme, statuses_on
 from ..scoring import RATINGS, Result
 from ..wording import plain
 from .annex_charts import AnnexCharts, font
-from .annex_layout import (FONT_SIZE, LINE_PT, MARGIN_IN, MIN_SCALE, NUMBER, ROW_PX, TEXT, PlacedTable,
-                           heading_width, print_scale, short, text_width, wrapped_lines)
+from .annex_layout import (FONT_SIZE, LINE_PT, MARGIN_IN, MIN_SCALE, NUMBER, PADDING_PX, ROW_PX, TEXT, PlacedTable,
+                           column_px, fill_width, heading_width, print_scale, printable_px, short, text_px, text_width,
+                           word_width, wrapped_lines)
 from .chart_defs import FONT
 from .sentences import benchmark_notes, ranking_clause
 
 TABLE_STYLE = "Table Style Medium 2"
+TITLE_PT = 16
+DEFAULT_WIDTH = 8.43  # Excel's width for a column none is set for
+CONTENTS_TEXT = 100  # a paper annex's Contents: the width of its facts and of what each sheet holds
+MIN_FILL = 40  # the narrowest a table's long text column gets, whatever the others take
 SUBJECT_ROW = "DEEBF7"  # this council's row in a table: a pale blue that is no rating's colour
+
+
+def _label_width() -> float:
+    """The Contents sheet's first column: as wide as the longest rating ("Requires improvement")."""
+    return text_width([r.label for r in RATINGS], 20)
 
 
 class Annex(AnnexCharts):
@@ -43,10 +54,11 @@ class Annex(AnnexCharts):
             "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE}, "default_row_height": ROW_PX})
         self._formats: dict[tuple, object] = {}
         self._numeric: set[int] = set()  # ids of the formats that hold numbers: right-aligned, header too
+        self._wrapping: set[int] = set()  # ids of the formats that wrap text
         self._wide: dict[str, bool] = {}  # sheet → printed landscape
         self._widths: dict[str, dict[int, float]] = {}  # sheet → the widths set, by column
         f = self.format
-        self.title = self.wb.add_format({"bold": True, "font_size": 16, "font_color": "#" + ACCENT})
+        self.title = self.wb.add_format({"bold": True, "font_size": TITLE_PT, "font_color": "#" + ACCENT})
         # Every cell top-aligned; text left-aligned and numbers right-aligned, each one indent in from the cell's
         # edge, so a number never touches the next column's text ("3Good").
         self.bold = f(TEXT, {"bold": True})
@@ -62,15 +74,21 @@ class Annex(AnnexCharts):
         self.bar = f(NUMBER, {"num_format": ";;;"})  # a data bar's own cell: the bar only, the value beside it
         self.italic = f({"italic": True, "font_color": "#" + MUTED})
         self.note = f(TEXT, {"italic": True, "font_color": "#" + MUTED, "text_wrap": True})
-        self.rating_fmt = {label: f(TEXT, {"bg_color": "#" + RATING_FILL[label], "font_color": "#" + RATING_TEXT[label]})
+        # Ratings wrap where a column is narrow ("Requires / improvement"); a column as wide as its text never does.
+        self.rating_fmt = {label: f(TEXT, {"bg_color": "#" + RATING_FILL[label], "font_color": "#" + RATING_TEXT[label],
+                                           "text_wrap": True})
                            for label in RATING_FILL}
         self.status_fmt = {s: f(TEXT, {"bg_color": "#" + ACTION_STATUS_FILL[s], "font_color": "#" + ACTION_STATUS_TEXT[s]})
-                           for s in ACTION_STATUSES}
+                           for s in ACTION_STATUS_FILL}
         self.comparison_fmt = {c: f(TEXT, {"bg_color": "#" + fill}) for c, fill in COMPARISON_FILL.items()}
         self.subject = f(TEXT, {"bold": True, "bg_color": "#" + SUBJECT_ROW})
         self.subject_num = f(NUMBER, {"bold": True, "bg_color": "#" + SUBJECT_ROW, "num_format": "0"})
         self.subject_pct = f(NUMBER, {"bold": True, "bg_color": "#" + SUBJECT_ROW, "num_format": "0%"})
         self.placed: dict[str, PlacedTable] = {}  # table name → where it landed
+        self._titles: dict[str, tuple[object, str]] = {}  # sheet → (worksheet, title), fitted on closing
+        self._run_on: set[str] = set()  # sheets whose columns run on to further pages, column A repeated
+        self.title_wrap = self.wb.add_format({"bold": True, "font_size": 16, "font_color": "#" + ACCENT,
+                                              "text_wrap": True, "valign": "top"})
 
     # --- helpers --------------------------------------------------------------------------------
 
@@ -82,6 +100,8 @@ class Annex(AnnexCharts):
             self._formats[key] = self.wb.add_format(props)
             if props.get("align") == "right":
                 self._numeric.add(id(self._formats[key]))
+            if props.get("text_wrap"):
+                self._wrapping.add(id(self._formats[key]))
         return self._formats[key]
 
     def header_format(self, fmt):
@@ -94,6 +114,7 @@ class Annex(AnnexCharts):
         ws = self.wb.add_worksheet(name)
         ws.write_string(0, 0, heading, self.title)
         ws.set_row(0, 24)
+        self._titles[name] = (ws, heading)
         ws.set_paper(9)
         self._wide[name] = wide
         ws.set_landscape() if wide else ws.set_portrait()
@@ -105,6 +126,35 @@ class Annex(AnnexCharts):
                       "&RPage &P of &N")
         ws.set_header(f"&C{marking}")
         return ws
+
+    def close(self) -> None:
+        """Fit each sheet's title to the columns that print, then write the file."""
+        for name, (ws, heading) in self._titles.items():
+            self._fit_title(ws, heading, self._widths.get(name, {}))
+        self.wb.close()
+
+    def _fit_title(self, ws, heading: str, widths: dict[int, float]) -> None:
+        """A title wider than the sheet's columns would print cut at the last one: on a sheet with no columns
+        set, column A is widened to it; otherwise it wraps across the columns, its row as tall as it needs."""
+        needed = text_px(heading, bold=True, size=TITLE_PT) + PADDING_PX
+        if ws.get_name() in self._run_on and widths.get(0, DEFAULT_WIDTH) * 7 < needed:
+            # Column A prints again on every page the columns run on to: the title there would print cut
+            # ("Every") on each. In B it runs on over the first page's empty title row instead.
+            ws.write_blank(0, 0, None, self.title)  # a blank without a format would not replace the title
+            ws.write_string(0, 1, heading, self.title)
+            return
+        if not widths:
+            if needed > column_px(DEFAULT_WIDTH) * 3:  # a short title may run on over empty columns
+                ws.set_column(0, 0, -(-(needed - 5) // 7))
+            return
+        last = max(widths)
+        room = sum(column_px(widths.get(c, DEFAULT_WIDTH)) for c in range(last + 1))
+        if needed <= room:
+            return
+        if last:
+            ws.merge_range(0, 0, 0, last, heading, self.title_wrap)
+        lines = -(-needed // room) + 1
+        ws.set_row(0, 20 * lines + 4)
 
     def set_width(self, ws, col: int, width: float) -> None:
         """Set column COL's WIDTH and fit the printed page to the sheet's columns as they now are."""
@@ -127,6 +177,7 @@ class Annex(AnnexCharts):
         else:
             ws.set_print_scale(MIN_SCALE)  # clears fit-to-page
             ws.repeat_columns(0)
+            self._run_on.add(ws.get_name())
 
     def put(self, ws, row: int, col: int, value, fmt=None) -> None:
         """Write by type: text always as a string (so '=...' never becomes a formula), numbers as numbers."""
@@ -145,14 +196,25 @@ class Annex(AnnexCharts):
 
     def table(self, ws, first_row: int, name: str, columns: list[tuple[str, float, object]], rows: list[list],
               cell_formats: list[list] | None = None, header_repeat: bool = True,
-              set_widths: bool = True, first_col: int = 0) -> PlacedTable:
+              set_widths: bool = True, first_col: int = 0, fill: str | None = None) -> PlacedTable:
         """An Excel table at FIRST_ROW (and FIRST_COL); columns are (header, width, format), the width what the
         column is set to (SET_WIDTHS) or already is. Each heading is aligned as its values are, the header
-        row tall enough for the longest heading, and the page fitted to the columns. Returns where it landed."""
+        row tall enough for the longest heading, and the page fitted to the columns. With SET_WIDTHS each
+        column is widened to hold its heading's longest word, its longest word when it wraps, or its longest
+        value when it does not, so nothing prints cut. FILL names a long text column that takes the rest of
+        the page at the smallest legible scale, the other wrapped columns no wider than their longest value:
+        fewer wrapped lines, more rows to a printed page. Returns where it landed."""
         placed = PlacedTable(ws.get_name(), first_row + 1, first_row + len(rows), tuple(h for h, _, _ in columns),
                              tuple(tuple(row) for row in rows))
         if set_widths:
-            columns = [(h, heading_width(h, width, id(fmt) in self._numeric), fmt) for h, width, fmt in columns]
+            columns = [(h, self._fitted(h, width, fmt, [row[i] for row in rows] if rows else [],
+                                        shrink=fill is not None and h != fill), fmt)
+                       for i, (h, width, fmt) in enumerate(columns)]
+            if fill is not None and rows:
+                others = [w for h, w, _ in columns if h != fill]
+                columns = [(h, max(MIN_FILL, fill_width(others, self._wide[ws.get_name()])) if h == fill else w, fmt)
+                           for h, w, fmt in columns]
+            columns = self._squeeze(columns, rows)
         self.placed[name] = placed
         if not rows:
             ws.write_string(first_row, first_col, "None in the source workbook.", self.note)
@@ -163,18 +225,60 @@ class Annex(AnnexCharts):
         ws.add_table(first_row, first_col, placed.last, first_col + len(columns) - 1, {
             "name": name, "style": TABLE_STYLE, "autofilter": True,
             "columns": [{"header": header, "header_format": self.header_format(fmt)} for header, _, fmt in columns]})
-        lines = max(wrapped_lines(header, width, bold=True, indent=id(fmt) not in self._numeric)
+        lines = max(wrapped_lines(header, width, bold=True)
                     for header, width, fmt in columns)
-        ws.set_row(first_row, LINE_PT * lines + 4)
+        height = LINE_PT * lines + 4
+        ws.set_row(first_row, height)
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 fmt = (cell_formats[r][c] if cell_formats and cell_formats[r][c] is not None else columns[c][2])
                 self.put(ws, first_row + 1 + r, first_col + c, value, fmt)
             ws.set_row(first_row + 1 + r, self._height(row, columns))
-        if header_repeat:  # the sheet's main table: its header repeats on every printed page and stays in view
-            ws.repeat_rows(first_row)
-            ws.freeze_panes(first_row + 1, 0)
+            height += self._height(row, columns)
+        if header_repeat:  # the sheet's main table: its header stays in view, and repeats on every printed page
+            ws.freeze_panes(first_row + 1, 0)  # when the table needs more than one (else a page of notes after
+            if 24 + LINE_PT * first_row + height > self._page_pt(ws):  # it would hold only the header)
+                ws.repeat_rows(first_row)
         return placed
+
+    def _page_pt(self, ws) -> float:
+        """The height (points) of WS's printed page, in the sheet's own points at the scale it prints at."""
+        wide = self._wide[ws.get_name()]
+        widths = list(self._widths.get(ws.get_name(), {}).values())
+        scale = max(MIN_SCALE, print_scale(widths, wide)) if widths else 100
+        return printable_px(wide)[1] * 72 / 96 * 100 / scale
+
+    def _squeeze(self, columns: list, rows: list) -> list:
+        """COLUMNS narrowed, the widest wrapped column a character at a time and none below its longest word or
+        heading word, until they print one landscape page wide at the smallest legible scale (widening to hold
+        every value can push a table past it, and the columns would then run on to a second page)."""
+        widths = [w for _, w, _ in columns]
+        excess = -fill_width(widths, True)  # characters over the page (negative: room to spare)
+        wrapped = [i for i, (_, _, fmt) in enumerate(columns) if id(fmt) in self._wrapping]
+        floors = {i: heading_width(columns[i][0], word_width([row[i] for row in rows], 1), False) for i in wrapped}
+        if excess <= 0 or sum(widths[i] - floors[i] for i in wrapped) < excess:
+            return columns  # it fits, or cannot: then the columns run on to a second page at a legible scale
+        while excess > 0:
+            i = max((i for i in wrapped if widths[i] - 1 >= floors[i]), key=lambda i: widths[i])
+            widths[i] -= 1
+            excess -= 1
+        return [(h, widths[i], fmt) for i, (h, _, fmt) in enumerate(columns)]
+
+    def _fitted(self, header: str, width: float, fmt, values: list, shrink: bool = False) -> float:
+        """WIDTH for a column of VALUES under HEADER, widened so nothing is cut (see `table`); when SHRINK, a
+        wrapped column no wider than its longest value on one line."""
+        numeric = id(fmt) in self._numeric
+        if id(fmt) in self._wrapping:
+            texts = [v for v in values if isinstance(v, str)]
+            if shrink and texts:
+                width = min(width, text_width(texts, 1))
+            width = word_width(texts, width)
+        elif not numeric:
+            width = text_width([v for v in values if isinstance(v, str)], width)
+        else:  # as they print: a date as dd/mm/yyyy, a number with its thousands separators
+            width = text_width(["00/00/0000" if hasattr(v, "year") else f"{v:,.2f}" if isinstance(v, float) else
+                                f"{v:,}" for v in values if v is not None and v != ""], width)
+        return heading_width(header, width, numeric)
 
     def _height(self, row: list, columns: list[tuple[str, float, object]]) -> float:
         """Row height for wrapped text: XlsxWriter cannot measure text and LibreOffice does not re-fit rows."""
@@ -191,10 +295,11 @@ class Annex(AnnexCharts):
         for r, (label, value) in enumerate(lines, start=2):
             ws.write_string(r, 0, label, self.bold)
             ws.write_string(r, 1, value, self.wrap)
-            ws.set_row(r, 15 * (1 + len(value) // 95) + 2)
+            ws.set_row(r, LINE_PT * wrapped_lines(value, CONTENTS_TEXT) + 3)
         start = 2 + len(lines) + 1
         ws.write_string(start, 0, "Sheets", self.bold)
-        self.table(ws, start + 1, "tblContents", [("Sheet", 22, self.text), ("What it holds", 100, self.wrap)],
+        self.table(ws, start + 1, "tblContents",
+                   [("Sheet", 22, self.text), ("What it holds", CONTENTS_TEXT, self.wrap)],
                    [list(s) for s in sheets], header_repeat=False)
         ws.freeze_panes(0, 0)
         ws.activate()
@@ -206,7 +311,9 @@ class Annex(AnnexCharts):
                  ("Source workbook", self.source_name),
                  ("Figures as at", f"CQC assessment published {format_date(self.a.published)}"),
                  ("Overall result", f"{o.pct}%, {o.rating.label}" if o else "Not assessed")]
-        label_width, text_width = 20, 70
+        # local name text_width shadows the layout function here; measure first
+        label_width = _label_width()
+        text_width = 70
         method = ("Each evidence category is scored 1 to 4; a quality statement's percentage is its category scores "
                   "over 4 times the categories scored, rounded up, and its score is the band that percentage falls "
                   "in. The overall percentage is the quality statement scores over 4 times the statements assessed, "
@@ -220,7 +327,7 @@ class Annex(AnnexCharts):
                   ("Themes", "Theme percentages derived from the quality statement scores"),
                   ("Findings", "Every finding from the CQC assessment and peer reviews, filterable"),
                   ("Metrics", "Performance measures against the England average"),
-                  ("Key figures", "Figures from the assessment: waits, caseloads, spend"),
+                  ("Key figures", "Figures from the assessment and other reviews: waits, caseloads, spend"),
                   ("Benchmarks", "Councils in the region ranked by overall score"),
                   ("Actions", "The improvement actions, and a count by theme and status"),
                   ("Journey", "Every finding with its thread, review and date, filterable"),
@@ -245,7 +352,7 @@ class Annex(AnnexCharts):
         # Narrow enough to print one landscape page wide at a legible scale, long names wrapping.
         cols = [("Quality statement", 18, self.wrap), ("Theme", 13, self.wrap)]
         cols += [(c, 8, self.num) for c in categories]  # as wide as their headings' longest words
-        cols += [("Computed %", 9, self.pct), ("Computed score", 9, self.num), ("Rating", 20, self.text),
+        cols += [("Computed %", 9, self.pct), ("Computed score", 9, self.num), ("Rating", 20, self.wrap),
                  ("Published score", 9, self.num), ("Published %", 9, self.pct), ("Draft score", 8, self.num),
                  ("Matches published", 9, self.text), ("Basis", 11, self.wrap)]
         rows, fmts = [], []
@@ -293,9 +400,12 @@ class Annex(AnnexCharts):
         ws = self.sheet("Findings", "Findings from the CQC assessment and peer reviews", wide=True)
         rows = [[f.review, f.theme.name, f.quality_statement.name if f.quality_statement else "", f.section,
                  f.service_area, plain(f.text)] for f in self.result.workbook.findings]
-        self.table(ws, 2, "tblFindings", [("Review", 16, self.wrap), ("Theme", 14, self.wrap),
-                                          ("Quality statement", 20, self.wrap), ("Section", 14, self.wrap),
-                                          ("Service area", 14, self.wrap), ("Finding", 72, self.wrap)], rows)
+        # The short columns no wider than their longest value, most on one line ("CQC assessment 2026", "Area for
+        # development"), the long names of statements and areas on two; the finding across the rest of the page.
+        self.table(ws, 2, "tblFindings", [("Review", 24, self.wrap), ("Theme", 20, self.wrap),
+                                          ("Quality statement", 18, self.wrap), ("Section", 20, self.wrap),
+                                          ("Service area", 18, self.wrap), ("Finding", 72, self.wrap)], rows,
+                   fill="Finding")
 
     def metrics(self) -> None:
         ws = self.sheet("Metrics", "Performance against the England average", wide=True)
@@ -367,40 +477,52 @@ class Annex(AnnexCharts):
             ws.set_row(at, 15 * -(-len(text) // int(width * 1.1)) + 2)
 
     def key_figures(self) -> None:
-        ws = self.sheet("Key figures", "Key figures from the assessment", wide=True)
-        whole, decimal = self.whole, self.decimal
+        """The assessment's own figures first, then those of other reviews (an LGA peer challenge), each row naming
+        its review, under a title that says both: neither is taken for the other."""
+        figures = self.result.workbook.key_figures
+        own = [f for f in figures if not f.review or is_cqc_review(f.review)]
+        others = [f for f in figures if f not in own]
+        ws = self.sheet("Key figures", "Key figures from the assessment" + (" and other reviews" if others else ""),
+                        wide=True)
         rows, fmts = [], []
-        for f in self.result.workbook.key_figures:
+        for f in own + others:
             as_at = format_date(f.as_at) if isinstance(f.as_at, date) else f.as_at or ""
-            rows.append([f.theme.name if f.theme else "", f.quality_statement.name if f.quality_statement else "",
-                         f.measure, f.value, f.unit, as_at, f.source])
-            fmts.append([None, None, None, whole if float(f.value).is_integer() else decimal, None, None, None])
+            rows.append([f.review or "CQC assessment", f.theme.name if f.theme else "",
+                         f.quality_statement.name if f.quality_statement else "", f.measure, f.value, f.unit, as_at,
+                         f.source])
+            fmts.append([None] * 4 + [self.whole if float(f.value).is_integer() else self.decimal, None, None, None])
         self.table(ws, 2, "tblKeyFigures", [
-            ("Theme", 20, self.wrap), ("Quality statement", 26, self.wrap), ("Measure", 48, self.wrap),
-            ("Value", 14, whole), ("Unit", 10, self.text), ("As at", 14, self.text), ("Source", 30, self.wrap)],
-            rows, fmts)
+            ("Review", 18, self.wrap), ("Theme", 20, self.wrap), ("Quality statement", 22, self.wrap),
+            ("Measure", 44, self.wrap), ("Value", 14, self.whole), ("Unit", 10, self.text), ("As at", 14, self.text),
+            ("Source", 28, self.wrap)], rows, fmts)
 
     def actions(self) -> None:
-        ws = self.sheet("Actions", "Improvement actions", wide=True)
+        # Statuses as the briefing and the progress report count them, on the briefing's report date.
+        workbook = self.result.workbook
+        day = self.a.report_date or self.a.published
+        ws = self.sheet("Actions", f"Improvement actions as at {format_date(day)}", wide=True)
+        statuses = statuses_on(workbook, day)
         rows, fmts = [], []
-        for x in self.result.workbook.actions:
-            rows.append([x.ref, x.theme.name, x.area_for_development, x.action, x.owner, x.due, x.status, x.update])
-            fmts.append([None] * 6 + [self.status_fmt[x.status], None])
+        for x in workbook.actions:
+            rows.append([x.ref, x.theme.name, x.area_for_development, x.action, x.owner, x.due, statuses[x.ref],
+                         x.update])
+            fmts.append([None] * 6 + [self.status_fmt[statuses[x.ref]], None])
         columns = [("Ref", 6, self.text), ("Theme", 14, self.wrap), ("Area for development", 34, self.wrap),
                    ("Action", 34, self.wrap), ("Owner", 14, self.wrap), ("Due", 11, self.date),
-                   ("Status", 11, self.text), ("Update", 24, self.wrap)]
+                   ("Status", text_width(statuses.values(), 11), self.text), ("Update", 24, self.wrap)]
         last = self.table(ws, 2, "tblActions", columns, rows, fmts).last
         start = last + 3
         # Under the wide Theme column (B), not the narrow Ref column, so theme names are not cut off; each count
         # right-aligned under its right-aligned heading.
         ws.write_string(start - 1, 1, "Actions by theme and status", self.bold)
-        counts = self.result.action_counts
-        count_rows = [[t.name, *[counts[(t.number, s)] for s in ACTION_STATUSES],
-                       sum(counts[(t.number, s)] for s in ACTION_STATUSES)] for t in THEMES]
-        ws.add_table(start, 1, start + len(count_rows), len(ACTION_STATUSES) + 2, {
+        counts = counts_by_theme(workbook, day)
+        shown = [s for s in REPORT_ORDER if s != NOT_YET_DUE or any(counts[(t.number, s)] for t in THEMES)]
+        count_rows = [[t.name, *[counts[(t.number, s)] for s in shown],
+                       sum(counts[(t.number, s)] for s in shown)] for t in THEMES]
+        ws.add_table(start, 1, start + len(count_rows), len(shown) + 2, {
             "name": "tblActionCounts", "style": TABLE_STYLE, "autofilter": False,
             "columns": [{"header": h, "header_format": self.header_format(self.num if i else self.wrap)}
-                        for i, h in enumerate(("Theme", *ACTION_STATUSES, "Total"))]})
+                        for i, h in enumerate(("Theme", *shown, "Total"))]})
         theme_width = columns[1][1]
         for r, row in enumerate(count_rows, start=start + 1):
             self.put(ws, r, 1, row[0], self.wrap)
@@ -422,9 +544,9 @@ class Annex(AnnexCharts):
                 for f in sorted(j.findings, key=lambda f: (f.thread == "", f.thread.lower(), j.reviews.index(
                     j.review_of(f))))]
         self.table(ws, 2, "tblJourney", [
-            ("Thread", 18, self.wrap), ("Review", 13, self.wrap), ("Review date", 10, self.date),
-            ("Theme", 11, self.wrap), ("Quality statement", 15, self.wrap), ("Section", 12, self.wrap),
-            ("Service area", 14, self.wrap), ("Finding", 52, self.wrap)], rows)
+            ("Thread", 18, self.wrap), ("Review", 20, self.wrap), ("Review date", 10, self.date),
+            ("Theme", 12, self.wrap), ("Quality statement", 16, self.wrap), ("Section", 13, self.wrap),
+            ("Service area", 14, self.wrap), ("Finding", 52, self.wrap)], rows, fill="Finding")
         self.service_areas(j)
 
     def service_areas(self, j) -> None:
@@ -440,12 +562,17 @@ class Annex(AnnexCharts):
         columns = [("Service area", 26, self.wrap)]
         for r in j.reviews:
             columns += [(f"{r.name}: S", 16, self.num), (f"{r.name}: D", 11, self.num)]
-        columns += [("Areas for development", 14, self.num), ("Total", 11, self.num)]
-        summary = [[a.area, *(n for r in j.reviews for n in a.counts[r.name][:2]), a.developments, a.total]
-                   for a in j.areas]
+        # The total says what it counts: every review's S and D, and the findings that are neither (summaries), so
+        # a row adds up; the areas for development across the reviews before it, as a subtotal.
+        columns += [("All reviews: D", 11, self.num), ("Other findings (summaries)", 14, self.num),
+                    ("Total (S, D and other)", 14, self.num)]
+        summary = [[a.area, *(n for r in j.reviews for n in a.counts[r.name][:2]), a.developments,
+                    sum(c[2] for c in a.counts.values()), a.total] for a in j.areas]
         placed = self.table(ws, at, "tblServiceAreas", columns, summary)
         if not chart.categories:
             return
+        if (at + 1 + len(summary)) * LINE_PT * 1.2 > self._page_pt(ws):
+            ws.set_h_pagebreaks([at])  # the table starts a page of its own: never its header alone under the chart
         xl = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
         rows_of = placed.rows_of("Service area", chart.categories)
         for series, r in zip(chart.series, j.reviews):
@@ -453,6 +580,7 @@ class Annex(AnnexCharts):
                            **placed.option("values", f"{r.name}: D", rows_of), "fill": {"color": "#" + series.colours[0]},
                            "border": {"color": "#FFFFFF"}, "gap": 60,
                            "data_labels": {"value": True, "position": "center",
+                                           "font": {**font(), "color": "#" + label_colour(series.colours[0])},
                                            "custom": [None if v else {"delete": True} for v in series.values]}})
         xl.set_title({"name": chart.title, "name_font": font(11, bold=True)})
         xl.set_x_axis({"name": chart.value_axis.title, "min": 0, "max": chart.value_axis.maximum,
@@ -481,7 +609,7 @@ class Annex(AnnexCharts):
         self.actions()
         self.journey()
         self.charts()
-        self.wb.close()
+        self.close()
 
 
 def write_annex(result: Result, path: Path, *, source_name: str) -> None:

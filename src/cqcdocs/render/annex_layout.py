@@ -91,8 +91,10 @@ WRAP_PADDING_PX = 4     # the same, as LibreOffice and Excel wrap text (a line t
 PAGE_IN = {False: (8.27, 11.69), True: (11.69, 8.27)}  # A4 (width, height) in inches: portrait, landscape
 MARGIN_IN = (0.4, 0.75)  # side, top and bottom margins; header and footer sit inside the top and bottom ones
 MIN_SCALE = 80          # the smallest print scale: 10 pt text prints no smaller than 8 pt
+FIT_SCALE = MIN_SCALE + 1  # what columns fitted to the page aim at: LibreOffice's own fit rounds a little down
 TEXT = {"align": "left", "indent": 1, "valign": "top"}
-NUMBER = {"align": "right", "valign": "top"}
+NUMBER = {"align": "right", "indent": 1, "valign": "top"}  # one indent in from the right edge, as text is from
+                                                          # the left: a heading over it never touches the border
 
 # Arial's advance widths (thousandths of the type size) for " " to "~", regular and bold, so the annex can
 # measure its text: XlsxWriter cannot, and LibreOffice does not re-fit the row heights it is given.
@@ -142,8 +144,22 @@ def print_scale(widths: list[float], wide: bool) -> int:
 def heading_width(heading: str, width: float, numeric: bool) -> float:
     """WIDTH, or wider if HEADING's longest word would not fit on a line of its own: a heading wraps between
     words, never inside one ("Sub-regi")."""
-    needed = max(text_px(w, bold=True) for w in heading.split()) + PADDING_PX + (0 if numeric else INDENT_PX)
+    needed = max(text_px(w, bold=True) for w in heading.split()) + PADDING_PX + INDENT_PX
     return max(width, -(-(needed - 5) // 7))
+
+
+def word_width(values, width: float) -> float:
+    """WIDTH, or wider if the longest word of VALUES (wrapped text, indented) would not fit on a line: wrapped
+    text breaks between words, never inside one ("Commissionin")."""
+    needed = max([text_px(w) for v in values if isinstance(v, str) for w in v.split()] or [0])
+    return max(width, -(-(needed + PADDING_PX + INDENT_PX - 5) // 7))
+
+
+def fill_width(widths: list[float], wide: bool, scale: int = FIT_SCALE) -> float:
+    """The width (characters) one more column can take so that it and the columns of WIDTHS print one page
+    wide at SCALE: the room a long text column (a finding) gets so that fewer of its rows wrap."""
+    room = 0.995 * printable_px(wide)[0] * 100 / scale - sum(max(column_px(w), printed_px(w)) for w in widths)
+    return float(int((room - 5) / (printed_px(1) - 5)))
 
 
 def text_width(values, width: float, bold: bool = False) -> float:

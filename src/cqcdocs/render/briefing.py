@@ -15,9 +15,10 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from ..contract import ACTION_STATUSES, FINDING_SECTIONS, QUALITY_STATEMENTS, THEMES
+from ..contract import FINDING_SECTIONS, NOT_YET_DUE, QUALITY_STATEMENTS, THEMES, is_cqc_review
 from ..model import Finding, Meeting, Message, Workbook, format_date, format_short_date
 from ..palette import COMPARISON_FILL, INK
+from ..progress import REPORT_ORDER, counts_by_theme, plan_agreed
 from ..scoring import RATINGS, Result
 from ..wording import clean, format_pct, format_value, join_words, number_word
 from .page import TEXT_WIDTH_CM
@@ -96,11 +97,6 @@ class Briefing:
     def title(self) -> str:
         return clean(self.a.report_title).strip() or \
             f"Care Quality Commission (CQC) assessment of {self.name} adult social care"
-
-
-def is_cqc_review(review: str) -> bool:
-    """The CQC assessment's findings are those whose review name starts with "CQC"."""
-    return review.strip().lower().startswith(("cqc", "care quality commission"))
 
 
 def finding_text(finding: Finding) -> str:
@@ -485,29 +481,25 @@ def performance(w: Writer, b: Briefing) -> None:
 
 
 def actions(w: Writer, b: Briefing) -> None:
-    counts = b.result.action_counts
     actions = b.workbook.actions
-    if not actions or not counts:
+    if not actions:
         return
     w.heading(ACTIONS, 1)
-    if not plan_agreed(actions):
+    if not plan_agreed(b.workbook):
         # A table of zeros would say nothing; say where the plan stands instead.
         w.para(f"The improvement plan is not yet agreed. Its {len(actions)} actions will answer the areas for "
                "development CQC found; their owners, due dates and progress will be reported here once it is "
                "agreed.")
         return
-    w.para("The improvement plan's actions by theme and status:")
-    rows = [[TableCell(t.name)] + [TableCell(str(counts.get((t.number, s), 0)), align="center")
-                                   for s in ACTION_STATUSES]
+    # The progress report's rule and order, on the paper's date, so the two papers agree on any date.
+    counts = counts_by_theme(b.workbook, b.as_at)
+    statuses = [s for s in REPORT_ORDER if s != NOT_YET_DUE or any(counts[(t.number, s)] for t in THEMES)]
+    w.para(f"The improvement plan's actions by theme and status as at {format_date(b.as_at)}:")
+    rows = [[TableCell(t.name)] + [TableCell(str(counts[(t.number, s)]), align="center") for s in statuses]
             for t in THEMES]
     w.table("Improvement plan actions by theme and status", "The number of improvement plan actions in "
-            "each theme at each status", ["Theme", *ACTION_STATUSES], rows,
-            [4.5] + [12.5 / len(ACTION_STATUSES)] * len(ACTION_STATUSES), first_column=True)
-
-
-def plan_agreed(actions) -> bool:
-    """A plan is agreed once any action has an owner, a due date or has moved from "Not started"."""
-    return any(a.owner.strip() or a.due is not None or a.status != ACTION_STATUSES[0] for a in actions)
+            "each theme at each status", ["Theme", *statuses], rows,
+            [4.5] + [12.5 / len(statuses)] * len(statuses), first_column=True)
 
 
 def next_steps(w: Writer, b: Briefing) -> None:

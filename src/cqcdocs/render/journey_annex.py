@@ -80,7 +80,7 @@ class JourneyAnnex(Annex):
         self.threads()
         self.journey(j)
         self.figures()
-        self.wb.close()
+        self.close()
 
 
 def write_journey_annex(journey: Journey, path: Path, *, source_name: str) -> None:

@@ -10,23 +10,24 @@ from datetime import date
 
 from ..journey import COURSES, NOT_ATTRIBUTED, Journey, ReviewPoint, Thread
 from ..model import KeyFigure, format_date
-from ..palette import ACTION_STATUS_FILL, ACTION_STATUS_TEXT
+from ..palette import STANCE_FILL as _FILLS
+from ..palette import STANCE_TEXT as _TEXTS
 from ..wording import count, format_value, join_words, number_word
 from .chart_defs import AxisDef, ChartDef, SeriesDef
 
 # A review's stance on a thread, in words with a symbol: the matrix reads without colour.
 STANCE_WORDS = {"strength": "+ Strength", "development": "\u2212 Area for development", "both": "\u00b1 Both",
                 "noted": "\u2022 Noted", None: "\u2013 Not raised"}
-# The shading that goes with each stance (the action statuses' accessible pairs: text always readable on it).
-STANCE_FILL = {"strength": "Complete", "development": "At risk", "both": "On track", "noted": None, None: None}
+# The shading that goes with each stance (`palette.STANCE_FILL`: text always readable on it); none for the others.
+STANCE_FILL = {"strength": "strength", "development": "development", "both": "both", "noted": None, None: None}
 KEY = ("+ Strength: only key strengths; \u2212 Area for development: only areas for development; \u00b1 Both: "
        "key strengths and areas for development; \u2022 Noted: raised in a summary or people's experiences only; "
        "\u2013 Not raised.")
 
 
 def stance_fill(stance: str | None) -> tuple[str | None, str | None]:
-    status = STANCE_FILL[stance]
-    return (ACTION_STATUS_FILL[status], ACTION_STATUS_TEXT[status]) if status else (None, None)
+    key = STANCE_FILL[stance]
+    return (_FILLS[key], _TEXTS[key]) if key else (None, None)
 
 
 def review_label(review: ReviewPoint) -> str:

@@ -15,10 +15,11 @@ from ..palette import ACTION_STATUS_FILL, ACTION_STATUS_TEXT
 from ..progress import REPORT_ORDER, Group, Progress
 from ..wording import count
 from .annex import Annex
-from .annex_layout import PlacedTable, short
+from .annex_charts import font
+from .annex_layout import LINE_PT, PlacedTable, heading_width, short
 from .chart_defs import ChartDef
-from .progress_defs import (direction_text, headline, not_agreed_sentence, since_words, status_by_theme_chart,
-                            status_over_time_chart, status_since_text)
+from .progress_defs import (direction_text, evidence_text, headline, not_agreed_sentence, since_words,
+                            status_by_theme_chart, status_over_time_chart, status_since_text)
 
 SHEETS = (("Summary", "Actions by status, theme, recommendation and quality statement, and over time"),
           ("Actions", "Every action as at the report's date, with its direction of travel; filterable"),
@@ -59,27 +60,51 @@ class ProgressAnnex(Annex):
 
     def _groups(self, ws, row: int, name: str, first: str, groups: tuple[Group, ...]) -> int:
         ws.write_string(row, 0, f"Actions by {first.lower()} and status", self.bold)
-        columns = [(first, 46, self.wrap), *((s, 11, self.num) for s in REPORT_ORDER), ("Total", 9, self.num),
-                   ("% complete", 11, self.pct)]
+        columns = [(first, 46, self.wrap), *self._status_columns(), ("Total", 9, self.num),
+                   ("% complete", heading_width("% complete", 11, True), self.pct)]
         rows = [[g.name, *(g.counts[s] for s in REPORT_ORDER), g.total, g.pct_complete / 100] for g in groups]
-        return self.table(ws, row + 1, name, columns, rows, set_widths=row == 2, header_repeat=False).last + 3
+        return self.table(ws, row + 1, name, columns, rows, set_widths=False, header_repeat=False).last + 3
+
+    def _status_columns(self) -> list:
+        """A count column per status, each as wide as its heading's longest word (the Summary's tables share them)."""
+        return [(s, heading_width(s, 11, True), self.num) for s in REPORT_ORDER]
 
     def summary(self) -> None:
         p = self.p
         ws = self.sheet("Summary", "Actions by status", wide=True)
+        # Every table on the sheet shares its columns: widths set once, for the widest of them.
+        for col, (_, width, _) in enumerate([("", 46, None), *self._status_columns(), ("Total", 9, None),
+                                             ("% complete", heading_width("% complete", 11, True), None)]):
+            self.set_width(ws, col, width)
         rows = [[s, n, n / p.total if p.total else 0] for s, n in p.counts.items()]
         last = self.table(ws, 2, "tblStatus", [("Status", 46, self.text), ("Actions", 11, self.num),
                                                 ("Share", 11, self.pct)], rows,
                           [[self.status_fmt[s], None, None] for s in p.counts], header_repeat=False,
                           set_widths=False).last
-        at = self._groups(ws, last + 3, "tblThemes", "Theme", p.by_theme)
-        at = self._groups(ws, at, "tblRecommendations", "Recommendation", p.by_recommendation)
-        at = self._groups(ws, at, "tblStatements", "Quality statement", p.by_statement)
+        # Each table whole on a printed page: a page break before one that would run over the page's foot.
+        page, used, breaks = self._page_pt(ws), 24 + 3 * LINE_PT + 4 + (LINE_PT + 3) * len(rows), []
+
+        def keep_whole(row: int, n: int) -> None:
+            nonlocal used
+            height = 4 * LINE_PT + 4 + (LINE_PT + 3) * n  # its label, a header of three lines, rows a line each
+            if used + height > page:
+                breaks.append(row)
+                used = 0
+            used += height + 2 * LINE_PT
+
+        at = last + 3
+        for name, first, groups in (("tblThemes", "Theme", p.by_theme),
+                                    ("tblRecommendations", "Recommendation", p.by_recommendation),
+                                    ("tblStatements", "Quality statement", p.by_statement)):
+            keep_whole(at, len(groups))
+            at = self._groups(ws, at, name, first, groups)
+        keep_whole(at, len(p.points))
         ws.write_string(at, 0, "Actions by status over time", self.bold)
-        self.table(ws, at + 1, "tblOverTime", [("Date", 46, self.text), *((s, 11, self.num) for s in REPORT_ORDER)],
+        self.table(ws, at + 1, "tblOverTime", [("Date", 46, self.text), *self._status_columns()],
                    [[pt.label, *(pt.counts[s] for s in REPORT_ORDER)] for pt in p.points], header_repeat=False,
                    set_widths=False)
-        ws.set_column(0, 0, 46)
+        if breaks:
+            ws.set_h_pagebreaks(breaks)
         ws.freeze_panes(0, 0)
 
     def actions(self) -> None:
@@ -89,19 +114,23 @@ class ProgressAnnex(Annex):
         columns = [("Ref", 8, self.text), ("Theme", 20, self.wrap), ("Recommendation", 30, self.wrap),
                    ("Quality statement", 26, self.wrap), ("Thread", 14, self.wrap),
                    ("Area for development", 36, self.wrap), ("Action", 40, self.wrap), ("Owner", 22, self.wrap),
-                   ("Start", 11, self.date), ("Due", 11, self.date), ("Status", 12, self.text), (was, 12, self.text),
+                   ("Start", 11, self.date), ("Due", 11, self.date), ("Revised due", 11, self.date),
+                   ("Status", 12, self.text), (was, 12, self.text),
                    ("Direction", 12, self.text), ("Overdue", 9, self.text), ("Days overdue", 9, self.num),
                    ("Due in 30 days", 9, self.text), ("Status since", 12, self.date), ("Latest update", 12, self.date),
-                   ("Latest commentary", 44, self.wrap), ("Evidence", 30, self.wrap)]
+                   ("Latest commentary", 44, self.wrap), ("Evidence", 30, self.wrap),
+                   ("Corrective action", 36, self.wrap), ("Decision required", 36, self.wrap)]
         headers = [c[0] for c in columns]
         rows, fmts = [], []
         for a in p.actions:
             x = a.action
             row = [x.ref, x.theme.name, x.recommendation, x.quality_statement.name if x.quality_statement else "",
-                   x.thread, x.area_for_development, x.action, x.owner, x.start, x.due, a.status, a.before or "",
+                   x.thread, x.area_for_development, x.action, x.owner, x.start, x.due, x.revised_due, a.status,
+                   a.before or "",
                    direction_text(a, p), "Yes" if a.overdue else "No", p.days_overdue(a) or None,
                    "Yes" if a.due_soon else "No", a.status_since, a.latest.date if a.latest else None, a.commentary,
-                   a.evidence]
+                   a.evidence if a.status != "Complete" else evidence_text(a).replace("**", ""),
+                   x.corrective_action, x.decision_required]
             rows.append(row)
             fmts.append(self.status_formats(row, headers, ("Status", was)))
         self.table(ws, 2, "tblProgress", columns, rows, fmts)
@@ -111,9 +140,11 @@ class ProgressAnnex(Annex):
         ws = self.sheet("Exceptions", "Exceptions: actions off track or at risk", wide=True)
         columns = [("Ref", 8, self.text), ("Action", 44, self.wrap), ("Owner", 22, self.wrap),
                    ("Status", 12, self.text), ("Since", 12, self.date), ("Days at this status", 11, self.num),
-                   ("How long", 40, self.wrap), ("Latest commentary", 60, self.wrap)]
+                   ("How long", 40, self.wrap), ("Latest commentary", 60, self.wrap),
+                   ("Corrective action", 44, self.wrap), ("Revised due", 11, self.date)]
         rows = [[a.ref, a.action.action, a.action.owner, a.status, a.status_since, p.days_at_status(a),
-                 status_since_text(a, p), a.commentary] for a in p.exceptions]
+                 status_since_text(a, p), a.commentary, a.action.corrective_action or "None recorded",
+                 a.action.revised_due] for a in p.exceptions]
         self.table(ws, 2, "tblExceptions", columns, rows,
                    [self.status_formats(r, [c[0] for c in columns], ("Status",)) for r in rows])
 
@@ -157,14 +188,14 @@ class ProgressAnnex(Annex):
             xl.add_series({"name": table.header(status), "categories": table.column(table.headers[0]),
                            "values": table.column(status), "fill": {"color": "#" + fill},
                            "border": {"color": "#FFFFFF"}, "gap": 60,
-                           "data_labels": {"value": True, "position": "center", "font": {"color": "#" + text},
+                           "data_labels": {"value": True, "position": "center", "font": {**font(), "color": "#" + text},
                                            "custom": [None if v else {"delete": True}
                                                       for v in chart.series[REPORT_ORDER.index(status)].values]}})
-        xl.set_title({"name": chart.title})
+        xl.set_title({"name": chart.title, "name_font": font(11, bold=True)})
         xl.set_x_axis({"name": chart.value_axis.title, "min": 0, "max": chart.value_axis.maximum,
-                       "major_unit": chart.value_axis.major_unit})
-        xl.set_y_axis({"reverse": True})
-        xl.set_legend({"position": "top"})
+                       "major_unit": chart.value_axis.major_unit, "num_font": font(), "name_font": font()})
+        xl.set_y_axis({"reverse": True, "num_font": font()})
+        xl.set_legend({"position": "top", "font": font()})
         height = max(300, 60 + 45 * len(chart.categories))
         xl.set_size({"width": 900, "height": height})
         ws.insert_chart(row, 0, xl, {"description": chart.alt_text, "object_position": 3})
@@ -201,7 +232,7 @@ class ProgressAnnex(Annex):
             self.charts()
         else:
             self.actions()
-        self.wb.close()
+        self.close()
 
 
 def write_progress_annex(progress: Progress, path: Path, *, source_name: str) -> None:

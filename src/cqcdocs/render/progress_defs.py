@@ -24,10 +24,27 @@ def direction_text(a: ActionProgress, progress: Progress) -> str:
 
 
 def since_words(progress: Progress) -> str:
-    """"the board on 14 July 2026" or "14 July 2026"."""
+    """"the Adult Social Care Improvement Assurance Board on 14 July 2026" when the comparison is a meeting of
+    the board (by its own name, whatever `--board` matched), else the date alone: "1 June 2026"."""
     if progress.since_board is not None:
-        return f"the board on {format_date(progress.since)}"
+        return f"the {progress.since_board.name} on {format_date(progress.since)}"
     return format_date(progress.since)
+
+
+def evidence_text(a: ActionProgress) -> str:
+    """A completed action's evidence, or the flag the board must see (in every version, final included)."""
+    return a.evidence or "**No evidence of completion recorded.**"
+
+
+def unevidenced_sentence(progress: Progress) -> str | None:
+    """The headline's flag for actions marked complete without evidence, or None when every one has it."""
+    missing = progress.unevidenced
+    if not missing:
+        return None
+    refs = join_words([a.ref for a in missing])
+    one = len(missing) == 1
+    return (f"{refs} {'is' if one else 'are'} marked complete with no evidence of completion recorded: the board "
+            f"should see evidence before accepting {'it' if one else 'them'} as complete.")
 
 
 def status_list(counts: dict[str, int], skip: tuple[str, ...] = ()) -> str:
@@ -49,7 +66,9 @@ def headline(progress: Progress) -> list[str]:
     lines = [f"{done} of {count(progress.total, 'action')} ({progress.pct_complete}%) "
              f"{'is' if done == 1 else 'are'} complete" + (f"; {rest}." if rest else ".")]
     if progress.since is None:
-        lines.append("There is no earlier board meeting in the Governance sheet to compare with.")
+        lines.append(f"There is no earlier meeting of the {progress.board_name} to compare with.")
+        if flag := unevidenced_sentence(progress):
+            lines.append(flag)
         return lines
     changes = [f"{len(progress.completed_since)} completed", f"{len(progress.newly_overdue)} newly overdue"]
     d = progress.directions()
@@ -58,6 +77,8 @@ def headline(progress: Progress) -> list[str]:
     overdue, soon = len(progress.overdue), len(progress.due_soon)
     lines.append(f"{count(overdue, 'action')} {'is' if overdue == 1 else 'are'} overdue and {soon} "
                  f"{'is' if soon == 1 else 'are'} due in the next 30 days.")
+    if flag := unevidenced_sentence(progress):
+        lines.append(flag)
     return lines
 
 
