@@ -367,12 +367,15 @@ def test_an_empty_board_or_committee_is_refused(northmoor_workbook, tmp_path, ar
 @pytest.mark.parametrize("args, line", [
     (["validate", "."], ".: not valid (1 error)"),
     (["brief", "--template", "."], "Error: .: is a folder, not a Word document"),
-    (["import-report", ".", "--out", "{tmp}/new.xlsx"], "Error: .: is a folder, not a saved report"),
+    (["import-report", ".", "--out", "{tmp}/new.xlsx"], "Error: .: is a folder with no saved report in it (.txt, "
+                                                        ".md, .html or .pdf)"),
     (["brief", ""], "Error: Invalid value for '[WORKBOOKS]...': is empty: give a file or folder name"),
-    (["import-report", "", "--out", "{tmp}/new.xlsx"], "Error: Invalid value for 'REPORT': is empty: give a file or "
-                                                       "folder name"),
+    (["import-report", "", "--out", "{tmp}/new.xlsx"], "Error: Invalid value for 'REPORT...': is empty: give a file "
+                                                       "or folder name"),
     (["init", ""], "Error: Invalid value for 'PATH': is empty: give a file or folder name")])
-def test_a_name_that_is_a_folder_or_empty_is_named(tmp_path, args, line):
+def test_a_name_that_is_a_folder_or_empty_is_named(tmp_path, monkeypatch, args, line):
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")  # "." is an empty folder
     result = run(*[a.format(tmp=tmp_path) for a in args])
     assert result.exit_code in (1, 2)
     assert result.output.splitlines()[-1] == line
@@ -395,17 +398,3 @@ def test_a_report_just_over_the_limit_does_not_say_it_is_the_limit(tmp_path):
     result = run("import-report", report, "--out", tmp_path / "new.xlsx")
     assert result.exit_code == 1
     assert result.output == ("Error: report.txt: is too large to be a saved report (20.005 MB; the limit is 20 MB)\n")
-
-
-def test_one_row_placed_by_likeness_is_said_in_the_singular():
-    from types import SimpleNamespace
-
-    from cqcdocs.report_import import summary_lines
-
-    report = SimpleNamespace(name="r.txt", council="X", published=__import__("datetime").date(2026, 1, 2), rating=None,
-                             scores=[], people=[], summary=[], findings=[], figures=[])
-    log = SimpleNamespace(filled=[], added={}, present={}, placed_by_likeness=["Findings!2:3"], kept=[], unplaced=[],
-                          warnings=[])
-    done = SimpleNamespace(report=report, log=log, workbook=Path("w.xlsx"), written=True)
-    lines = summary_lines(done)
-    assert any("Findings row 2 was placed under" in line for line in lines), lines

@@ -15,11 +15,12 @@ import pytest
 from click.testing import CliRunner
 
 from cqcdocs.cli import main
+from cqcdocs.contract import QUALITY_STATEMENTS
 from cqcdocs.documents import load_and_score
 from cqcdocs.errors import ReportError
-from cqcdocs.report_import.fill import short_name, words
+from cqcdocs.report_import.fill import words
 from cqcdocs.report_import.parse import parse_report
-from cqcdocs.report_import.source import blocks_of, read_report
+from cqcdocs.report_import.source import read_report
 from cqcdocs.resources import EXAMPLE_WORKBOOK
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,7 +101,12 @@ def test_the_seed_is_read_as_cqc_lays_it_out(report):
     assert {f.subheading for f in report.findings if f.quality_statement.key == "safeguarding"} == {
         "Safeguarding systems, processes and practices", "Responding to local safeguarding risks and issues",
         "Responding to concerns and undertaking Section 42 enquiries", "Making safeguarding personal"}
-    assert report.notes == ()
+    assert report.notes == (
+        f"{NAME}:17: the figure '15%' is not read as a key figure (its sentence is not one cqcdocs knows)",
+        f"{NAME}:314: 'The 2011 census showed 22% of the population in Rotherham had a long-term health "
+        "condition'\u2026 "
+        "is not added to Metrics ('higher than' says which is larger, not whether it is better or worse)")
+    assert report.warnings == ()
 
 
 def test_the_financial_facts_and_about_figures(report):
@@ -116,13 +122,6 @@ def test_the_financial_facts_and_about_figures(report):
     assert figures["Index of Multiple Deprivation decile (1 most deprived, 10 least)"][0] == 3
     assert figures["Population aged 65 and over (approximate)"][:2] == (20, "%")
     assert len(figures) == 15
-
-
-def test_short_names():
-    assert short_name("Rotherham Metropolitan Borough Council") == "Rotherham"
-    assert short_name("London Borough of Camden") == "Camden"
-    assert short_name("Kent County Council") == "Kent"
-    assert short_name("Bristol City Council") == "Bristol"
 
 
 # --- the imported workbook ---------------------------------------------------------------------------
@@ -183,9 +182,15 @@ def test_key_figures_sheet(imported):
     assert spend == {"Measure": "Adult social care spend", "Value": 135739000, "Unit": "\u00a3", "As at": "2023/24",
                      "Source": "CQC assessment report (20 March 2026): financial facts, not part of CQC's "
                                "assessment", "Theme or quality statement": None, "Review": "CQC assessment 2026",
-                     "Thread": None}
+                     "Thread": None, "CQC's words": None}
+    wait = dict(zip(header, rows["Median wait: annual review"]))
+    assert (wait["Value"], wait["Unit"], wait["Theme or quality statement"], wait["CQC's words"]) == (
+        253, "days", "Assessing needs", "People waiting for an annual review of their care, both residential care and "
+        "domiciliary arrangements was 1066 with a median wait of 253 days and a maximum wait of 1,372 days.")
+    assert dict(zip(header, rows["People waiting: annual review"]))["Value"] == 1066
+    assert dict(zip(header, rows["Maximum wait: annual review"]))["Value"] == 1372
     scored, _ = load_and_score(imported)
-    assert len(scored.workbook.key_figures) == 15
+    assert len(scored.workbook.key_figures) == 15 + 32
 
 
 def test_brief_runs_on_the_import_with_no_hand_edits(imported, tmp_path):
@@ -194,18 +199,28 @@ def test_brief_runs_on_the_import_with_no_hand_edits(imported, tmp_path):
     assert "Wrote" in result.output and (tmp_path / "out" / "rotherham-cqc-briefing.docx").is_file()
 
 
+COUNTS = ("9 scores, 183 key findings across 9 statements, 12 summary paragraphs, 21 England comparisons, 15 "
+          "figures about the council, 32 waiting figures; not placed: 2 (listed)")
+NOT_PLACED = [
+    "Not placed:",
+    f"  {NAME}:17: the figure '15%' is not read as a key figure (its sentence is not one cqcdocs knows)",
+    f"  {NAME}:314: 'The 2011 census showed 22% of the population in Rotherham had a long-term health condition'"
+    "\u2026 is not added to Metrics ('higher than' says which is larger, not whether it is better or worse)"]
+
+
 def test_the_command_says_what_it_did(tmp_path):
     result = run("import-report", SEED, "--out", tmp_path / "new.xlsx")
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        f"Read {NAME}: Rotherham Metropolitan Borough Council, published 20/03/2026, rated Good; 9 quality "
-        "statement scores, 4 people's-experience and 8 summary paragraphs, 183 key findings, 15 figures",
+        f"Read {NAME}: Rotherham Metropolitan Borough Council, published 20/03/2026, rated Good",
         "Filled 14 empty cells: Assessment 5, Scores 9",
-        "Added Findings 195 rows, Key figures 15 rows",
+        "Added Findings 195 rows, Key figures 47 rows, Metrics 21 rows",
         "The report gives its summaries' paragraphs no theme: Findings rows 2\u201313 were placed under the quality "
         "statement whose key findings they most resemble; check their Theme and Quality statement",
         "CQC's key findings are added with no Section: the briefing leaves them out until you choose one (Key "
         "strength or Area for development, say) for those it should show",
+        *NOT_PLACED,
+        COUNTS,
         f"Wrote {tmp_path / 'new.xlsx'}"]
 
 
@@ -217,8 +232,8 @@ def test_a_second_import_changes_nothing(imported, tmp_path):
     before, values = again.read_bytes(), cell_values(again)
     result = run("import-report", SEED, "--into", again)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[1:] == ["Already there: Findings 195 rows, Key figures 15 rows",
-                                              f"Nothing to add: {again} is unchanged"]
+    assert result.output.splitlines()[1:] == ["Already there: Findings 195 rows, Key figures 47 rows, Metrics 21 "
+                                              "rows", *NOT_PLACED, COUNTS, f"Nothing to add: {again} is unchanged"]
     assert again.read_bytes() == before and cell_values(again) == values
 
 
@@ -237,7 +252,7 @@ def test_an_officers_values_are_kept_and_reported(imported, tmp_path):
     out = result.output.splitlines()
     assert out[1:] == [
         "Added Findings 1 row",
-        "Already there: Findings 194 rows, Key figures 14 rows",
+        "Already there: Findings 194 rows, Key figures 46 rows, Metrics 21 rows",
         "CQC's key findings are added with no Section: the briefing leaves them out until you choose one (Key "
         "strength or Area for development, say) for those it should show",
         "Kept (the workbook already says something else):",
@@ -245,6 +260,8 @@ def test_an_officers_values_are_kept_and_reported(imported, tmp_path):
         f"({NAME}: title)",
         f"  Scores!H3: kept '2'; the report says '3' ({NAME}:50)",
         f"  Key figures!B2: kept '250000'; the report says '260000' ({NAME}:15)",
+        *NOT_PLACED,
+        COUNTS,
         f"Wrote {path}"]
     after = cell_values(path)
     assert all(after[k] == v for k, v in before.items())  # every value that was there is there, unchanged
@@ -330,12 +347,6 @@ def test_a_damaged_web_page_names_its_line(tmp_path):
                                 "(expected 'Score: 1' to 'Score: 4' on the next line)")
 
 
-def test_markdown_headings_links_and_bullets():
-    blocks = blocks_of(b"# Title\n\n[How we assess](https://x)\n\n* one\n\nText with __bold__.\n", "r.md")
-    assert [(b.line, b.text, b.heading) for b in blocks] == [
-        (1, "Title", True), (3, "How we assess", None), (5, "- one", None), (7, "Text with **bold**.", None)]
-
-
 # --- damaged reports and other files ------------------------------------------------------------------
 
 DAMAGE = [  # (the seed's line, made into this, the errors before the verdict)
@@ -378,11 +389,8 @@ def test_a_renamed_statement_and_a_disagreeing_score(tmp_path):
 def test_files_that_are_not_a_cqc_report(tmp_path):
     pack = SEED.parent / "000_b135833343fa50de.txt"
     assert refused(pack) == [f"{pack.name}: is not a CQC local authority assessment report (it has no title "
-                             "'<council>: local authority assessment' and no 'Quality statement scores')"]
-    pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(b"%PDF-1.7\n...")
-    assert refused(pdf) == ["report.pdf: is a PDF: save the report's web page on CQC's site as text (.txt) or as a "
-                            "web page (.html), or copy its text into a .txt file"]
+                             "'<council>: local authority assessment', no 'Quality statement scores' and no quality "
+                             "statement with its score)"]
     assert refused(tmp_path) == [f"{tmp_path.name}: is a folder, not a saved report"]
     assert refused(tmp_path / "gone.txt") == ["gone.txt: file not found"]
 
@@ -405,6 +413,106 @@ def test_the_command_refuses_without_writing(tmp_path):
         "Error: plan.xlsx: cannot be filled in; nothing written"]
 
 
-def test_library_messages_name_no_flag():
-    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "cqcdocs" / "report_import").glob("*.py"))
-    assert not re.search(r"--[a-z]", source)
+# --- the seed in CQC's other layouts, as pages, as a PDF ----------------------------------------------------
+
+def seed_pages() -> list[list[str]]:
+    """The seed cut into CQC's web pages (About, Overall summary, one per quality statement), each with the
+    furniture every page repeats, as an officer saves them one by one."""
+    lines = seed_lines()
+    furniture = ["Rotherham Metropolitan Borough Council: local authority assessment",
+                 "Published: 20 March 2026 Page last updated: 20 March 2026", "Downloads"]
+    starts = [i for i, line in enumerate(lines) if line.strip() in ("Overall summary",)
+              or (i + 2 < len(lines) and lines[i + 2].startswith("Score: ") and i > 100
+                  and not lines[i].startswith("- "))]
+    cuts = [0, *starts, len(lines)]
+    return [furniture + [x for x in lines[a:b] if not x.startswith("Theme ")] for a, b in zip(cuts, cuts[1:])]
+
+
+def test_score_without_a_colon_in_the_seed_imports_the_same_findings(report, tmp_path):
+    path = damaged(tmp_path, lambda lines: lines.__setitem__(slice(None), [
+        re.sub(r"^Score: (\d)$", r"Score \1", line) if i > 100 else line for i, line in enumerate(lines)]))
+    assert "Score 3" in path.read_text(encoding="utf-8")
+    again = parse_report(read_report(path), NAME)
+    assert [(f.quality_statement, f.subheading, f.text) for f in again.findings] == [
+        (f.quality_statement, f.subheading, f.text) for f in report.findings]
+    assert [(s.quality_statement, s.score) for s in again.scores] == [(s.quality_statement, s.score)
+                                                                        for s in report.scores]
+
+
+def test_the_seed_as_pages_saved_one_by_one_in_any_order(report, tmp_path):
+    pages = seed_pages()
+    assert len(pages) == 11
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    for n, page in zip([7, 3, 10, 0, 5, 9, 1, 4, 8, 2, 6], pages):
+        (folder / f"page {n}.txt").write_text("\n\n".join(page) + "\n", encoding="utf-8")
+    from cqcdocs.report_import import read_reports
+
+    blocks = read_reports([folder])
+    again = parse_report(blocks, blocks.name)
+    assert again.name == "saved/" and again.warnings == ()
+    assert [(s.quality_statement, s.score) for s in again.scores] == [(s.quality_statement, s.score)
+                                                                        for s in report.scores]
+    assert sorted(f.text for f in again.findings) == sorted(f.text for f in report.findings)
+    assert {f.text for f in again.findings if f.quality_statement.key == "safeguarding"} == {
+        f.text for f in report.findings if f.quality_statement.key == "safeguarding"}
+    assert (again.council, again.published, again.rating) == (report.council, report.published, report.rating)
+    assert [p.text for p in again.people + again.summary] == [p.text for p in report.people + report.summary]
+    assert len(again.figures) == 15 and len(again.comparisons) == len(report.comparisons)
+    # Without the Safeguarding page: everything else, and a warning saying what to save.
+    (folder / "page 8.txt").unlink()  # the ninth page, Safeguarding's
+    blocks = read_reports([folder])
+    partial = parse_report(blocks, blocks.name)
+    assert partial.warnings == ("saved/: no page for Safeguarding: save that page, or the PDF download, and import "
+                                "it too (its score is read from 'Quality statement scores'; its key findings are on "
+                                "its page)",)
+    assert len(partial.scores) == 9 and {f.quality_statement.key for f in partial.findings} == {
+        qs.key for qs in QUALITY_STATEMENTS} - {"safeguarding"}
+
+
+def test_the_seed_imports_its_england_comparisons_word_for_word(imported, report):
+    ws = openpyxl.load_workbook(imported)["Metrics"]
+    header = [c.value for c in ws[1]]
+    rows = [dict(zip(header, (c.value for c in r))) for r in ws.iter_rows(min_row=2) if r[0].value]
+    assert len(rows) == 21
+    text = SEED.read_text(encoding="utf-8")
+    for row in rows:
+        assert row["CQC's words"] in text, row  # CQC's sentence, verbatim
+        assert f"{row['Council value']}" in row["CQC's words"].replace("67.30", "67.3").replace("73.50", "73.5") \
+            .replace("60.62 %", "60.62%")
+    got = {(r["Council value"], r["England average"]): r for r in rows}
+    for example in example_rows("metrics.csv"):  # the officers' 20, typed by hand from the same report
+        row = got[(float(example["Council value"]), float(example["England average"]))]
+        assert (row["Source"], row["CQC comparison"], row["Unit"]) == (example["Source"], example["CQC comparison"],
+                                                                        "%"), example
+        assert row["Higher is better"] == (None if example["CQC comparison"] == "similar" else "Y")
+    assert rows[0]["Indicator"] == "People were satisfied with care and support"
+    assert rows[0]["Quality statement"] == "Assessing needs"
+    scored, _ = load_and_score(imported)
+    assert len(scored.workbook.metrics) == 21
+
+
+def test_the_seed_as_cqcs_pdf_download(report, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed, so no PDF can be made here")
+    import subprocess
+
+    page = tmp_path / "report.html"
+    page.write_text(as_web_page(seed_lines()), encoding="utf-8")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(page)], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "report.pdf"
+    from_pdf = parse_report(read_report(pdf), pdf.name)
+    assert [(s.quality_statement, s.score) for s in from_pdf.scores] == [(s.quality_statement, s.score)
+                                                                          for s in report.scores]
+    # Every word of every key finding, in order, under its statement; a paragraph that ends a sentence at the
+    # foot of a page may come in as two (nothing lost), never joined to the next.
+    for qs in QUALITY_STATEMENTS:
+        assert " ".join(words(f.text) for f in from_pdf.findings if f.quality_statement == qs).split() == " ".join(
+            words(f.text) for f in report.findings if f.quality_statement == qs).split()
+    seed_texts = {f.text.replace("**", "") for f in report.findings}
+    assert sum(f.text in seed_texts for f in from_pdf.findings) >= 180 and len(from_pdf.findings) <= 186
+    assert [p.text for p in from_pdf.people] == [p.text for p in report.people]
+    assert [(f.measure, f.value) for f in from_pdf.figures] == [(f.measure, f.value) for f in report.figures]
+    assert len(from_pdf.comparisons) == 21

@@ -189,20 +189,22 @@ def init(path: Path, force: bool, region: str | None) -> None:
 
 
 @main.command("import-report")
-@click.argument("report", type=_Path(path_type=Path))
+@click.argument("report", nargs=-1, required=True, type=_Path(path_type=Path))
 @click.option("--into", "into", type=_Path(path_type=Path),
               help="Fill in this source workbook: only its empty cells; findings and figures not already there "
                    "are added.")
 @click.option("--out", "out", type=_Path(path_type=Path), help="Write a new source workbook here instead.")
 @click.option("--force", is_flag=True, help="With --out: overwrite the file if it exists.")
-def import_report(report: Path, into: Path | None, out: Path | None, force: bool) -> None:
-    """Start or fill a source workbook from CQC's published assessment REPORT (saved as text, Markdown or a
-    web page). The report is only read; a workbook's own values are never changed.
+def import_report(report: tuple[Path, ...], into: Path | None, out: Path | None, force: bool) -> None:
+    """Start or fill a source workbook from CQC's published assessment REPORT: one or more of its pages, or a
+    folder of them, saved as text, Markdown or web pages, or CQC's PDF download. The report is only read; a
+    workbook's own values are never changed.
 
     \b
     Examples:
       cqcdocs import-report rotherham-report.txt --out rotherham-2026.xlsx
       cqcdocs import-report rotherham-report.html --into rotherham-2026.xlsx
+      cqcdocs import-report saved-pages/ --out rotherham-2026.xlsx
     """
     from .output import exists
     from .report_import import import_report as run, summary_lines
@@ -212,7 +214,7 @@ def import_report(report: Path, into: Path | None, out: Path | None, force: bool
     try:
         if out is not None and exists(out) and not force:
             _fail(f"{out} already exists; use --into {out} to fill it in, or --force to replace it")
-        done = run(report, into=into, out=out)
+        done = run(list(report), into=into, out=out)
     except UserError as exc:
         _fail(exc)
     for line in summary_lines(done):

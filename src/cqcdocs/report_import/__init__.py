@@ -18,9 +18,9 @@ from typing import Any
 from ..errors import ReportError
 from .fill import Log, fill_workbook
 from .parse import Report, parse_report
-from .source import read_report
+from .source import read_report, read_reports
 
-__all__ = ["import_report", "Imported", "summary_lines", "read_report", "parse_report"]
+__all__ = ["import_report", "Imported", "summary_lines", "read_report", "read_reports", "parse_report"]
 
 # Parts of a package that openpyxl does not carry over when it rewrites a workbook.
 _DROPPED = (("xl/vbaProject.bin", "macros"), ("xl/charts/", "charts"), ("xl/drawings/", "pictures or shapes"),
@@ -36,16 +36,19 @@ class Imported:
     new: bool  # a new workbook, not one filled in
 
 
-def import_report(report_path: Path, *, into: Path | None = None, out: Path | None = None) -> Imported:
-    """Read the CQC report at REPORT_PATH and fill the workbook INTO (only its empty cells), or write a new
-    workbook OUT from the blank layout. Exactly one of INTO and OUT. Raises `ReportError` (the report) or a
-    `UserError` (the workbook) before anything is written."""
+def import_report(report_path: Path | list[Path], *, into: Path | None = None, out: Path | None = None) -> Imported:
+    """Read the CQC report at REPORT_PATH (a file, a folder of saved pages, or a list of them) and fill the
+    workbook INTO (only its empty cells), or write a new workbook OUT from the blank layout. Exactly one of
+    INTO and OUT. Raises `ReportError` (the report) or a `UserError` (the workbook) before anything is
+    written."""
     from ..load.national import national_results
     from ..output import write_all
 
     if (into is None) == (out is None):
         raise ValueError("import_report: give one of into and out")
-    report = parse_report(read_report(Path(report_path)), Path(report_path).name)
+    paths = [Path(p) for p in report_path] if isinstance(report_path, (list, tuple)) else [Path(report_path)]
+    blocks = read_reports(paths)
+    report = parse_report(blocks, blocks.name)
     table = national_results()
     if into is not None:
         target, wb = Path(into), _open_for_filling(Path(into))
@@ -53,7 +56,7 @@ def import_report(report_path: Path, *, into: Path | None = None, out: Path | No
         from ..blank import blank_workbook
         from .fill import _national_row
 
-        bench = _national_row(table, report.council)
+        bench = _national_row(table, report.council) if report.council else None
         target, wb = Path(out), blank_workbook(bench.region if bench else None, table if bench else None)
     log = fill_workbook(wb, report, table)
     if into is not None and not log.changed:
@@ -108,11 +111,22 @@ def summary_lines(done: Imported) -> list[str]:
     """What the import read and did, for the officer, in a few lines (every kept value and unplaced item
     listed)."""
     r, log = done.report, done.log
-    lines = [f"Read {r.name}: {r.council}, published {r.published:%d/%m/%Y}"
-             + (f", rated {r.rating}" if r.rating else "")
-             + f"; {_count(len(r.scores), 'quality statement score')}, {len(r.people)} people's-experience and "
-             f"{len(r.summary)} summary paragraphs, {_count(len(r.findings), 'key finding')}, "
-             f"{_count(len(r.figures), 'figure')}"]
+    said = [r.council or "no council named"]
+    if r.published:
+        said.append(f"published {r.published:%d/%m/%Y}")
+    if r.rating:
+        said.append(f"rated {r.rating}" + (f", {r.overall_pct}%" if r.overall_pct is not None else ""))
+    statements = len({f.quality_statement.key for f in r.findings})
+    unplaced = len(log.unplaced)
+    lines = [f"Read {r.name}: {', '.join(said)}"]
+    counts = (f"{_count(len(r.scores), 'score')}, {_count(len(r.findings), 'key finding')} across "
+             f"{_count(statements, 'statement')}, {_count(len(r.people) + len(r.summary), 'summary paragraph')}, "
+             f"{_count(len(r.comparisons), 'England comparison')}, {_count(len(r.figures), 'figure')} about the "
+             f"council, {_count(len(r.waits), 'waiting figure')}; not placed: "
+             f"{unplaced}" + (" (listed)" if unplaced else ""))
+    if r.warnings:
+        lines.append("Warnings:")
+        lines += [f"  {w}" for w in r.warnings]
     filled = [f for f in log.filled if ": the " not in f and ": a new sheet" not in f]
     if filled:
         by_sheet: dict[str, int] = {}
@@ -130,7 +144,8 @@ def summary_lines(done: Imported) -> list[str]:
         from ..load.table import _spans
 
         lines.append(f"The report gives its summaries' paragraphs no theme: Findings row{'s' * (len(rows) != 1)} "
-                     f"{_spans(rows)} {'were' if len(rows) != 1 else 'was'} placed under the quality statement whose key findings they most resemble; "
+                     f"{_spans(rows)} {'were' if len(rows) != 1 else 'was'} placed under the quality statement whose "
+                     "key findings they most resemble; "
                      "check their Theme and Quality statement")
     if r.findings and log.added.get("Findings"):
         lines.append("CQC's key findings are added with no Section: the briefing leaves them out until you choose "
@@ -141,6 +156,7 @@ def summary_lines(done: Imported) -> list[str]:
     if log.unplaced:
         lines.append("Not placed:")
         lines += [f"  {u}" for u in log.unplaced]
+    lines.append(counts)  # the run ends with what it read, counted
     if not done.written:
         lines.append(f"Nothing to add: {done.workbook} is unchanged")
     else:

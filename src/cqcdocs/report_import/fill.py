@@ -14,15 +14,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..contract import QUALITY_STATEMENTS, SHEETS_BY_NAME, find_quality_statement, normalise, theme_of
+from ..contract import (
+    QUALITY_STATEMENTS,
+    SHEETS_BY_NAME,
+    find_quality_statement,
+    normalise,
+    theme_of,
+)
 from ..load.cells import Problems, SourceCell, parse_date, parse_number, parse_pct
 from ..load.table import _find_header, column_letter
 from ..model import NationalTable, format_date
-from .figures import FINANCIAL
+from .figures import FINANCIAL, KEY_FINDINGS
 from .parse import Report
 from .place import likeliest_statements
 
 SUBHEADING = "Sub-heading"  # an extra Findings column (the loader ignores it): the report's own sub-heading
+CQC_WORDS = "CQC's words"  # an extra Metrics and Key figures column (the loader ignores it): the sentence read
 
 _SUFFIXES = ("metropolitan borough council", "metropolitan district council", "borough council", "city council",
              "county council", "district council", "council")
@@ -40,13 +47,15 @@ def short_name(council: str) -> str:
 
 
 def review_name(report: Report) -> str:
-    return f"CQC assessment {report.published.year}"
+    return f"CQC assessment {report.published.year}" if report.published else "CQC assessment"
 
 
 def source_name(report: Report, part: str = "") -> str:
-    name = f"CQC assessment report ({format_date(report.published)})"
+    name = f"CQC assessment report ({format_date(report.published)})" if report.published else "CQC assessment report"
     if part == FINANCIAL:
         return f"{name}: financial facts, not part of CQC's assessment"
+    if part == KEY_FINDINGS:
+        return f"{name}: key findings"
     return f"{name}: about the council" if part else name
 
 
@@ -107,6 +116,7 @@ class _Sheet:
             log.filled.append(f"{name}: a new sheet, with its headers")
             actual = name
         self.ws, self.name, self.log = wb[actual], actual, log
+        self._last: int | None = None  # the last used row, found once and then kept as rows are appended
         found = _find_header(self.ws, contract)
         if found is None:  # a sheet with no header row: cqcdocs cannot tell where a value would go
             self.header, self.columns = 0, {}
@@ -133,11 +143,14 @@ class _Sheet:
 
     def last_row(self) -> int:
         """The last row with anything visible in the table's columns (formatting alone does not count)."""
+        if self._last is not None:
+            return self._last
         last = self.header
         cols = set(self.columns.values())
         for (r, c), cell in getattr(self.ws, "_cells", {}).items():
             if r > last and c in cols and not _blank(cell.value):
                 last = r
+        self._last = last
         return last
 
     def value(self, row: int, name: str) -> Any:
@@ -148,7 +161,7 @@ class _Sheet:
         cell = self.ws.cell(row, self.column(name))
         place = f"{self.name}!{cell.coordinate}"
         if _blank(cell.value):
-            cell.value = value
+            _set(cell, value)
             if number_format:
                 cell.number_format = number_format
             self.log.filled.append(f"{place}: {name}")
@@ -159,10 +172,12 @@ class _Sheet:
         from openpyxl.styles import Alignment
 
         row = self.last_row() + 1
+        self._last = row
         for name, value in values.items():
             if value is None or value == "":
                 continue
-            cell = self.ws.cell(row, self.column(name), value)
+            cell = self.ws.cell(row, self.column(name))
+            _set(cell, value)
             if formats and name in formats:
                 cell.number_format = formats[name]
             if isinstance(value, str) and len(value) > 60:
@@ -170,6 +185,13 @@ class _Sheet:
         if count:
             self.log.added[self.name] = self.log.added.get(self.name, 0) + 1
         return row
+
+
+def _set(cell: Any, value: Any) -> None:
+    """Put VALUE in CELL, report text always as text: openpyxl would store "=…" as a formula."""
+    cell.value = value
+    if isinstance(value, str) and value[:1] == "=":
+        cell.data_type = "s"
 
 
 def fill_workbook(wb: Any, report: Report, table: NationalTable | None = None) -> Log:
@@ -180,6 +202,8 @@ def fill_workbook(wb: Any, report: Report, table: NationalTable | None = None) -
     _scores(_Sheet(wb, "Scores", log), report)
     _findings(_Sheet(wb, "Findings", log), report)
     _key_figures(_Sheet(wb, "Key figures", log), report)
+    if report.comparisons:
+        _metrics(_Sheet(wb, "Metrics", log), report)
     return log
 
 
@@ -193,17 +217,19 @@ def _assessment(sheet: _Sheet, report: Report, table: NationalTable | None) -> N
     if _unusable(sheet):
         return
     where = f"{report.name}: title"
-    values: list[tuple[str, Any, str, str | None]] = [
-        ("Council", report.council, where, None),
-        ("Short name", short_name(report.council), "the council's name less 'Council'", None),
-        ("Assessment published", report.published, f"{report.name}: 'Assessment published'", "dd/mm/yyyy"),
-    ]
-    bench = _national_row(table, report.council)
+    values: list[tuple[str, Any, str, str | None]] = []
+    if report.council:
+        values += [("Council", report.council, where, None),
+                   ("Short name", short_name(report.council), "the council's name less 'Council'", None)]
+    if report.published:
+        values.append(("Assessment published", report.published, f"{report.name}: 'Assessment published'",
+                       "dd/mm/yyyy"))
+    bench = _national_row(table, report.council) if report.council else None
     if bench is not None:
         values.append(("Region", bench.region, "the national results table", None))
         if bench.sub_region:
             values.append(("Sub-region", bench.sub_region, "the national results table", None))
-    else:
+    elif report.council:
         log_line = (f"{report.name}: the report does not name the council's region, and the national results "
                     f"table has no council called {report.council!r}: fill in Region by hand")
         sheet.log.unplaced.append(log_line)
@@ -253,21 +279,23 @@ def words(text: str) -> str:
 def _findings(sheet: _Sheet, report: Report) -> None:
     if _unusable(sheet):
         return
-    # Everything already in the sheet, in order, so a paragraph an officer split over rows still counts.
-    there = "".join(words(str(sheet.value(r, "Finding") or "")) for r in sheet.rows())
-    there = re.sub(r"\s+", " ", there)
+    # Everything already in the sheet, in order, so a paragraph an officer split over rows still counts; what
+    # this import adds is kept in a set, so many findings cost no more than reading them.
+    rows = [words(str(sheet.value(r, "Finding") or "")) for r in sheet.rows()]
+    exact = {w for w in rows if w.strip()}
+    there = re.sub(r"\s+", " ", "".join(rows))
     review = review_name(report)
     summaries = [(p, "People's experience") for p in report.people] + [(p, "Summary") for p in report.summary]
     placed = likeliest_statements([p.text for p, _ in summaries], list(report.findings))
     present = 0
 
     def new(text: str) -> bool:
-        nonlocal present, there
-        said = re.sub(r"\s+", " ", words(text))
-        if said.strip() and said in there:
+        nonlocal present
+        said = words(text)
+        if said.strip() and (said in exact or (there.strip() and said in there)):
             present += 1
             return False
-        there += said
+        exact.add(said)
         return True
 
     for (paragraph, section), qs in zip(summaries, placed):
@@ -295,7 +323,7 @@ def _key_figures(sheet: _Sheet, report: Report) -> None:
     there = {normalise(str(sheet.value(r, "Measure"))): r for r in sheet.rows()
              if not _blank(sheet.value(r, "Measure"))}
     present = 0
-    for f in report.figures:
+    for f in report.figures + report.waits:
         row = there.get(normalise(f.measure))
         if row is not None:
             before = len(sheet.log.kept) + len(sheet.log.filled)
@@ -304,7 +332,45 @@ def _key_figures(sheet: _Sheet, report: Report) -> None:
             continue
         there[normalise(f.measure)] = sheet.append(
             {"Measure": f.measure, "Value": f.value, "Unit": f.unit, "As at": f.as_at,
-             "Source": source_name(report, f.part), "Review": review_name(report)},
+             "Source": source_name(report, f.part),
+             "Theme or quality statement": f.quality_statement.name if f.quality_statement else None,
+             "Review": review_name(report), CQC_WORDS: f.words},
             {"Value": "#,##0.##" if isinstance(f.value, float) else "#,##0"})
     if present:
         sheet.log.present[sheet.name] = present
+
+
+def _metrics(sheet: _Sheet, report: Report) -> None:
+    """Each England-average comparison as a Metrics row, CQC's words kept: its measure, the survey it names,
+    its comparison ("much better"), its sentence in full; higher-is-better only where the words and the
+    figures say it (a "better" value above the average)."""
+    if _unusable(sheet):
+        return
+    # A comparison is there when its two figures are, under its statement (an officer may have reworded the
+    # indicator, or left the statement blank).
+    there_values = {(_num(sheet.value(r, "Council value")), _num(sheet.value(r, "England average")),
+                     normalise(str(sheet.value(r, "Quality statement") or ""))) for r in sheet.rows()}
+    present = 0
+    for c in report.comparisons:
+        statement = normalise(c.quality_statement.name) if c.quality_statement else ""
+        if {(c.value, c.england, statement), (c.value, c.england, "")} & there_values:
+            present += 1
+            continue
+        there_values.add((c.value, c.england, statement))
+        higher = None
+        if c.value != c.england and ("better" in c.words or "worse" in c.words):
+            higher = "Y" if (c.value > c.england) == ("better" in c.words) else "N"
+        sheet.append({"Indicator": c.measure, "Source": c.source or source_name(report), "Council value": c.value,
+                      "England average": c.england, "Unit": "%", "Higher is better": higher,
+                      "CQC comparison": c.words,
+                      "Quality statement": c.quality_statement.name if c.quality_statement else None,
+                      CQC_WORDS: c.sentence})
+    if present:
+        sheet.log.present[sheet.name] = present
+
+
+def _num(value: Any) -> float | None:
+    try:
+        return float(str(value).replace(",", "").replace("%", "").strip())
+    except ValueError:
+        return None
