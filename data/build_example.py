@@ -19,11 +19,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 SHEETS = ("Assessment", "Scores", "Findings", "Governance", "Key dates", "Next steps", "Survey", "Benchmarks",
-          "Metrics", "Actions", "Updates", "Recommendations", "Key figures", "Section text", "Reviews")
+          "Metrics", "Actions", "Updates", "Recommendations", "Key figures", "Section text", "Reviews", "Commitments")
 WIDE = {"Finding", "Action", "Area for development", "Update", "Value", "Source", "Indicator", "Recommendation",
         "Quality statement", "Question", "Step", "Milestone", "Council", "Meeting",
         "Commentary", "Evidence", "Measure", "Paragraph", "Thread", "Review", "Lead", "Corrective action",
-        "Decision required"}
+        "Decision required", "Commitment", "Response"}
 HERE = Path(__file__).resolve().parent
 
 

@@ -14,13 +14,13 @@ import cqcdocs.documents
 _load_and_score = cqcdocs.documents.load_and_score
 
 
-def _faulty(path):
+def _faulty(path, *args, **kwargs):
     if Path(path).name.startswith("kill"):
         os.kill(os.getpid(), signal.SIGKILL)
     if folder := os.environ.get("CQCDOCS_TEST_SLOW"):
         (Path(folder) / str(os.getpid())).touch()
         time.sleep(5)
-    return _load_and_score(path)
+    return _load_and_score(path, *args, **kwargs)
 
 
 cqcdocs.documents.load_and_score = _faulty

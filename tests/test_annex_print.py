@@ -42,7 +42,9 @@ def test_the_checker_finds_a_cut_header(annexes, tmp_path):
     wb = openpyxl.load_workbook(annexes["rotherham-improvement-journey"])
     wb["Threads"].column_dimensions["F"].width = 10
     wb.save(tmp_path / "narrow.xlsx")
-    assert "Threads!F13: 'Now an area for development' is cut (it does not wrap)" in problems(tmp_path / "narrow.xlsx")
+    row = next(c.row for c in wb["Threads"]["F"] if c.value == "Now an area for development")
+    found = problems(tmp_path / "narrow.xlsx")
+    assert f"Threads!F{row}: 'Now an area for development' is cut (it does not wrap)" in found
 
 
 def test_key_figures_say_which_review_gave_them(annexes):
@@ -92,8 +94,9 @@ def test_printed_findings_are_dense_and_no_page_holds_a_header_alone(annexes, na
     pages = _pages(pdf, shutil.which("pdftotext"))
     sheets = [re.search(r": ([A-Z][a-z]+(?: [a-z]+)?)\s+Page \d+ of", p).group(1) for p in pages]
     if name == "rotherham-cqc-annex":
-        # 134 findings at 8 pt: the Finding column across the page, the short columns no wider than their text
-        assert sheets.count("Findings") <= 8 and sheets.count("Journey") <= 10  # 11 and 14 before
+        # 136 findings at 8 pt (two of them long paragraphs from CQC's and the LGA's reports): the Finding column
+        # across the page, the short columns no wider than their text
+        assert sheets.count("Findings") <= 9 and sheets.count("Journey") <= 10  # 11 and 14 before
         assert len(pages) <= 35  # 43 before
     for page, sheet in zip(pages, sheets):
         body = [line for line in page.splitlines()[1:-1] if line.strip()]  # between the marking and the footer

@@ -182,13 +182,14 @@ def test_ranking_sentence(briefing, example):
     # councils, 9 have a known score and none but Rotherham has 73%.
     assert result.sub_region_ranking.highest and result.region_ranking.phrase == "second of 9"
     assert (result.region_ranking.listed, result.sub_region_ranking.listed) == (15, 4)
-    assert result.national_ranking.phrase == "joint twelfth of 79"
+    assert result.national_ranking.phrase == "joint twelfth of 87"
+    assert (result.national_ranking.published, result.national_ranking.computed) == (23, 64)
     sentences = [p.text for p in document.paragraphs if p.text.startswith("With an overall score of 73%")]
     assert sentences[0] == (
         "With an overall score of 73%, Rotherham is the highest scoring of the 2 councils in South Yorkshire whose "
         "score is known, of 4 in the sub-region, and second of the 9 councils in Yorkshire and the Humber whose "
-        "score is known, of 15 in the region. Nationally, it is joint twelfth of the 79 councils in England with a "
-        "published score.")
+        "score is known, of 15 in the region. Nationally, it is joint twelfth of the 87 councils in England whose "
+        "score is known, 23 published and 64 computed from their quality statement scores.")
 
 
 def test_benchmark_table_shows_every_council_and_its_caveats(briefing):
@@ -209,8 +210,10 @@ def test_benchmark_table_shows_every_council_and_its_caveats(briefing):
                  "Lincolnshire Council.",
                  "No published result found: Barnsley Metropolitan Borough Council, City of Bradford Metropolitan "
                  "District Council and Sheffield City Council.",
-                 "The national position is from cqcdocs' national results table (as at 20 March 2026), which holds "
-                 "85 councils"):
+                 "The national position is from a table of CQC's published results (as at June 2026), which holds "
+                 "124 of England's 153 councils",
+                 "Of its 87 overall scores, 23 are published and 64 computed from quality statement scores, 61 of them "
+                 "taken from a secondary source."):
         assert note in text
 
 
@@ -224,8 +227,14 @@ def test_benchmark_table_shows_every_council_and_its_caveats(briefing):
     (Ranking("East", 1, False, 1, 2, 1),
      "the only council in East whose score is known, of 3 in the region"),
     (Ranking("Yorkshire and the Humber", 4, False, 9, 0, 0), "fourth of the 9 councils in Yorkshire and the Humber"),
-    (Ranking("England", 12, True, 79, 6, 4, "country"), "joint twelfth of the 79 councils in England with a "
-                                                        "published score"),
+    (Ranking("England", 12, True, 79, 6, 4, "country", 8), "joint twelfth of the 79 councils in England whose "
+                                                           "score is known, 8 published and 71 computed from their "
+                                                           "quality statement scores"),
+    (Ranking("England", 2, False, 5, 0, 0, "country", 5), "second of the 5 councils in England whose score is "
+                                                          "known, all 5 published"),
+    (Ranking("England", 2, False, 5, 0, 0, "country", 0), "second of the 5 councils in England whose score is "
+                                                          "known, none published: all computed from their quality "
+                                                          "statement scores"),
 ])
 def test_ranking_clause_is_honest_about_councils_without_a_score(ranking, expected):
     assert ranking_clause(ranking) == expected
@@ -234,14 +243,19 @@ def test_ranking_clause_is_honest_about_councils_without_a_score(ranking, expect
 def test_people_strengths_and_areas_come_from_the_cqc_findings(briefing, example):
     result, _ = example
     _, document, _ = briefing
-    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    cells = {c.text: row.cells[1].text for t in document.tables if t.rows[0].cells[0].text == "Finding (CQC\u2019s words)"
+             for row in t.rows[1:] for c in row.cells[:1]}
     cqc = [f for f in result.workbook.findings if f.review.startswith("CQC")]
     for section in ("People's experience", "Summary", "Key strength", "Area for development"):
-        own = [f for f in cqc if f.section == section]
+        own = [f for f in cqc if f.section == section and not f.quoted_from]
         assert own, section
-        for finding in own:
-            plain = finding.text.replace("**", "")
-            assert any(b.startswith(plain) for b in bullets), plain[:60]
+        for finding in own:  # CQC's words alone in their cell; the council's attribution in its own column
+            assert cells[finding.text.replace("**", "")] == (finding.service_area or "\u2013")
+    # The pack's lists hold only the council's own items: the three findings quoted from CQC's full report
+    # (direct payments 40.07%, DoLS 280 to 41, 545 carers) are the journey's.
+    quoted = [f.text.replace("**", "") for f in cqc if f.quoted_from]
+    assert len(quoted) == 4 and not any(q in cells or q in all_text(document) for q in quoted)
+    assert "(service area:" not in all_text(document)
 
 
 def test_peer_reviews_grouped_by_review_with_service_area(briefing, example):
@@ -253,7 +267,8 @@ def test_peer_reviews_grouped_by_review_with_service_area(briefing, example):
     for review in reviews:
         assert review in level2
         table = table_named(document, f"{review}: findings by theme")
-        assert [c.text for c in table.rows[0].cells] == ["Theme", "Finding", "Type", "Service area"]
+        assert [c.text for c in table.rows[0].cells] == ["Theme", "Finding", "Type",
+                                                          "Service area (council\u2019s attribution)"]
         expected = [f for f in result.workbook.findings if f.review == review]
         assert len(table.rows) - 1 == len(expected)
         themes = [int(row.cells[0].text.split(".")[0]) for row in table.rows[1:]]
@@ -363,7 +378,8 @@ def test_picture_charts_are_the_same_definitions_drawn(example, tmp_path):
     definitions = {d.key: d for d in chart_definitions(result)}
     for chart in expected:
         if chart.key in definitions:
-            assert (chart.title, chart.alt_text) == (definitions[chart.key].title, definitions[chart.key].alt_text)
+            assert (chart.title, chart.alt_text) == (definitions[chart.key].title,
+                                                     definitions[chart.key].alt_for("picture"))
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption" and p.text.startswith("Figure")]
     assert captions == [f"Figure {i}: {c.title}" for i, c in enumerate(expected, start=1)]
 
@@ -493,7 +509,8 @@ def test_bold_markup_becomes_bold_runs(briefing, example):
     marked = next(f for f in result.workbook.findings if f.review.startswith("CQC") and "**" in f.text)
     inner = re.search(r"\*\*(.+?)\*\*", marked.text).group(1)
     plain = marked.text.replace("**", "")
-    paragraph = next(p for p in document.paragraphs if p.text.startswith(plain))
+    paragraph = next(p for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs
+                     if p.text.startswith(plain))
     assert any(run.bold and run.text == inner for run in paragraph.runs)
     assert any(not run.bold for run in paragraph.runs)
     assert "**" not in all_text(document)
@@ -712,9 +729,9 @@ def test_key_figures_table(briefing):
     table = table_named(document, "Key figures from the assessment")
     assert [c.text for c in table.rows[0].cells] == ["Theme or quality statement", "Measure", "Figure", "As at"]
     rows = {r.cells[1].text: [c.text for c in r.cells] for r in table.rows[1:]}
-    # The assessment's own 15, and the 4 the CQC gave for the improvement journey (two of one measure); the peer
+    # The assessment's own 25, and the 4 the CQC gave for the improvement journey (two of one measure); the peer
     # reviews' figures are the journey paper's.
-    assert len(table.rows) - 1 == 19 and len(rows) == 18
+    assert len(table.rows) - 1 == 29 and len(rows) == 28
     assert "Social worker vacancy rate" not in rows
     assert rows["People waiting for an annual review of their care"] == [
         "Assessing needs", "People waiting for an annual review of their care", "1,066 people", "Not stated"]
@@ -774,3 +791,64 @@ def test_every_section_that_takes_text_is_one_the_contract_names():
 
     in_order = [SECTION_HEADINGS[s] for s in SECTIONS if s in SECTION_HEADINGS]
     assert tuple(in_order) == BRIEFING_SECTIONS
+
+
+def test_key_figures_hold_the_worst_waits_and_the_summary_names_them(briefing):
+    _, document, _ = briefing
+    rows = {r.cells[1].text: r.cells[2].text for r in table_named(document, "Key figures from the assessment").rows}
+    assert rows["DoLS applications awaiting allocation"] == "346 applications"
+    assert rows["Longest wait for a DoLS assessment (April 2024 to February 2025)"] == "2,233 working days"
+    assert rows["People waiting for an occupational therapy assessment"] == "308 people"
+    assert rows["Longest wait for an occupational therapy assessment"] == "123 days"
+    assert rows["People waiting for an unplanned review"] == "149 people"
+    assert rows["Longest reported wait for an unplanned review (CQC found it a recording issue, not an active "
+                "delay)"] == "399 days"
+    assert rows["Median time to conclude a Section 42 enquiry (previous 12 months)"] == "45 working days"
+    assert rows["Longest time to conclude a Section 42 enquiry (previous 12 months)"] == "372 working days"
+    texts = [p.text for p in document.paragraphs]
+    summary = texts[texts.index("Executive summary"):texts.index("Governance relating to the CQC outcome")]
+    waits = next(t for t in summary if t.startswith("The longest waits in the assessment: "))
+    assert "for a DoLS assessment (April 2024 to February 2025), 2,233 working days" in waits
+    assert "for an annual review, 1,372 days" in waits and "for an occupational therapy assessment, 123 days" in waits
+    assert "to conclude a Section 42 enquiry (previous 12 months), 372 working days" in waits
+
+
+def test_a_returning_paper_reports_on_the_committees_requests(tmp_path):
+    from click.testing import CliRunner
+
+    from cqcdocs.cli import main
+
+    for command, name in (("brief", "rotherham-cqc-briefing-health-select-commission.docx"),
+                          ("journey", "rotherham-improvement-journey.docx")):
+        out = tmp_path / command
+        result = CliRunner().invoke(main, [command, "--committee", "Health Select", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        document = docx.Document(str(out / name))
+        assert "Responses to the Commission\u2019s requests" in [t for level, t in headings(document) if level == 1]
+        rows = [[c.text for c in r.cells] for r in table_named(document, "Responses to the Commission\u2019s "
+                                                                          "requests").rows]
+        assert rows[0] == ["Request", "Raised by", "Owner", "Response", "Status"]
+        by_request = {r[0]: r[1:] for r in rows[1:]}
+        assert by_request["A written response with more detail on the safeguarding three-stage test."] == [
+            "Councillor Garnett", "Assurance Lead, Professional Practice", "No response yet.", "Open"]
+        assert [r[-1] for r in rows[1:]].count("Answered") == 3 and len(rows) == 8
+    # Not in a paper to another committee, nor in the internal briefing.
+    out = tmp_path / "cabinet"
+    assert CliRunner().invoke(main, ["brief", "--committee", "Cabinet", "--out", str(out)]).exit_code == 0
+    document = docx.Document(str(next(out.glob("*.docx"))))
+    assert not any(t.startswith("Responses to") for _, t in headings(document))
+
+
+def test_a_short_table_stays_together_and_a_table_of_paragraphs_may_break():
+    from cqcdocs.render.word.tables import add_table
+    from cqcdocs.render.word.template import open_template, prepare
+
+    document = open_template(None)
+    prepare(document)
+    style = document.styles["Table Grid"] if "Table Grid" in [s.name for s in document.styles] else None
+    short = add_table(document, style, "Short", "A short table of few words", ["A", "B"], [["x", "y"]] * 3, [8.5, 8.5])
+    long = add_table(document, style, "Long", "Three rows of paragraphs", ["A", "B"], [["word " * 120, "y"]] * 3,
+                     [8.5, 8.5])
+    kept = [[r.cells[0].paragraphs[0].paragraph_format.keep_with_next for r in t.rows] for t in (short, long)]
+    assert kept[0] == [True, True, True, None] or kept[0][:3] == [True, True, True]
+    assert kept[1][0] and not any(kept[1][1:])  # only the header keeps with the first row

@@ -186,7 +186,8 @@ def test_each_picture_says_what_its_definition_says(which, request):
     assert list(drawn) == list(defs) == KEYS
     for key, d in defs.items():
         picture = drawn[key]
-        assert (picture.title, picture.alt_text, picture.width_cm) == (d.title, d.alt_text, d.width_cm)
+        assert (picture.title, picture.alt_text, picture.width_cm) == (d.title, d.alt_for("picture"), d.width_cm)
+        assert picture.alt_text.startswith("Dot plot" if d.kind == "comparison" else "Bar chart")
         fig = picture.figure
         assert fig.get_figheight() * 2.54 == pytest.approx(d.height_cm)
         ax = fig.axes[0]

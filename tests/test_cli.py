@@ -112,7 +112,7 @@ def test_missing_sheet_and_column(filled):
         "Scores!1:1: missing column 'Processes'",
         "Key dates: sheet 'Key dates' is missing (the workbook has 'Instructions', 'Lists', 'Assessment', "
         "'Scores', 'Findings', 'Governance', 'Next steps', 'Survey', 'Benchmarks', 'Metrics', 'Actions', 'Updates', "
-        "'Recommendations', 'Key figures', 'Reviews', 'Section text')",
+        "'Recommendations', 'Key figures', 'Reviews', 'Section text', 'Commitments')",
         "council.xlsx: not valid (2 errors)"]
 
 
@@ -172,11 +172,13 @@ def test_init_region_prefills_benchmarks_from_the_national_table(tmp_path):
     assert len(rows) == 15
     assert rows["City of York Council"]["Overall score %"] == 0.39
     doncaster = rows["City of Doncaster Council"]
-    assert doncaster["Overall score %"] is None and doncaster["Basis"] == "Secondary"  # computed from its scores
+    # Computed from its nine scores, not published: the row says so, as the table does.
+    assert doncaster["Overall score %"] == 0.64 and doncaster["Basis"] == "Computed; Secondary"
     assert doncaster["Published"] == "September 2025" and doncaster["Assessing needs"] == 2
+    assert rows["City of York Council"]["Basis"] is None  # published
     assert rows["North Lincolnshire Council"]["Basis"] == "Pilot"
     assert wb["Assessment"]["B4"].value == "Yorkshire and the Humber"
-    assert "as at 20/03/2026" in wb["Instructions"].cell(wb["Instructions"].max_row, 1).value
+    assert "as at June 2026" in wb["Instructions"].cell(wb["Instructions"].max_row, 1).value
 
 
 def test_init_unknown_region_lists_the_regions(tmp_path):

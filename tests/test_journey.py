@@ -80,10 +80,10 @@ def test_service_areas_add_up_to_every_finding(written):
     table = rows_of(table_named(document, "Findings by service area and review"))
     areas = {r[0] for r in table[1:-1]}
     assert areas == {f.service_area for f in workbook.findings if f.service_area} | {"Not attributed"}
-    assert sum(int(r[-1]) for r in table[1:-1]) == int(table[-1][-1]) == len(workbook.findings) == 134
+    assert sum(int(r[-1]) for r in table[1:-1]) == int(table[-1][-1]) == len(workbook.findings) == 136
     unattributed = next(r for r in table if r[0] == "Not attributed")
     assert int(unattributed[-1]) == sum(1 for f in workbook.findings if not f.service_area) == 34
-    assert any("34 of the 134 findings are not attributed" in p.text for p in document.paragraphs)
+    assert any("34 of the 136 findings name no service area" in p.text for p in document.paragraphs)
 
 
 def test_the_annex_has_every_finding_and_the_threads(written):
@@ -94,12 +94,12 @@ def test_the_annex_has_every_finding_and_the_threads(written):
     header = next(r for r in areas.iter_rows(min_row=2) if r[0].value == "Service area")[0].row
     assert areas.print_title_rows == f"${header}:${header}"  # the chart above it, the header repeating below
     totals = {r[0]: r[-1] for r in areas.iter_rows(min_row=header + 1, values_only=True) if r[0]}
-    assert sum(totals.values()) == 134 and totals["Not attributed"] == 34
+    assert sum(totals.values()) == 136 and totals["Not attributed"] == 34
     journey = wb["Journey"]
     header = [c.value for c in journey[3]]
     assert header[:7] == ["Thread", "Review", "Review date", "Theme", "Quality statement", "Section", "Service area"]
-    rows = [[c.value for c in r] for r in journey.iter_rows(min_row=4, max_row=3 + 134)]
-    assert len(rows) == 134 and all(r[1] in (LGA, ADASS, CQC) for r in rows)
+    rows = [[c.value for c in r] for r in journey.iter_rows(min_row=4, max_row=3 + 136)]
+    assert len(rows) == 136 and all(r[1] in (LGA, ADASS, CQC) for r in rows)
     dp = [r[1] for r in rows if r[0] == "Direct payments"]
     assert dp == [LGA, ADASS, CQC]
     threads = {r[0].value: [c.value for c in r] for r in wb["Threads"].iter_rows(min_row=4)}
@@ -113,7 +113,7 @@ def test_the_briefing_points_to_the_journey(tmp_path):
     text = [p.text for p in document.paragraphs]
     at = text.index("Improvement journey")
     assert any(t.startswith("Improved (") and "Direct payments" in t for t in text[at:at + 14])
-    assert any("not attributed to a service area" in t for t in text[at:at + 14])
+    assert any("name no service area" in t for t in text[at:at + 14])
 
 
 def test_no_reviews_sheet_and_no_threads_still_gives_a_paper(tmp_path):
@@ -122,8 +122,8 @@ def test_no_reviews_sheet_and_no_threads_still_gives_a_paper(tmp_path):
     assert result.exit_code == 0, result.output
     document = docx.Document(str(tmp_path / "out" / "testshire-improvement-journey.docx"))
     text = " ".join(p.text for p in document.paragraphs)
-    assert "have no threads: no finding gives a Thread" in text
-    assert "in the order the Findings sheet names them" in text
+    assert "have not yet been grouped into threads" in text
+    assert "in the order their findings are listed (their dates are not given)" in text
     by_review = rows_of(table_named(document, "Findings by review"))
     assert [r[0] for r in by_review[1:]] == ["ADASS peer review 2025", "CQC assessment 2026", "Total"]
     areas = rows_of(table_named(document, "Findings by service area and review"))
@@ -144,3 +144,122 @@ def test_bad_reviews_and_threads_are_errors_at_their_cells(tmp_path):
            "CQC assessment 2026)" in errors
     assert "Findings!G3: thread 'carers assessments' is spelt differently at Findings!G2 (\"Carers' assessments\"): " \
            "one thread must be spelt one way" in errors
+
+
+def paragraphs_between(document, start: str, end_style: str = "Heading 1") -> list[str]:
+    paragraphs = document.paragraphs
+    at = next(i for i, p in enumerate(paragraphs) if p.style.name.startswith("Heading") and p.text == start)
+    level = paragraphs[at].style.name
+    end = next((i for i, p in enumerate(paragraphs) if i > at and p.style.name.startswith("Heading")
+                and p.style.name <= level), len(paragraphs))
+    return [p.text for p in paragraphs[at + 1:end]]
+
+
+def test_every_finding_appears_in_words(written):
+    workbook, _ = load_workbook(EXAMPLE_WORKBOOK)
+    document = docx.Document(str(written[0]))
+    text = "\n".join(p.text for p in document.paragraphs)
+    missing = [f.place for f in workbook.findings if f"\u201c{f.text.replace('**', '')}\u201d" not in text]
+    assert missing == []
+    # The findings no thread holds are quoted review by review under "Other findings".
+    cqc = paragraphs_between(document, f"{CQC} (20 March 2026)")
+    assert any("No agreed local standard for financial assessment decision timescales" in t for t in cqc)
+    assert any(t.startswith("Other findings (") for t in cqc)
+    # The service area is a labelled aside before the quotation, never added to the review's words.
+    assert "Area for development (Reviews): \u201cAssessment delays, particularly relating to annual reviews.\u201d" \
+        in text
+
+
+def test_verdicts_read_as_the_sources_do(written):
+    document = docx.Document(str(written[0]))
+    grid = {row[0]: row[1:] for row in rows_of(table_named(document, "Threads by review"))}
+    # The LGA found waiting lists high as well as falling: not a strength that later turned.
+    assert grid["Waiting times for assessments and reviews"] == ["\u00b1 Both", "+ Strength",
+                                                                  "\u2212 Area for development", "Persisting"]
+    waits = paragraphs_between(document, "Waiting times for assessments and reviews")
+    assert "RMBC are aware of the high waiting lists for assessments" in "\n".join(waits)
+    dols = "\n".join(paragraphs_between(document, "Deprivation of Liberty Safeguards (DoLS)"))
+    against = dols[dols.index("Against this verdict"):dols.index(f"{LGA} (December 2023):")]
+    assert "346 awaiting allocation" in against and "a maximum of 2,233 working days" in against
+    # Caveats kept, as members questioned them.
+    assert "good capacity for supported living for some people" in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_month_only_dates_stay_months(written):
+    workbook = openpyxl.load_workbook(written[1])
+    ws = workbook["Journey"]
+    header = next(r for r in ws.iter_rows() if r[0].value == "Thread")
+    col = [c.value for c in header].index("Review date")
+    lga = next(r for r in ws.iter_rows(min_row=header[0].row + 1) if r[1].value == LGA)
+    assert lga[col].number_format == "mmmm yyyy"
+    document = docx.Document(str(written[0]))
+    by_review = rows_of(table_named(document, "Findings by review"))
+    assert by_review[1][:2] == [LGA, "December 2023"]
+
+
+def test_threads_are_linear_in_the_findings(monkeypatch):
+    """Each finding is normalised once, not once per thread: doubling the findings (and their threads) doubles
+    the work."""
+    import dataclasses
+
+    import cqcdocs.journey as journey
+
+    workbook, _ = load_workbook(EXAMPLE_WORKBOOK)
+    calls = []
+    monkeypatch.setattr(journey, "normalise", lambda text: calls.append(text) or text.lower())
+
+    def work(k: int) -> int:
+        findings = tuple(dataclasses.replace(f, thread=f"{f.thread} {i}" if f.thread else "")
+                         for i in range(k) for f in workbook.findings)
+        calls.clear()
+        journey.compute_journey(dataclasses.replace(workbook, findings=findings))
+        return len(calls)
+
+    one, two, four = work(1), work(2), work(4)
+    assert four - two == 2 * (two - one) > 0
+
+
+def test_bad_commitments_are_errors_at_their_cells(tmp_path):
+    workbook = make(tmp_path / "bad.xlsx", cells={
+        "Commitments!A2": "Health Select Commission", "Commitments!B2": "31/02/2026", "Commitments!D2": "A written answer",
+        "Commitments!G2": "Maybe", "Commitments!A3": "Health Select Commission"})
+    model, messages = read(workbook)
+    assert model is None
+    errors = [str(m) for m in messages if m.level == "error"]
+    assert any(e.startswith("Commitments!B2: ") for e in errors)
+    assert any(e.startswith("Commitments!G2: status must be one of Open, In progress, Answered") for e in errors)
+    assert any(e.startswith("Commitments!D3: ") for e in errors)  # a commitment must say what was promised
+
+
+def test_a_review_with_no_area_for_development_has_no_legend_entry(tmp_path):
+    import dataclasses
+    import re
+    import zipfile
+
+    from cqcdocs.journey import compute_journey
+    from cqcdocs.render.journey_annex import write_journey_annex
+
+    workbook, _ = load_workbook(EXAMPLE_WORKBOOK)
+    findings = tuple(dataclasses.replace(f, section="Key strength") if f.review == ADASS and
+                     f.section == "Area for development" else f for f in workbook.findings)
+    path = tmp_path / "j.xlsx"
+    write_journey_annex(compute_journey(dataclasses.replace(workbook, findings=findings)), path, source_name="w.xlsx")
+    with zipfile.ZipFile(path) as z:
+        xml = next(z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/")
+                   and "Areas for development by service area" in z.read(n).decode())
+    names = re.findall(r"<c:tx><c:strRef><c:f>[^<]*</c:f><c:strCache><c:ptCount val=\"1\"/><c:pt idx=\"0\"><c:v>"
+                       r"([^<]*)</c:v>", xml)
+    assert names == [f"{LGA}: D", f"{CQC}: D"]
+
+
+def test_a_thread_raised_once_is_quoted_too(tmp_path):
+    workbook = make(tmp_path / "once.xlsx", findings=4, cells={"Findings!G3": "Carers' assessments"})
+    result = run("journey", str(workbook), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(tmp_path / "out" / "testshire-improvement-journey.docx"))
+    text = [p.text for p in document.paragraphs]
+    at = text.index("Threads raised by one review")
+    assert any(t.startswith("Carers' assessments \u2013 CQC assessment 2026") for t in text[at:])
+    assert any("\u201cFinding 2: people told us about waiting" in t for t in text[at:text.index("Findings by review")])
+    # The others, on no thread, are quoted under their review's Other findings.
+    assert sum(t.startswith("Other findings (") for t in text) == 2

@@ -126,7 +126,10 @@ def test_definitions_match_todays_pictures_and_the_result(example, defs):
     assert [d.key for d in defs] == KEYS
     pictures = {d.key: d for d in draw_charts(result)}
     for d in defs:
-        assert (d.title, d.alt_text) == (pictures[d.key].title, pictures[d.key].alt_text)
+        assert (d.title, d.alt_for("picture")) == (pictures[d.key].title, pictures[d.key].alt_text)
+    # The alt text says what each backend draws: clustered bars natively, a dot plot in a picture.
+    assert defs[3].alt_text.startswith("Clustered bar chart of Rotherham against the England average")
+    assert pictures["metrics"].alt_text.startswith("Dot plot of Rotherham")
     statements, themes, benchmarks, metrics = defs
     assert statements.series[0].values == tuple(s.pct for s in result.statements)
     assert statements.series[0].colours == tuple(RATING_FILL[s.rating.label] for s in result.statements)
@@ -247,6 +250,7 @@ def test_chart_parts_with_their_workbooks(made, defs):
 
 def test_colours_labels_font_and_axes(made, defs):
     for (_, _, chart, _), d in zip(Package(made).charts(), defs):
+        d = d.as_drawn()  # the band tracks no row shows are left out
         sers, bands = data_series(chart, d)
         for ser, s in zip(sers, d.series):
             points = {int(p.find("c:idx", NS).get("val")): p.find("c:spPr/a:solidFill/a:srgbClr", NS).get("val")
@@ -254,7 +258,8 @@ def test_colours_labels_font_and_axes(made, defs):
             assert points == dict(enumerate(s.colours))
             assert ser.find("c:spPr/a:ln/a:solidFill/a:srgbClr", NS).get("val") == INK
             formats = [lbl.find("c:numFmt", NS).get("formatCode") for lbl in ser.iterfind("c:dLbls/c:dLbl", NS)]
-            assert formats == [s.number_format + (f'"{x}"' if x else "") for x in s.suffixes]
+            name = f'"{s.short_name} "' if d.named_labels else ""
+            assert formats == [name + s.number_format + (f'"{x}"' if x else "") for x in s.suffixes]
         assert [b.find("c:spPr/a:solidFill/a:srgbClr", NS).get("val") for b in bands] == \
             [tint(b.colour) for b in reversed(d.bands)]
         assert [float(b.find("c:val//c:pt/c:v", NS).text) for b in bands] == [b.high for b in reversed(d.bands)]
@@ -263,9 +268,19 @@ def test_colours_labels_font_and_axes(made, defs):
         assert {c.get("val") for c in chart.iterfind(".//c:valAx/c:crosses", NS)} == {"max"}
         assert chart.find("c:txPr//a:latin", NS).get("typeface") == "Arial"
         legend = chart.find("c:chart/c:legend", NS)
-        assert (legend is not None) == bool(d.bands or d.legend)
+        assert (legend is not None) == bool(d.bands or d.legend and not d.named_labels)
     statements = Package(made).charts()[0][2]
     assert statements.find(".//c:dLbl/c:numFmt", NS).get("formatCode") == '0"%"" Good"'
+    # Every statement scores above 38%: the Inadequate band never shows, so neither it nor its legend entry is
+    # drawn. The metrics chart names each bar in its label ("Rotherham 70.57%: better"), no legend.
+    names = [ser.find("c:tx//c:v", NS).text for ser in statements.iterfind(".//c:ser", NS)]
+    assert "Inadequate band (25\u201338%)" not in names and "Good band (63\u201387%)" in names
+    metrics = Package(made).charts()[3][2]
+    assert metrics.find("c:chart/c:legend", NS) is None
+    labels = [ser.find("c:dLbls/c:dLbl/c:numFmt", NS).get("formatCode") for ser in metrics.iterfind(".//c:ser", NS)]
+    assert labels == ['"Rotherham "0.00"%"": better"', '"England "0.00"%"']
+    # Labels stay on one line: "57% Requires improvement" never wraps over the next band.
+    assert {b.get("wrap") for b in statements.iterfind(".//c:dLbls//a:bodyPr", NS)} == {"none"}
 
 
 def test_a_missing_value_is_named_in_its_category(example, tmp_path):

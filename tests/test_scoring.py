@@ -94,7 +94,26 @@ def test_entered_score_used_when_no_category_scores():
     extra = {qs.key: {"score": s} for qs, s in zip(QUALITY_STATEMENTS, [3, 3, 2, 3, 3, 3, 3, 3, 3])}
     result = score_workbook(workbook(grid, extra=extra))
     assert {s.basis for s in result.statements} == {"entered score"}
-    assert result.statements[2].pct == 50 and result.overall.pct == 73
+    # CQC publishes the score, not the percentage behind it: a 2 is not "50%" (Rotherham's Equity was 57%).
+    assert [s.pct for s in result.statements] == [None] * 9
+    assert [s.score for s in result.statements] == [3, 3, 2, 3, 3, 3, 3, 3, 3]
+    assert result.statements[2].rating.label == "Requires improvement"
+    assert len(result.pct_unknown) == 9
+    assert (result.overall.pct, result.overall.rating.label, result.overall.from_categories) == (73, "Good", 0)
+    assert score_workbook(workbook()).overall.from_categories == 9
+    assert score_workbook(workbook()).pct_unknown == ()
+
+
+def test_a_published_statement_percentage_beside_a_score_alone_is_checked_against_its_band():
+    grid = [(None,) * 4] * 9
+    extra = {qs.key: {"score": 3} for qs in QUALITY_STATEMENTS}
+    extra["equity"] = {"score": 2, "published_pct": 63}
+    extra["safeguarding"] = {"score": 3, "published_pct": 69}
+    result = score_workbook(workbook(grid, extra=extra))
+    assert result.statements[2].pct is None
+    assert [str(w) for w in result.warnings] == [
+        "Scores!J4: Equity in experience and outcomes: published 63% is in the Good band, but the score is 2 "
+        "(Requires improvement)"]
 
 
 def test_entered_score_that_disagrees_with_categories_warns_and_categories_win():
@@ -172,7 +191,7 @@ def test_national_ranking_from_a_national_table_with_the_workbooks_rows_winning(
         bench("Wokingham", 81, "", "South East"), bench("Nowhere Council", None, "", "North East", rating="Good")))
     # The workbook says Leeds scored 74: its own row replaces the table's 60.
     result = score_workbook(workbook(benchmarks=[bench("Leeds City Council", 74)]), national)
-    assert result.national_ranking == Ranking("England", 3, True, 4, 1, 1, "country")
+    assert result.national_ranking == Ranking("England", 3, True, 4, 1, 1, "country", published=4)
     assert result.national_ranking.listed == 5 and result.national_table is national
     assert score_workbook(workbook(benchmarks=[])).national_ranking is None
 
@@ -200,3 +219,21 @@ def test_metric_comparison_prefers_cqc_words_then_direction():
     assert metric(66, 65).comparison == "similar"
     assert metric(66, 65, higher=None).comparison == "not stated"
     assert round(metric(70.57, 65.16).difference, 2) == 5.41
+
+
+def test_the_national_ranking_counts_the_published_scores_and_the_computed_ones():
+    from cqcdocs.model import NationalTable
+
+    computed = Benchmark("Essex County Council", "East of England", "", 64, "Good", basis=("Computed", "Secondary"))
+    from_scores = bench("Derby City Council", None, "", "East Midlands", qs={qs.key: 2 for qs in QUALITY_STATEMENTS})
+    national = NationalTable("t", date(2026, 6, 1), "5 councils", ("s",), (
+        bench("Rotherham Metropolitan Borough Council", 73, "South Yorkshire"), computed, from_scores,
+        bench("Leeds City Council", 70), bench("Nowhere Council", None, "", "North East")))
+    ranking = score_workbook(workbook(benchmarks=[]), national).national_ranking
+    assert (ranking.out_of, ranking.published, ranking.computed) == (4, 2, 2)
+    # The council's own published % counts as published only when it is what its scores give.
+    assert score_workbook(workbook(benchmarks=[], published_overall_pct=72), national).national_ranking.published \
+        == 2
+    assert score_workbook(workbook(benchmarks=[bench("Rotherham Metropolitan Borough Council", None,
+                                                     "South Yorkshire")], published_overall_pct=None),
+                          national).national_ranking.published == 1

@@ -56,6 +56,7 @@ COLUMNS = {
     "Key figures": ("Measure", "Value", "Unit", "As at", "Source", "Theme or quality statement"),
     "Section text": ("Section", "Position", "Paragraph"),
     "Reviews": ("Review", "Kind", "Date", "On site from", "On site to", "Lead"),
+    "Commitments": ("Meeting", "Date", "Raised by", "Commitment", "Owner", "Response", "Status"),
 }
 SCORES_COL = {name: get_column_letter(i) for i, name in enumerate(COLUMNS["Scores"], start=1)}
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, BRIEFING_SECTIONS, EVIDENCE_CATEGORIES, FINDING_SECTIONS,
-                       QUALITY_STATEMENTS, RATING_LABELS, SHEETS, TEXT_POSITIONS, THEMES, normalise, theme_of)
+from .contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, BRIEFING_SECTIONS, COMMITMENT_STATUSES,
+                       EVIDENCE_CATEGORIES, FINDING_SECTIONS, QUALITY_STATEMENTS, RATING_LABELS, SHEETS,
+                       TEXT_POSITIONS, THEMES, normalise, theme_of)
 from .errors import UserError
-from .model import MonthDate, NationalTable, format_date
+from .model import MonthDate, NationalTable, format_date, format_short_date
 from .output import write_all
 from .scoring import RATINGS
 
@@ -39,7 +40,8 @@ def find_region(table: NationalTable, name: str) -> str:
     for region in table.regions:
         if normalise(region) == normalise(name):
             return region
-    raise UserError(f"unknown region {name!r}: the national results table has {', '.join(table.regions)}")
+    raise UserError(f"unknown region {name!r}: the national results table has "
+                    f"{', '.join(table.regions) or 'no regions (its councils are not in the bundled table)'}")
 
 
 def write_blank_workbook(path: Path, region: str | None = None, table: NationalTable | None = None) -> None:
@@ -76,7 +78,7 @@ def blank_workbook(region: str | None = None, table: NationalTable | None = None
     choices = {"Theme": [t.name for t in THEMES], "Section": list(FINDING_SECTIONS),
                "Status": list(ACTION_STATUSES), "Quality statement": [q.name for q in QUALITY_STATEMENTS],
                "Rating": list(RATING_LABELS), "Yes/No": ["Y", "N"], "Briefing section": list(BRIEFING_SECTIONS),
-               "Position": list(TEXT_POSITIONS)}
+               "Position": list(TEXT_POSITIONS), "Commitment status": list(COMMITMENT_STATUSES)}
     ranges = _lists(wb.create_sheet("Lists"), choices)
     for sheet in SHEETS:
         _contract_sheet(wb.create_sheet(sheet.name), sheet, choices, ranges)
@@ -112,8 +114,11 @@ def _prefill_region(wb, region: str, table: NationalTable) -> None:
                 elif name == "Source":
                     cell.alignment = Alignment(wrap_text=False, vertical="top")
     info = wb["Instructions"]
-    info.cell(info.max_row + 2, 1, f"Benchmarks: filled in for {region} from cqcdocs' national results table "
-                                   f"({table.title}, as at {table.as_at:%d/%m/%Y}; {table.coverage}). Check each "
+    which = "cqcdocs' national results table" if table.bundled else "the national results table"
+    info.cell(info.max_row + 2, 1, f"Benchmarks: filled in for {region} from {which} "
+                                   f"({table.title}, as at {format_short_date(table.as_at)}; {table.coverage}). "
+                                   "A score the table computed from quality statement scores says Computed in "
+                                   "its Basis. Check each "
                                    "council's row; add any result published since, and any of the region's councils "
                                    "the table lacks (with a blank score) so that the briefing counts them all.")
 
@@ -170,7 +175,8 @@ def _contract_sheet(ws, sheet, choices: dict[str, list[str]], ranges: dict[str, 
     if sheet.name == "Scores":
         _scores_rows(ws, sheet)
     section_list = "Briefing section" if sheet.name == "Section text" else "Section"
-    for column_name, list_name in (("Theme", "Theme"), ("Section", section_list), ("Status", "Status"),
+    status_list = "Commitment status" if sheet.name == "Commitments" else "Status"
+    for column_name, list_name in (("Theme", "Theme"), ("Section", section_list), ("Status", status_list),
                                    ("Rating", "Rating"), ("Higher is better", "Yes/No"), ("Position", "Position")):
         prompt = "a briefing section" if list_name == "Briefing section" else ", ".join(choices[list_name])
         validate(column_name, _list_validation(ranges[list_name], prompt))

@@ -43,6 +43,23 @@ COMMITTEE = click.option("--committee", callback=_named, help="A meeting from th
 TEMPLATE = click.option("--template", type=_Path(path_type=Path), help="A Word document whose styles to use.")
 
 
+NATIONAL = click.option("--national", type=click.Path(path_type=Path),
+                        help="A national results table made by 'cqcdocs national build', instead of the bundled one.")
+
+
+def _national_table(path: Path | None):
+    """The national results table at PATH (None: the bundled one is used), read now so that a bad one stops
+    the run before anything is written."""
+    if path is None:
+        return None
+    from .load.national import read_national_table
+
+    try:
+        return read_national_table(path)
+    except UserError as exc:
+        _fail(exc)
+
+
 def _workbook(path: Path | None) -> Path:
     return path if path is not None else EXAMPLE_WORKBOOK
 
@@ -120,6 +137,7 @@ def score(workbook: Path | None, as_json: bool) -> None:
       cqcdocs score council.xlsx --json
     """
     from .documents import load_and_score
+    from .render.sentences import pct_unknown_sentence
 
     try:
         result, warnings = load_and_score(_workbook(workbook))
@@ -143,6 +161,8 @@ def score(workbook: Path | None, as_json: bool) -> None:
     if o is not None:
         click.echo(f"Overall: {o.pct}% {o.rating.label} ({o.total} of {4 * o.assessed} from {o.assessed} "
                    f"quality statement{'s' * (o.assessed != 1)})")
+    if result.pct_unknown:
+        click.echo(pct_unknown_sentence(result))
 
 
 def _score_json(result) -> dict:
@@ -164,17 +184,21 @@ def _score_json(result) -> dict:
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @click.option("--region", help="Fill in the Benchmarks sheet with this region's councils from the bundled, dated "
                                "national results table.")
-def init(path: Path, force: bool, region: str | None) -> None:
+@NATIONAL
+def init(path: Path, force: bool, region: str | None, national: Path | None) -> None:
     """Write a blank source workbook at PATH, with instructions and drop-downs.
 
     \b
-    Example:
+    Examples:
       cqcdocs init my-council-2026.xlsx --region "Yorkshire and the Humber"
+      cqcdocs init my-council-2026.xlsx --region "Yorkshire and the Humber" --national results.json
     """
     from .blank import write_blank_workbook
 
     from .output import exists
 
+    if national is not None and region is None:
+        _fail("--national needs --region: the table fills in that region's councils")
     try:
         taken = exists(path)
     except UserError as exc:
@@ -182,10 +206,55 @@ def init(path: Path, force: bool, region: str | None) -> None:
     if taken and not force:
         _fail(f"{path} already exists; use --force to overwrite it")
     try:
-        write_blank_workbook(path, region)
+        write_blank_workbook(path, region, _national_table(national))
     except UserError as exc:
         _fail(exc)
     click.echo(f"Wrote {path}")
+
+
+@main.group()
+def national() -> None:
+    """National results tables: where a council stands among England's councils.
+
+    \b
+    Example:
+      cqcdocs national build saved-reports --out results.json
+    """
+
+
+@national.command("build")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=Path("national-results.json"),
+              show_default=True, help="The table to write (replaced whole if it exists).")
+def national_build(folder: Path, out: Path) -> None:
+    """Make a national results table from the CQC reports saved in FOLDER (one report a council, as text,
+    Markdown, a web page or CQC's PDF download), for --national on brief and init.
+
+    Each council's overall % is the report's own, else worked out from its nine scores by CQC's method and
+    marked computed. The regions come from the bundled table.
+
+    \b
+    Example:
+      cqcdocs national build saved-reports --out results.json
+      cqcdocs brief council.xlsx --national results.json
+    """
+    from .national import build_national_table
+    from .render.sentences import published_count
+
+    try:
+        built = build_national_table(folder, out)
+    except UserError as exc:
+        _fail(exc)
+    for line in built.notes:
+        click.echo(line, err=True)
+    councils = built.table.councils
+    known = [c for c in councils if c.overall_pct is not None]
+    computed = sum(1 for c in known if "Computed" in c.basis)
+    click.echo(f"Read {len(councils)} report{'s' * (len(councils) != 1)}: "
+               + (f"{len(known)} with an overall score, {published_count(len(known) - computed, len(known))}"
+                  if known else "none with an overall score")
+               + f"; as at {built.table.as_at:%d/%m/%Y}")
+    click.echo(f"Wrote {built.path}")
 
 
 @main.command("import-report")
@@ -252,8 +321,10 @@ def _report(made) -> None:
 @click.option("--summary", "summary_file", type=_Path(path_type=Path, dir_okay=False),
               help="Several workbooks: also write the summary table to this .csv or .json file.")
 @click.option("-v", "--verbose", is_flag=True, help="Several workbooks: list every file written.")
+@NATIONAL
 def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, template: Path | None, final: bool,
-          no_annex: bool, charts: str, pdf: bool, jobs: int | None, summary_file: Path | None, verbose: bool) -> None:
+          no_annex: bool, charts: str, pdf: bool, jobs: int | None, summary_file: Path | None, verbose: bool,
+          national: Path | None) -> None:
     """Write the Word briefing and Excel annex for each WORKBOOK (default: the bundled example).
 
     \b
@@ -262,14 +333,16 @@ def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, templat
       cqcdocs brief council.xlsx --out papers --committee "Health Select" --final
       cqcdocs brief council.xlsx --pdf
       cqcdocs brief a.xlsx b.xlsx c.xlsx --jobs 2 --summary region.csv
+      cqcdocs brief council.xlsx --national results.json
     """
     from .documents import Options, make_documents
 
     paths = list(workbooks) or [EXAMPLE_WORKBOOK]
     if summary_file is not None:
         _check_summary(summary_file, paths)
+    _national_table(national)  # a bad table is one error before any workbook is read
     options = Options(annex=not no_annex, committee=committee, template=template, final=final, charts=charts,
-                      pdf=pdf)
+                      pdf=pdf, national=national)
     if len(paths) == 1:
         try:
             _report(make_documents(paths[0], out, options))

@@ -63,6 +63,8 @@ RATING_LABELS: tuple[str, ...] = ("Inadequate", "Requires improvement", "Good", 
 
 FINDING_SECTIONS: tuple[str, ...] = ("People's experience", "Summary", "Key strength", "Area for development")
 ACTION_STATUSES: tuple[str, ...] = ("Not started", "On track", "At risk", "Off track", "Complete")
+# Where a commitment officers made to a committee stands; blank is Open.
+COMMITMENT_STATUSES: tuple[str, ...] = ("Open", "In progress", "Answered")
 # Not typed but reported: a "Not started" action whose Start date is still to come (see progress.History).
 NOT_YET_DUE = "Not yet due to start"
 
@@ -131,6 +133,8 @@ SHEETS: tuple[Sheet, ...] = (
         _c("Review"), _c("Theme"), _c("Quality statement", False), _c("Section"), _c("Finding"),
         _c("Service area", False),
         _c("Thread", False, "one issue followed across reviews, e.g. Carers' assessments"),
+        _c("Quoted from", False, "the document quoted when it is not the council's own summary of the review, e.g. "
+                                 "CQC's published report: the finding joins the journey, not the briefing's lists"),
     ), purpose="Findings from the CQC assessment and peer reviews; **bold** marks emphasis."),
     Sheet("Governance", (_c("Meeting"), _c("Date"), _c("Paper deadline", False), _c("Purpose", False)),
           purpose="The governance route: each meeting the report goes to."),
@@ -173,6 +177,12 @@ SHEETS: tuple[Sheet, ...] = (
     ), required=False, purpose="The reviews the findings come from, dated, for the improvement journey."),
     Sheet("Section text", (_c("Section"), _c("Position"), _c("Paragraph")), required=False,
           purpose="Officer-written paragraphs before or after a briefing section's own content."),
+    Sheet("Commitments", (
+        _c("Meeting", note="the committee the commitment was made to, as named in Governance"),
+        _c("Date", False, "the meeting's date; a month is enough"), _c("Raised by", False), _c("Commitment"),
+        _c("Owner", False), _c("Response", False, "what has been done or answered, in words for members"),
+        _c("Status", False, "Open, In progress or Answered; blank is Open"),
+    ), required=False, purpose="What officers promised a committee: reported in the next paper to it."),
 )
 
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}

@@ -18,7 +18,7 @@ from .contract import normalise
 from .errors import UnknownMeeting
 from .files import shown
 from .load import load_workbook
-from .load.national import national_results
+from .load.national import national_results, read_national_table
 from .model import Meeting, Message, Workbook
 from .output import slug, write_all
 from .scoring import Result, score_workbook
@@ -36,6 +36,7 @@ class Options:
     check: bool = True
     charts: str = "native"  # "native": editable Word charts; "picture": images, for systems that cannot draw them
     pdf: bool = False  # a tagged PDF beside each Word document, through LibreOffice (render/pdf.py)
+    national: Path | None = None  # a national results table (`cqcdocs national build`); None: the bundled one
 
 
 def find_meeting(workbook: Workbook, name: str) -> Meeting:
@@ -78,9 +79,10 @@ class Made:
     failed: list[str] = field(default_factory=list)  # documents that could not be made (a PDF), and why
 
 
-def load_and_score(path: Path) -> tuple[Result, list[Message]]:
+def load_and_score(path: Path, national: Path | None = None) -> tuple[Result, list[Message]]:
+    """The workbook at PATH scored, ranked nationally in the table NATIONAL (default: the bundled one)."""
     workbook, warnings = load_workbook(path)
-    result = score_workbook(workbook, national_results())
+    result = score_workbook(workbook, read_national_table(national) if national is not None else national_results())
     return result, warnings + list(result.warnings)
 
 
@@ -225,7 +227,7 @@ def _write(targets: list, *, pdf: bool, lock: bool = True) -> tuple[list[Path], 
 def plan_documents(path: Path, out: Path, options: Options = Options()) -> tuple[list, Made]:
     """What `make_documents` writes for one workbook, not yet written: the targets (each a path and its
     writer) and the `Made` to fill in; raises on invalid input."""
-    result, warnings = load_and_score(path)
+    result, warnings = load_and_score(path, options.national)
     workbook = result.workbook
     if options.briefing and options.charts == "picture":  # say which characters the pictures' font lacks
         from .render.glyphs import glyph_warnings

@@ -17,12 +17,16 @@ raised by two or more reviews is *recurring*, and its course is one of:
 - **Now an area for development**: a strength only in the first, an area for development only in the latest;
 - **Mixed**: anything else (a strength first and both in the latest, say).
 
+Every finding of the thread counts: a review's stance is read from all its findings there, and the findings that
+run against the course are kept as its counter-evidence (`Thread.against`), so a paper quotes them beside it.
+
 Nothing here words a sentence or knows a document; `render.journey_report` and the annexes arrange it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 from .contract import normalise
@@ -65,7 +69,7 @@ class ThreadReview:
 class Thread:
     name: str
     reviews: tuple[ThreadReview, ...]      # the reviews that raised it, in time order
-    figures: tuple[KeyFigure, ...] = ()    # its key figures, in time order
+    figures: tuple[KeyFigure, ...] = ()    # its key figures, in date order (one date: the sheet's order)
     actions: tuple[Action, ...] = ()
 
     @property
@@ -94,6 +98,22 @@ class Thread:
         if first == "strength" and latest == "development":
             return "Now an area for development"
         return "Mixed"
+
+
+    @property
+    def against(self) -> tuple[tuple[ReviewPoint, Finding], ...]:
+        """The findings that run against the course, each with its review, in time order: for *Improved* and
+        *Strength throughout*, every finding that is not a key strength from the latest review that takes a view
+        onwards (or anywhere, for Strength throughout); for *Persisting* and *Now an area for development*, every
+        key strength after the first review. None for a thread raised once or a Mixed course."""
+        course = self.course
+        viewing = [i for i, r in enumerate(self.reviews) if r.stance != "noted"]
+        if course in ("Improved", "Strength throughout"):
+            start = 0 if course == "Strength throughout" else (viewing[-1] if viewing else 0)
+            return tuple((r.review, f) for r in self.reviews[start:] for f in r.findings if f.section != STRENGTH)
+        if course in ("Persisting", "Now an area for development"):
+            return tuple((r.review, f) for r in self.reviews[1:] for f in r.findings if f.section == STRENGTH)
+        return ()
 
 
 @dataclass(frozen=True)
@@ -150,6 +170,14 @@ class Journey:
     def unthreaded(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if not f.thread)
 
+    def other_findings(self, review: ReviewPoint) -> tuple[Finding, ...]:
+        """REVIEW's findings that belong to no thread, in the sheet's order."""
+        return tuple(f for f in self.unthreaded if f.review == review.name)
+
+    def threads_of(self, review: ReviewPoint) -> tuple[tuple[Thread, ThreadReview], ...]:
+        """The threads REVIEW raised, with what it said on each, in the threads' order."""
+        return tuple((t, r) for t in self.threads for r in t.reviews if r.review == review)
+
     @property
     def unattributed(self) -> int:
         return sum(1 for f in self.findings if not f.service_area)
@@ -157,7 +185,7 @@ class Journey:
     def review_of(self, finding: Finding) -> ReviewPoint:
         return self._by_name[finding.review]
 
-    @property
+    @cached_property
     def _by_name(self) -> dict[str, ReviewPoint]:
         return {r.name: r for r in self.reviews}
 
@@ -196,23 +224,26 @@ def _point(r: Review) -> ReviewPoint:
 
 
 def _threads(workbook: Workbook, reviews: tuple[ReviewPoint, ...]) -> tuple[Thread, ...]:
+    """Every finding, figure and action is normalised once and dealt to its thread: linear in the input."""
     by_name = {r.name: r for r in reviews}
     names: dict[str, str] = {}  # normalised → as first spelt (the loader refuses two spellings)
-    # A thread is followed through the findings: one named only in Actions or Key figures was raised by no
-    # review, so it has no course to follow (and no row in the tables of reviews).
-    for x in workbook.findings:
-        if x.thread:
-            names.setdefault(normalise(x.thread), x.thread)
+    own: dict[str, tuple[list, list, list]] = {}
+    for i, items in enumerate((workbook.findings, workbook.key_figures, workbook.actions)):
+        for x in items:
+            if x.thread:
+                key = normalise(x.thread)
+                names.setdefault(key, x.thread)
+                own.setdefault(key, ([], [], []))[i].append(x)
     threads = []
     for key, name in names.items():
-        own = [f for f in workbook.findings if f.thread and normalise(f.thread) == key]
-        points = tuple(ThreadReview(r, tuple(f for f in own if f.review == r.name)) for r in reviews
-                       if any(f.review == r.name for f in own))
-        figures = [f for f in workbook.key_figures if f.thread and normalise(f.thread) == key]
+        findings, figures, actions = own[key]
+        by_review: dict[str, list[Finding]] = {}
+        for f in findings:
+            by_review.setdefault(f.review, []).append(f)
+        points = tuple(ThreadReview(r, tuple(by_review[r.name])) for r in reviews if r.name in by_review)
         order = {id(f): i for i, f in enumerate(figures)}
-        figures.sort(key=lambda f: (f.measure, figure_when(f, by_name) or date.max, order[id(f)]))
-        actions = tuple(a for a in workbook.actions if a.thread and normalise(a.thread) == key)
-        threads.append(Thread(name, points, tuple(figures), actions))
+        figures.sort(key=lambda f: (figure_when(f, by_name) or date.max, order[id(f)]))
+        threads.append(Thread(name, points, tuple(figures), tuple(actions)))
     return tuple(sorted(threads, key=lambda t: (-len(t.reviews), t.name.lower())))
 
 
@@ -228,6 +259,14 @@ def _areas(workbook: Workbook, reviews: tuple[ReviewPoint, ...]) -> tuple[AreaCo
     return tuple(areas)
 
 
+_LAST: list[Journey] = []  # the latest journey: a brief's Word paper and annex ask for the same workbook's
+
+
 def compute_journey(workbook: Workbook) -> Journey:
+    """The journey of WORKBOOK, computed once per workbook object (models are immutable)."""
+    if _LAST and _LAST[0].workbook is workbook:
+        return _LAST[0]
     reviews, dated = _review_points(workbook)
-    return Journey(workbook, reviews, dated, _threads(workbook, reviews), _areas(workbook, reviews))
+    journey = Journey(workbook, reviews, dated, _threads(workbook, reviews), _areas(workbook, reviews))
+    _LAST[:] = [journey]
+    return journey

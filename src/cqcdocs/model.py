@@ -89,6 +89,7 @@ class Finding:
     place: str = ""
     thread: str = ""
     places: dict[str, str] = field(default_factory=dict, compare=False)  # column → cell
+    quoted_from: str = ""  # blank: the council's own summary of the review (the pack's lists)
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,7 @@ class NationalTable:
     coverage: str  # what the table covers, in a sentence
     sources: tuple[str, ...]
     councils: tuple[Benchmark, ...]
+    bundled: bool = False  # the package's own table, not one the officer built
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -259,6 +261,21 @@ class Workbook:
     key_figures: tuple[KeyFigure, ...] = ()
     section_text: tuple[SectionText, ...] = ()
     reviews: tuple[Review, ...] = ()
+    commitments: tuple["Commitment", ...] = ()
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """What officers undertook at a committee meeting, and where it stands."""
+
+    meeting: str
+    date: date | None
+    raised_by: str
+    commitment: str
+    owner: str = ""
+    response: str = ""
+    status: str = "Open"
+    place: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 Each evidence category is scored 1–4. A quality statement's percentage is the total of its category
 scores over 4 × the categories scored; the overall percentage is the total of the quality statement
-scores over 4 × the statements assessed. CQC rounds every percentage *up* to a whole per cent, so the
+scores over 4 × the statements assessed. CQC publishes only each statement's score (1–4), not the
+category scores behind it, so a statement entered with a score alone has no percentage (None): it cannot
+be worked out, and no document shows one. CQC rounds every percentage *up* to a whole per cent, so the
 arithmetic here is exact integer ceiling division, never `round()` (62.5 → 62) or float `ceil`.
 Every figure a document shows comes from `score_workbook`.
 """
@@ -60,7 +62,8 @@ def rating_named(label: str) -> Rating | None:
 
 @dataclass(frozen=True)
 class StatementResult:
-    """A quality statement's computed result. `basis` says where the score came from."""
+    """A quality statement's computed result. `basis` says where the score came from; `pct` is None unless
+    the statement has evidence-category scores (a score alone gives no percentage)."""
 
     quality_statement: QualityStatement
     theme: Theme
@@ -103,10 +106,15 @@ class ThemeResult:
 
 @dataclass(frozen=True)
 class Overall:
+    """The overall result by CQC's method: the statement scores' total over 4 × the statements assessed.
+    `from_categories` counts the statements whose score was worked out from evidence-category scores (the
+    rest are scores as entered, CQC's published ones for an imported report)."""
+
     total: int
     assessed: int
     pct: int
     rating: Rating
+    from_categories: int = 0
 
 
 @dataclass(frozen=True)
@@ -133,6 +141,12 @@ class Ranking:
     without_score: int
     rating_only: int = 0  # of those without a score, how many have a published rating
     scope: str = "region"  # what GROUP is: "region", "sub-region" or "country"
+    published: int | None = None  # of the OUT_OF scores, how many are published (the rest computed)
+
+    @property
+    def computed(self) -> int | None:
+        """Of the OUT_OF scores, how many are computed from quality statement scores, not published."""
+        return None if self.published is None else self.out_of - self.published
 
     @property
     def listed(self) -> int:
@@ -180,6 +194,11 @@ class Result:
         return tuple(s for s in self.statements if s.changed_from_draft)
 
     @property
+    def pct_unknown(self) -> tuple[StatementResult, ...]:
+        """Statements scored without evidence-category scores: their percentage is not known."""
+        return tuple(s for s in self.statements if s.assessed and s.pct is None)
+
+    @property
     def below_good(self) -> tuple[StatementResult, ...]:
         return tuple(s for s in self.statements if s.assessed and s.score < 3)
 
@@ -204,8 +223,9 @@ def score_statement(row: ScoreRow) -> StatementResult:
         return StatementResult(row.quality_statement, row.theme, dict(row.categories), pct,
                                rating_for_pct(pct).score, "evidence categories", row.draft_score)
     if row.score is not None:
-        return StatementResult(row.quality_statement, row.theme, {}, pct_up(row.score, 4), row.score,
-                               "entered score", row.draft_score)
+        # Not score / 4: a 3 is anywhere from 63% to 87%, and CQC does not say where.
+        return StatementResult(row.quality_statement, row.theme, {}, None, row.score, "entered score",
+                               row.draft_score)
     return StatementResult(row.quality_statement, row.theme, {}, None, None, "not assessed", row.draft_score)
 
 
@@ -214,7 +234,8 @@ def score_overall(statements: tuple[StatementResult, ...] | list[StatementResult
     if not scores:
         return None
     pct = pct_up(sum(scores), 4 * len(scores))
-    return Overall(sum(scores), len(scores), pct, rating_for_pct(pct))
+    return Overall(sum(scores), len(scores), pct, rating_for_pct(pct),
+                   sum(1 for s in statements if s.score is not None and s.categories))
 
 
 def score_themes(statements: tuple[StatementResult, ...]) -> tuple[ThemeResult, ...]:
@@ -246,9 +267,9 @@ def _same_council(a: str, b: str) -> bool:
     return " ".join(a.split()).lower() == " ".join(b.split()).lower()
 
 
-# A council's row for ranking: its record, its overall % (None if unknown), the %'s basis, and whether it is
-# the council the workbook is about.
-_Member = tuple[Benchmark, "int | None", str, bool]
+# A council's row for ranking: its record, its overall % (None if unknown), the %'s basis, whether it is
+# the council the workbook is about, and whether its % is one CQC published (not computed).
+_Member = tuple[Benchmark, "int | None", str, bool, bool]
 
 
 def _members(benchmarks: Sequence[Benchmark], workbook: Workbook, overall: Overall | None,
@@ -266,16 +287,18 @@ def _members(benchmarks: Sequence[Benchmark], workbook: Workbook, overall: Overa
                                         f"differs from {from_qs}% computed from its quality statement scores",
                                         "warning"))
         subject = _same_council(bench.council, a.council)
+        published = pct is not None and basis == "published"
         if subject and overall is not None:
             if warnings is not None and pct is not None and pct != overall.pct:
                 warnings.append(Message(bench.place, f"Benchmarks gives {a.council} {pct}%, but this assessment "
                                         f"computes {overall.pct}%; the computed figure is used for ranking",
                                         "warning"))
+            published = (published and pct == overall.pct) or a.published_overall_pct == overall.pct
             pct, basis = overall.pct, "this assessment"
-        rows.append((bench, pct, basis, subject))
+        rows.append((bench, pct, basis, subject, published))
     if overall is not None and not any(r[3] for r in rows) and rows:
         rows.append((Benchmark(a.council, a.region, a.sub_region, None, overall.rating.label),
-                     overall.pct, "this assessment", True))
+                     overall.pct, "this assessment", True, a.published_overall_pct == overall.pct))
     return rows
 
 
@@ -286,8 +309,10 @@ def _ranking(members: list[_Member], group: str, scope: str, overall: Overall | 
     others = [m[1] for m in members if not m[3] and m[1] is not None]
     position, joint = rank(overall.pct, others)
     unscored = [m[0] for m in members if m[1] is None]
+    published = sum(1 for m in members if m[1] is not None and m[4])
     return Ranking(group, position, joint, len(others) + 1, len(unscored),
-                   sum(1 for bench in unscored if bench.rating), scope)
+                   sum(1 for bench in unscored if bench.rating), scope,
+                   published if scope == "country" else None)
 
 
 def rank_benchmarks(workbook: Workbook, overall: Overall | None) -> tuple[
@@ -302,7 +327,7 @@ def rank_benchmarks(workbook: Workbook, overall: Overall | None) -> tuple[
     sub_rank = _ranking(in_sub, a.sub_region, "sub-region", overall) if a.sub_region else None
     scored = [r[1] for r in in_region if r[1] is not None]
     table = []
-    for bench, pct, basis, subject in in_region:
+    for bench, pct, basis, subject, _ in in_region:
         position = 1 + sum(1 for p in scored if p > pct) if pct is not None else None
         rating = overall.rating.label if subject and overall else bench.rating
         caveats = () if subject else tuple(b for b in bench.basis if b in ("Pilot", "Secondary"))
@@ -365,10 +390,16 @@ def reconcile(workbook: Workbook, statements: tuple[StatementResult, ...], overa
             warnings.append(Message(row.places.get("published_pct", row.place),
                                     f"{name}: published {row.published_pct}% differs from the computed "
                                     f"{result.pct}%", "warning"))
-        if row.published_pct is not None and result.pct is None:
+        if row.published_pct is not None and not result.assessed:
             warnings.append(Message(row.places.get("published_pct", row.place),
                                     f"{name}: a published {row.published_pct}% is given but the statement "
                                     "has no scores", "warning"))
+        elif row.published_pct is not None and result.pct is None and 25 <= row.published_pct <= 100 \
+                and rating_for_pct(row.published_pct).score != result.score:
+            warnings.append(Message(row.places.get("published_pct", row.place),
+                                    f"{name}: published {row.published_pct}% is in the "
+                                    f"{rating_for_pct(row.published_pct).label} band, but the score is "
+                                    f"{result.score} ({result.rating.label})", "warning"))
     a = workbook.assessment
     if overall is not None and a.published_overall_pct is not None and a.published_overall_pct != overall.pct:
         warnings.append(Message(a.places.get("published_overall_pct", "Assessment"),

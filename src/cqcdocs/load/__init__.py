@@ -71,7 +71,8 @@ def read(path: str | Path) -> tuple[Workbook | None, list[Message]]:
         governance=parts["Governance"], key_dates=parts["Key dates"], next_steps=parts["Next steps"],
         survey=parts["Survey"], benchmarks=parts["Benchmarks"], metrics=parts["Metrics"],
         actions=parts["Actions"], recommendations=parts["Recommendations"], updates=parts["Updates"],
-        key_figures=parts["Key figures"], section_text=parts["Section text"], reviews=parts["Reviews"])
+        key_figures=parts["Key figures"], section_text=parts["Section text"], reviews=parts["Reviews"],
+        commitments=parts["Commitments"])
     return workbook, problems.messages
 
 

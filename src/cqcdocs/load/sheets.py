@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
-from ..contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, BENCHMARK_BASES, BRIEFING_SECTIONS, EVIDENCE_CATEGORIES,
-                        FINDING_SECTIONS, QUALITY_STATEMENTS, RATING_LABELS, REVIEW_KINDS, SHEETS_BY_NAME, TEXT_POSITIONS,
-                        QualityStatement, Theme, normalise, theme_of)
-from ..model import (Action, Assessment, Benchmark, Finding, KeyFigure, Meeting, Metric, Milestone, NextStep, Review,
-                     ScoreRow, SectionText, SurveyResult, Update, format_short_date)
+from ..contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, BENCHMARK_BASES, BRIEFING_SECTIONS, COMMITMENT_STATUSES,
+                        EVIDENCE_CATEGORIES, FINDING_SECTIONS, QUALITY_STATEMENTS, RATING_LABELS, REVIEW_KINDS,
+                        SHEETS_BY_NAME, TEXT_POSITIONS, QualityStatement, Theme, normalise, theme_of)
+from ..model import (Action, Assessment, Benchmark, Commitment, Finding, KeyFigure, Meeting, Metric, Milestone,
+                     NextStep, Review, ScoreRow, SectionText, SurveyResult, Update, format_short_date)
 from .cells import (Problems, SourceCell, parse_bases, parse_choice, parse_date, parse_date_or_period, parse_number,
                     parse_pct, parse_quality_statement, parse_score, parse_text, parse_theme, parse_theme_or_statement,
                     parse_whole_pct, parse_yes_no)
@@ -173,7 +173,8 @@ def read_findings(ws: Any, problems: Problems) -> tuple[Finding, ...]:
         findings.append(Finding(
             review=review, theme=theme, quality_statement=qs, section=section or "",
             text=cell_text(row, "Finding", problems), service_area=cell_text(row, "Service area", problems, False),
-            place=row["_row"].place, thread=cell_text(row, "Thread", problems, False), places=_places(row)))
+            place=row["_row"].place, thread=cell_text(row, "Thread", problems, False), places=_places(row),
+            quoted_from=cell_text(row, "Quoted from", problems, False)))
     if unplaced:
         many = len(unplaced) != 1
         problems.warn("Findings", f"{len(unplaced)} finding{'s' * many} with no Section (row{'s' * many} "
@@ -400,6 +401,18 @@ def check_journey(reviews: tuple[Review, ...], findings: tuple[Finding, ...], fi
                                   "must be spelt one way")
 
 
+def read_commitments(ws: Any, problems: Problems) -> tuple[Commitment, ...]:
+    return tuple(Commitment(
+        meeting=cell_text(row, "Meeting", problems), date=optional(row, "Date", parse_date, problems),
+        raised_by=cell_text(row, "Raised by", problems, False), commitment=cell_text(row, "Commitment", problems),
+        owner=cell_text(row, "Owner", problems, False), response=cell_text(row, "Response", problems, False),
+        status=optional(row, "Status", parse_choice, problems, COMMITMENT_STATUSES, "status",
+                        {"Done": "Answered", "Closed": "Answered", "Complete": "Answered", "Not started": "Open"})
+        or COMMITMENT_STATUSES[0],
+        place=row["_row"].place)
+        for row in _rows(ws, "Commitments", problems))
+
+
 # Names people use for the briefing's sections, beyond the headings themselves.
 _BRIEFING_SECTION_ALIASES = {
     "Governance": "Governance relating to the CQC outcome", "Key dates": "Key assessment dates",
@@ -426,4 +439,5 @@ READERS: dict[str, Callable[[Any, Problems], Any]] = {
     "Survey": read_survey, "Benchmarks": read_benchmarks, "Metrics": read_metrics, "Actions": read_actions,
     "Updates": read_updates, "Recommendations": read_recommendations,
     "Key figures": read_key_figures, "Section text": read_section_text, "Reviews": read_reviews,
+    "Commitments": read_commitments,
 }

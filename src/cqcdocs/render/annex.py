@@ -16,18 +16,18 @@ from pathlib import Path
 import xlsxwriter
 
 from ..contract import NOT_YET_DUE, THEMES, is_cqc_review
-from ..model import format_date
+from ..model import MonthDate, format_date
 from ..palette import (ACCENT, ACTION_STATUS_FILL, ACTION_STATUS_TEXT, COMPARISON_FILL, HEADER_TEXT, MUTED,
                       RATING_FILL, RATING_TEXT, SUBJECT, label_colour)
 from ..progress import REPORT_ORDER, counts_by_theme, statuses_on
-from ..scoring import RATINGS, Result
+from ..scoring import RATINGS, Result, rating_for_pct
 from ..wording import plain
 from .annex_charts import AnnexCharts, font
 from .annex_layout import (FONT_SIZE, LINE_PT, MARGIN_IN, MIN_SCALE, NUMBER, PADDING_PX, ROW_PX, TEXT, PlacedTable,
                            column_px, fill_width, heading_width, print_scale, printable_px, short, text_px, text_width,
                            word_width, wrapped_lines)
 from .chart_defs import FONT
-from .sentences import benchmark_notes, ranking_clause
+from .sentences import benchmark_notes, overall_method_sentence, pct_unknown_sentence, ranking_clause
 
 TABLE_STYLE = "Table Style Medium 2"
 TITLE_PT = 16
@@ -71,6 +71,7 @@ class Annex(AnnexCharts):
         self.whole = f(NUMBER, {"num_format": "#,##0"})
         self.decimal = f(NUMBER, {"num_format": "#,##0.00"})
         self.date = f(NUMBER, {"num_format": "dd/mm/yyyy"})
+        self.month = f(NUMBER, {"num_format": "mmmm yyyy"})  # a date known only to its month: "December 2023"
         self.bar = f(NUMBER, {"num_format": ";;;"})  # a data bar's own cell: the bar only, the value beside it
         self.italic = f({"italic": True, "font_color": "#" + MUTED})
         self.note = f(TEXT, {"italic": True, "font_color": "#" + MUTED, "text_wrap": True})
@@ -190,6 +191,8 @@ class Annex(AnnexCharts):
         elif isinstance(value, datetime):
             ws.write_datetime(row, col, value, fmt or self.date)
         elif hasattr(value, "year") and hasattr(value, "month"):
+            if isinstance(value, MonthDate) and fmt in (None, self.date):
+                fmt = self.month  # as precise as its source, never a made-up 1st of the month
             ws.write_datetime(row, col, datetime(value.year, value.month, value.day), fmt or self.date)
         else:
             ws.write_string(row, col, str(value), fmt)
@@ -318,6 +321,9 @@ class Annex(AnnexCharts):
                   "over 4 times the categories scored, rounded up, and its score is the band that percentage falls "
                   "in. The overall percentage is the quality statement scores over 4 times the statements assessed, "
                   "rounded up; theme scores are derived the same way (CQC publishes none).")
+        if self.result.pct_unknown:
+            method = " ".join(filter(None, (pct_unknown_sentence(self.result), overall_method_sentence(self.result),
+                                            "Theme scores are derived the same way (CQC publishes none).")))
         for r, (label, value) in enumerate([*lines, ("", ""), ("Method", method)], start=2):
             if label:
                 ws.write_string(r, 0, label, self.bold)
@@ -359,7 +365,9 @@ class Annex(AnnexCharts):
         for row, s in zip(self.result.workbook.scores, self.result.statements):
             published = [v for v in (row.score, row.published_pct) if v is not None]
             matches = "\u2014" if not published or not s.assessed else (
-                "Yes" if (row.score in (None, s.score) and row.published_pct in (None, s.pct)) else "No")
+                "Yes" if (row.score in (None, s.score) and (row.published_pct in (None, s.pct) or (
+                    s.pct is None and 25 <= row.published_pct <= 100  # a score alone: the % is in its band
+                    and rating_for_pct(row.published_pct).score == s.score))) else "No")
             rating = s.rating.label if s.rating else "Not assessed"
             rows.append([s.quality_statement.name, s.theme.name, *[s.categories.get(c) for c in categories],
                          None if s.pct is None else s.pct / 100, s.score, rating, row.score,
@@ -381,6 +389,8 @@ class Annex(AnnexCharts):
                 self.put(ws, r, 6 + len(categories), self.a.published_overall_pct / 100, self.pct)
                 self.put(ws, r, 8 + len(categories), "Yes" if self.a.published_overall_pct == o.pct else "No",
                          self.text)
+        if why := pct_unknown_sentence(self.result):  # a blank Computed % says why, beside the table
+            ws.write_string(last + (4 if o else 2), 0, why, self.italic)
 
     def themes(self) -> None:
         ws = self.sheet("Themes", "Theme scores (derived: CQC publishes no theme score)")
@@ -576,6 +586,8 @@ class Annex(AnnexCharts):
         xl = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
         rows_of = placed.rows_of("Service area", chart.categories)
         for series, r in zip(chart.series, j.reviews):
+            if not any(series.values):
+                continue  # a review with no area for development draws nothing: no legend entry for it
             xl.add_series({"name": placed.header(f"{r.name}: D"), **placed.option("categories", "Service area", rows_of),
                            **placed.option("values", f"{r.name}: D", rows_of), "fill": {"color": "#" + series.colours[0]},
                            "border": {"color": "#FFFFFF"}, "gap": 60,

@@ -61,10 +61,11 @@ def _number_format(series: SeriesDef, scale: float) -> str:
     return series.number_format.replace('"%"', "%") if scale == 100 else series.number_format
 
 
-def _data_labels(series: SeriesDef, scale: float) -> dict:
+def _data_labels(series: SeriesDef, scale: float, named: bool = False) -> dict:
     """Every value labelled at the end of its bar, on white so band edges never cut the text; a point with
-    words has its own number format ending in them, a missing one says "Not assessed" at 0."""
-    base = _number_format(series, scale)
+    words has its own number format ending in them, a missing one says "Not assessed" at 0; NAMED, each label
+    starts with the series' short name, in place of a legend."""
+    base = (format_literal(f"{series.short_name or series.name} ") if named else "") + _number_format(series, scale)
     label = {"fill": {"color": "#FFFFFF"}, "font": font()}
     custom = [{**label, "num_format": f'{base};;{format_literal(NOT_ASSESSED)}'} if value is None
               else {**label, "num_format": base + format_literal(suffix)} if suffix else None
@@ -114,8 +115,9 @@ class AnnexCharts:
         width = self.CHART_COLUMNS * column_px(self.CHART_COLUMN_WIDTH) - 4
         draws = [(lambda row, height, d=d: self._chart(ws, row, d, width, height), _chart_height(d))
                  for d in definitions]
-        draws.append((lambda row, height: self._evidence_chart(ws, row, width, height),
-                       _evidence_height(len(self.result.categories_used), len(self.result.statements))))
+        if any(s.categories for s in self.result.statements):  # CQC's scores alone have no profile to draw
+            draws.append((lambda row, height: self._evidence_chart(ws, row, width, height),
+                           _evidence_height(len(self.result.categories_used), len(self.result.statements))))
         page_rows = int(printable_px(False)[1] // ROW_PX)
         title_rows = 5  # the heading (a tall row) and the notes under it, on the first page
         at, breaks = title_rows, []
@@ -155,6 +157,8 @@ class AnnexCharts:
         """Where CHART's numbers live in the annex: the table, its category column, a value column per series,
         and the scale between the definition's numbers and the cells' (percentages are stored as fractions
         of 1, formatted 0%, so that they sort and sum as Excel users expect)."""
+        if chart.key == "statements" and self.result.pct_unknown:  # scores alone: the chart draws the scores
+            return "tblScores", "Quality statement", ("Computed score",), 1
         return {"statements": ("tblScores", "Quality statement", ("Computed %",), 100),
                 "themes": ("tblThemes", "Theme", ("Derived %",), 100),
                 "benchmarks": ("tblBenchmarks", "Council", ("Overall %",), 100),
@@ -181,8 +185,11 @@ class AnnexCharts:
                            "points": [None if v is None else {"fill": {"color": "#" + c},
                                                               "border": {"color": "#" + s.outline, "width": 0.5}}
                                       for v, c in zip(s.values, s.colours)],
-                           "data_labels": _data_labels(s, scale)})
+                           "data_labels": _data_labels(s, scale, chart.named_labels)})
+        shown = dict(zip(chart.bands, chart.visible_bands()))
         for i, band in enumerate(reversed(chart.bands)):
+            if not shown[band]:
+                continue  # hidden behind every bar: drawn, it would only add a legend entry for nothing seen
             col = self.BAND_COLUMN + i
             xl.add_series({"name": ["Charts", 3, col], **categories,
                            "values": ["Charts", 4, col, 3 + n, col], "gap": GAP, "overlap": 100,
@@ -205,7 +212,7 @@ class AnnexCharts:
             # The bands only: each bar's label says its value and words.
             xl.set_legend({"position": "top", "font": font(),
                            "delete_series": list(range(len(chart.series)))})
-        elif chart.legend:
+        elif chart.legend and not chart.named_labels:
             xl.set_legend({"position": "top", "font": font()})
         else:
             xl.set_legend({"none": True})

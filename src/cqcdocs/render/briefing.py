@@ -10,21 +10,23 @@ timestamps and zip entry dates), so the same workbook always gives the same byte
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from ..contract import FINDING_SECTIONS, NOT_YET_DUE, QUALITY_STATEMENTS, THEMES, is_cqc_review
-from ..model import Finding, Meeting, Message, Workbook, format_date, format_short_date
+from ..contract import FINDING_SECTIONS, NOT_YET_DUE, QUALITY_STATEMENTS, THEMES, is_cqc_review, normalise
+from ..model import Commitment, Finding, Meeting, Message, Workbook, format_date, format_short_date
 from ..palette import COMPARISON_FILL, INK
 from ..progress import REPORT_ORDER, counts_by_theme, plan_agreed
 from ..scoring import RATINGS, Result
-from ..wording import clean, format_pct, format_value, join_words, number_word
+from ..wording import clean, count, format_pct, format_value, join_words, number_word
 from .page import TEXT_WIDTH_CM
 from .section_text import framed
 from .sentences import (benchmark_notes, benchmark_sentence, committee_subject, comparison_words,
-                        draft_change_sentences, metric_places, summary_points, theme_heading)
+                        draft_change_sentences, metric_places, overall_method_sentence, pct_unknown_sentence,
+                        summary_points, theme_heading)
 from .word.package import deterministic_zip, set_properties
 from .word.tables import TableCell, rating_cell, score_cell
 from .word.template import open_template, prepare
@@ -99,11 +101,10 @@ class Briefing:
             f"Care Quality Commission (CQC) assessment of {self.name} adult social care"
 
 
-def finding_text(finding: Finding) -> str:
-    text = finding.text
-    if finding.service_area:
-        text += f" (service area: {finding.service_area})"
-    return text
+# The officers' attribution of a finding to a service area, never part of the quoted words: its own column.
+AREA_HEADER = "Service area (council\u2019s attribution)"
+AREA_NOTE = ("The findings are in the reviewers\u2019 own words; the service area beside each is the council\u2019s "
+             "attribution, not the reviewers\u2019.")
 
 
 def figure(w: Writer, b: Briefing, key: str) -> None:
@@ -178,15 +179,68 @@ def executive_summary(w: Writer, b: Briefing) -> None:
            f"with an overall score of **{r.overall.pct}%**. The assessment was published on "
            f"{format_date(b.a.published)}.")
     points = summary_points(r)
+    if waits := longest_waits(b.workbook):
+        points.append(waits)
     w.bullets(points)
 
 
+_LONGEST = re.compile(r"^(?:longest|maximum)\s+(?:reported\s+)?(?:wait|time|delay)\s+", re.I)
+
+
+def longest_waits(workbook: Workbook) -> str:
+    """"The longest waits in the assessment: for a DoLS assessment (…), 2,233 working days; …": every key figure of
+    the assessment whose measure begins "Longest wait" (or "Longest time", "Maximum wait"), in the sheet's order."""
+    waits = [f"{_LONGEST.sub('', f.measure)}, {format_value(f.value, f.unit)}"
+             for f in workbook.key_figures if (not f.review or is_cqc_review(f.review)) and _LONGEST.match(f.measure)]
+    return "The longest waits in the assessment: " + "; ".join(waits) + "." if waits else ""
+
+
+def committee_requests(workbook: Workbook, committee: Meeting | None) -> list[Commitment]:
+    """What officers undertook at COMMITTEE's earlier meetings (same name; dated before this one, or undated)."""
+    if committee is None:
+        return []
+    return [c for c in workbook.commitments if normalise(c.meeting) == normalise(committee.name)
+            and (c.date is None or c.date < committee.date)]
+
+
+def requests_heading(committee: Meeting) -> str:
+    """"Responses to the Commission's requests", "Responses to Cabinet's requests"."""
+    return f"Responses to {committee_subject(committee.name.split()[-1])}\u2019s requests"
+
+
+def responses(w: Writer, committee: Meeting | None, workbook: Workbook) -> None:
+    """A returning paper's report on what officers promised the committee: each request, its owner, the response
+    and where it stands."""
+    requests = committee_requests(workbook, committee)
+    if not requests:
+        return
+    w.heading(requests_heading(committee), 1)
+    open_ = sum(1 for c in requests if c.status != "Answered")
+    answered = len(requests) - open_
+    w.para(f"At {committee_subject(committee.name)}\u2019s earlier "
+           f"meeting{'s' if len({(c.date, c.meeting) for c in requests}) > 1 else ''}, members made "
+           f"{count(len(requests), 'request')} of officers; "
+           + (f"{answered} {'has' if answered == 1 else 'have'} been answered and {open_} "
+              f"{'remains' if open_ == 1 else 'remain'} open." if open_ else "all have been answered."))
+    rows = [[TableCell(c.commitment),
+             TableCell(c.raised_by + (f", {format_date(c.date)}" if c.date else "") if c.raised_by else
+                       format_date(c.date) or "\u2013"),
+             TableCell(c.owner or "\u2013"), TableCell(c.response or "No response yet."), TableCell(c.status)]
+            for c in requests]
+    w.table(requests_heading(committee), "Each request members made, who raised it, its owner, the response "
+            "and its status", ["Request", "Raised by", "Owner", "Response", "Status"], rows,
+            [4.4, 2.4, 3.2, 5.0, 2.0], first_column=True)
+
+
+def requests(w: Writer, b: Briefing) -> None:
+    responses(w, b.committee, b.workbook)
+
+
 def governance(w: Writer, b: Briefing) -> None:
-    w.heading(GOVERNANCE, 1)
     meetings = b.workbook.governance
     if not meetings:
-        w.para("The workbook lists no meetings for this report.")
-        return
+        return  # nothing to say that a committee needs: the section is left out
+    w.heading(GOVERNANCE, 1)
     w.para("The report goes to these meetings:")
     deadlines = any(m.paper_deadline for m in meetings)
     purposes = any(m.purpose for m in meetings) or b.committee is not None
@@ -245,10 +299,9 @@ def peer_review_names(workbook: Workbook) -> list[str]:
 
 
 def key_dates(w: Writer, b: Briefing) -> None:
-    w.heading(KEY_DATES, 1)
     if not b.workbook.key_dates:
-        w.para("The workbook lists no key dates.")
         return
+    w.heading(KEY_DATES, 1)
     w.bullets(f"{m.name} \u2013 {format_date(m.date, m.end_date)}" for m in b.workbook.key_dates)
 
 
@@ -268,9 +321,7 @@ def overall_scores(w: Writer, b: Briefing) -> None:
     else:
         w.label("Overall score", f"{r.overall.pct}%").paragraph_format.keep_with_next = True
         w.label("Overall rating", r.overall.rating.label).paragraph_format.keep_with_next = True
-        w.para(f"The overall score is the total of the quality statement scores ({r.overall.total}) as a "
-               f"percentage of the most the {number_word(r.overall.assessed)} statements assessed could "
-               "score, rounded up to a whole per cent. CQC's rating bands are:")
+        w.para(f"{overall_method_sentence(r)} CQC's rating bands are:")
     w.table("CQC rating bands", "The percentage range for each CQC rating",
             ["Rating", "Score", "Percentage"],
             [[rating_cell(band.label), TableCell(str(band.score), align="center"), TableCell(band.band)]
@@ -293,9 +344,14 @@ def _grid(w: Writer, b: Briefing) -> None:
     """Statements as rows (the pack has them as columns): long names read across a wide column, a screen
     reader meets one statement per row, and the grid fits portrait A4 with no landscape section."""
     r = b.result
-    categories = r.categories_used
-    w.para("Each quality statement is scored from 1 to 4 on each evidence category; its percentage is "
-           "the total of those scores as a share of the most they could be, rounded up.")
+    # A score alone (as CQC publishes it) has no categories and no percentage: the grid then has neither.
+    scored = any(s.categories for s in r.statements)
+    categories = r.categories_used if scored else ()
+    if scored:
+        w.para("Each quality statement is scored from 1 to 4 on each evidence category; its percentage is "
+               "the total of those scores as a share of the most they could be, rounded up.")
+    if missing := pct_unknown_sentence(r):
+        w.para(missing)
     # Widths fit the longest header word in bold Arial (Liberation Sans) at the table's font size.
     font_pt = 9.5 if len(categories) <= 4 else 9
     cat_widths = {"People's experience": 2.1, "Feedback from staff and leaders": 1.7, "Processes": 2.0,
@@ -305,18 +361,27 @@ def _grid(w: Writer, b: Briefing) -> None:
     tail = [1.3, 2.3, 1.3]
     widths = [cat_widths.get(c, 2.0) for c in categories]
     widths = [round(TEXT_WIDTH_CM - sum(widths) - sum(tail), 2), *widths, *tail]
-    header = ["Quality statement", *(_SHORT_CATEGORY.get(c, c) for c in categories), "Score", "Rating", "%"]
+    if not scored:  # the rating wide enough for "Requires improvement" on one line
+        widths = [round(TEXT_WIDTH_CM - 5.5, 2), 1.5, 4.0]
+    header = ["Quality statement", *(_SHORT_CATEGORY.get(c, c) for c in categories), "Score", "Rating",
+              *(["%"] if scored else [])]
     rows = []
     for s in r.statements:
         rows.append([TableCell(s.quality_statement.name, bold=True),
                      *(score_cell(s.categories.get(c)) for c in categories),
                      TableCell(str(s.score) if s.score else "\u2013", align="center"),
                      rating_cell(s.rating.label if s.rating else None),
-                     TableCell(f"{s.pct}%" if s.pct is not None else "\u2013", align="center")])
-    w.table("Scores by quality statement and evidence category",
-            "Each quality statement's score (1 to 4) for each evidence category, its overall score, rating "
-            "and percentage; a dash means not scored", header, rows, widths, first_column=True,
-            font_pt=font_pt)
+                     *([TableCell(f"{s.pct}%" if s.pct is not None else "\u2013", align="center")] if scored
+                       else [])])
+    if scored:
+        w.table("Scores by quality statement and evidence category",
+                "Each quality statement's score (1 to 4) for each evidence category, its overall score, rating "
+                "and percentage; a dash means not scored", header, rows, widths, first_column=True,
+                font_pt=font_pt)
+    else:
+        w.table("Scores by quality statement", "Each quality statement's score (1 to 4) and rating, with no "
+                "percentage (no evidence-category scores); a dash means not scored", header, rows, widths,
+                first_column=True, font_pt=font_pt)
 
 
 def _benchmark_table(w: Writer, b: Briefing) -> None:
@@ -336,7 +401,7 @@ def _benchmark_table(w: Writer, b: Briefing) -> None:
         name = f"**{c.council}**" if c.is_subject else c.council
         rows.append([TableCell(position, align="center"), TableCell(name),
                      TableCell(c.sub_region or "\u2013"), TableCell(score), rating_cell(c.rating, rating)])
-    w.table(f"Councils in {b.a.region}", f"Published CQC results for councils in {b.a.region}, "
+    w.table(f"Councils in {b.a.region}", f"CQC results for councils in {b.a.region}, each score published or computed as marked, "
             "highest score first", ["Position", "Council", "Sub-region", "Overall score", "Rating"], rows,
             [1.8, 6.0, 3.2, 2.9, 3.1])
     _benchmark_notes(w, b)
@@ -352,23 +417,42 @@ def _benchmark_notes(w: Writer, b: Briefing) -> None:
 
 
 def cqc_findings(workbook: Workbook, section: str) -> list[Finding]:
-    return [f for f in workbook.findings if f.section == section and is_cqc_review(f.review)]
+    """The council's own summary of the CQC assessment in SECTION: findings quoted from elsewhere (CQC's full
+    report) are the journey's, never added to the pack's lists."""
+    return [f for f in workbook.findings if f.section == section and is_cqc_review(f.review) and not f.quoted_from]
+
+
+def attributed(workbook: Workbook) -> bool:
+    """Whether the briefing's CQC lists carry a service-area column: once any of them names one, all do."""
+    return any(f.service_area for s in FINDING_SECTIONS for f in cqc_findings(workbook, s))
+
+
+def _findings_list(w: Writer, b: Briefing, caption: str, findings: list[Finding]) -> None:
+    """FINDINGS as bullets, or, when the council attributes service areas, a table with the attribution in a
+    column of its own."""
+    if not attributed(b.workbook):
+        w.bullets(f.text for f in findings)
+        return
+    rows = [[TableCell(f.text), TableCell(f.service_area or "\u2013")] for f in findings]
+    w.table(caption, f"{caption}: each finding in CQC\u2019s words and the service area the council attributes it "
+            "to", ["Finding (CQC\u2019s words)", AREA_HEADER], rows, [12.6, 4.4])
 
 
 def _findings_section(w: Writer, b: Briefing, title: str, section: str, by_theme: bool = True) -> None:
-    w.heading(title, 1)
     findings = cqc_findings(b.workbook, section)
     if not findings:
-        w.para("The workbook lists none for the CQC assessment.")
         return
+    w.heading(title, 1)
+    if attributed(b.workbook):
+        w.para(AREA_NOTE)
     if not by_theme:
-        w.bullets(finding_text(f) for f in findings)
+        _findings_list(w, b, title, findings)
         return
     for theme in THEMES:
         own = [f for f in findings if f.theme == theme]
         if own:
             w.heading(theme_heading(theme), 2)
-            w.bullets(finding_text(f) for f in own)
+            _findings_list(w, b, f"{title}: {theme.name}", own)
 
 
 def survey(w: Writer, b: Briefing) -> None:
@@ -423,7 +507,7 @@ def peer_reviews(w: Writer, b: Briefing) -> None:
         return
     w.heading(PEER_REVIEWS, 1)
     w.para("Members asked to see the peer reviews' findings alongside CQC's, with the part of the service "
-           "each concerns. The CQC's own findings are in the sections above.")
+           "each concerns. The CQC's own findings are in the sections above. " + AREA_NOTE)
     order = {s: i for i, s in enumerate(FINDING_SECTIONS)}
     for review in reviews:
         w.heading(review, 2)
@@ -432,7 +516,8 @@ def peer_reviews(w: Writer, b: Briefing) -> None:
         rows = [[TableCell(f"{f.theme.number}. {f.theme.name}"), TableCell(f.text), TableCell(f.section),
                  TableCell(f.service_area or "\u2013")] for f in findings]
         w.table(f"{review}: findings by theme", f"Each finding of the {review} with its CQC theme, "
-                "type and the service area it concerns", ["Theme", "Finding", "Type", "Service area"], rows,
+                "type and the service area the council attributes it to", ["Theme", "Finding", "Type", AREA_HEADER],
+                rows,
                 [3.0, 8.6, 2.6, 2.8])
 
 
@@ -449,7 +534,7 @@ def journey(w: Writer, b: Briefing) -> None:
         return
     w.heading(JOURNEY, 1)
     w.para("The findings of every review followed as threads, in time order, and by service area; the full "
-           "improvement journey paper (cqcdocs journey) gives each thread in the reviews’ own words.")
+           "improvement journey paper gives each thread in the reviews’ own words.")
     w.bullets([*summary_lines(j), *area_lines(j)])
 
 
@@ -503,11 +588,10 @@ def actions(w: Writer, b: Briefing) -> None:
 
 
 def next_steps(w: Writer, b: Briefing) -> None:
-    w.heading(NEXT_STEPS, 1)
     steps = b.workbook.next_steps
     if not steps:
-        w.para("The workbook lists no next steps.")
         return
+    w.heading(NEXT_STEPS, 1)
     w.bullets(f"{s.step} \u2013 {format_date(s.date)}" + (" (done)" if s.date < b.as_at else "") if s.date
               else s.step for s in steps)
 
@@ -516,9 +600,9 @@ def author_notes(w: Writer, b: Briefing) -> None:
     if b.final or not b.warnings:
         return
     w.heading(AUTHOR_NOTES, 1)
-    w.para("For the report's author: where the workbook's published figures differ from those computed "
-           "by the CQC method, or where its text was cleaned. This appendix is left out of the final "
-           "version (cqcdocs brief --final).")
+    w.para("For the report's author: where the published figures differ from those computed by the CQC "
+           "method, or where text was cleaned, each at its place in the source. This appendix is left out of "
+           "the final version.")
     w.bullets(str(m) for m in b.warnings)
 
 
@@ -539,9 +623,9 @@ def areas(w: Writer, b: Briefing) -> None:
 
 
 # The briefing, in order. Each section decides for itself whether it has anything to say.
-SECTIONS = (title_block, committee_front_matter, contents, executive_summary, governance, background, key_dates,
-            overall_scores, people, summary, survey, strengths, areas, key_figures, peer_reviews, journey, performance,
-            actions, next_steps, author_notes)
+SECTIONS = (title_block, committee_front_matter, contents, executive_summary, requests, governance, background,
+            key_dates, overall_scores, people, summary, survey, strengths, areas, key_figures, peer_reviews, journey,
+            performance, actions, next_steps, author_notes)
 # The heading of each section that can carry the workbook's Section text (contract.BRIEFING_SECTIONS).
 SECTION_HEADINGS = {executive_summary: EXECUTIVE_SUMMARY, governance: GOVERNANCE, background: BACKGROUND,
                     key_dates: KEY_DATES, overall_scores: OVERALL_SCORES, people: PEOPLE, summary: SUMMARY,

@@ -16,7 +16,7 @@ The evidence-category heat map is not here: it is not a standard chart type (it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..palette import INK, OTHERS, RATING_FILL, SUBJECT
 from ..scoring import RATINGS, Result
@@ -130,6 +130,34 @@ class ChartDef:
     height_cm: float = 8.0
     category_wrap: int = 30
     bar_thickness: float = 0.7
+    picture_alt: str = ""  # the alt text when a picture draws it otherwise ("Dot plot …"); "" when the same
+
+    def alt_for(self, backend: str) -> str:
+        """The alt text of the chart as BACKEND ("native" or "picture") draws it."""
+        return self.picture_alt if backend == "picture" and self.picture_alt else self.alt_text
+
+    @property
+    def named_labels(self) -> bool:
+        """Native comparison charts name each bar's series in its label instead of a legend: LibreOffice lists a
+        bar chart's legend bottom-up and Word top-down, so no legend reads in the bars' order in both."""
+        return self.kind == "comparison"
+
+    def visible_bands(self) -> tuple[bool, ...]:
+        """For each band (in `bands` order), whether any row shows it: a band is hidden behind every bar that
+        reaches past its upper edge, so a legend naming it would name nothing drawn."""
+        values = self.series[0].values if self.series else ()
+        return tuple(any(v is None or v < band.high for v in values) and band.low < self.value_axis.maximum
+                     for band in self.bands)
+
+    def as_drawn(self) -> "ChartDef":
+        """This chart as a native chart draws it: without the band tracks no row shows and, in a stacked chart,
+        without the series that draw nothing, so its legend names only what can be seen. (Left out, not hidden
+        from the legend: LibreOffice and Word number legend entries differently.)"""
+        bands = tuple(b for b, shown in zip(self.bands, self.visible_bands()) if shown)
+        series = self.series
+        if self.kind == "stacked":
+            series = tuple(s for s in series if any(v for v in s.values if v is not None)) or series[:1]
+        return replace(self, bands=bands, series=series) if (bands, series) != (self.bands, self.series) else self
 
 
 def rating_bands() -> tuple[Band, ...]:
@@ -146,8 +174,8 @@ def _band_ticks() -> tuple[float, ...]:
     return (0, *(r.low for r in RATINGS[1:]), 100)
 
 
-def _rated_series(name: str, items) -> SeriesDef:
-    """A series of (pct or None, rating or None): fill and word from the rating, "Not assessed" without."""
+def _rated_series(name: str, items, unit: str = "%") -> SeriesDef:
+    """A series of (value or None, rating or None): fill and word from the rating, "Not assessed" without."""
     values, colours, labels, suffixes = [], [], [], []
     for pct, rating in items:
         values.append(pct)
@@ -157,15 +185,36 @@ def _rated_series(name: str, items) -> SeriesDef:
             suffixes.append("")
         else:
             colours.append(RATING_FILL[rating.label])
-            labels.append(f"{pct}% {rating.label}")
+            labels.append(f"{pct}{unit} {rating.label}")
             suffixes.append(f" {rating.label}")
     return SeriesDef(name, tuple(values), tuple(colours), tuple(labels), tuple(suffixes))
+
+
+def _statement_scores(result: Result) -> ChartDef:
+    """The statements' scores (1 to 4) where a percentage is not known for each: CQC publishes the score
+    alone, and a bar must not stand for a percentage nobody gave. The bar's colour and words are its rating."""
+    statements = result.statements
+    parts = [f"{s.quality_statement.name} {s.score} ({s.rating.label})" if s.assessed
+             else f"{s.quality_statement.name} not assessed" for s in statements]
+    overall = result.overall
+    alt = (f"Bar chart of the {number_word(len(statements))} quality statement scores, 1 to 4 (no percentage: "
+           "CQC publishes the scores alone): " + "; ".join(parts) + "."
+           + (f" Overall {overall.pct}%, {overall.rating.label}, worked out from these scores." if overall else ""))
+    series = _rated_series("Quality statement score (1 to 4)",
+                           [(s.score if s.assessed else None, s.rating) for s in statements], unit="")
+    series = replace(series, number_format="0")
+    return ChartDef("statements", "bar", "Quality statement scores (1 to 4) and ratings", alt,
+                    tuple(s.quality_statement.name for s in statements), (series,),
+                    AxisDef("Quality statement score (1 to 4)", maximum=4, ticks=(0, 1, 2, 3, 4), major_unit=1),
+                    height_cm=10.5)
 
 
 def _statements(result: Result) -> ChartDef | None:
     statements = result.statements
     if not any(s.assessed for s in statements):
         return None
+    if result.pct_unknown:
+        return _statement_scores(result)
     parts = [f"{s.quality_statement.name} {s.pct}% ({s.rating.label})" if s.assessed
              else f"{s.quality_statement.name} not assessed" for s in statements]
     overall = result.overall
@@ -233,9 +282,14 @@ def _metrics(result: Result) -> ChartDef | None:
              f"({comparison_words(m) or m.comparison})" for m in charted]
     extra = [f"{m.metric.indicator}: {name} {m.metric.council_value:g} {m.metric.unit}, England "
              f"{m.metric.england_average:g} {m.metric.unit} ({comparison_words(m) or m.comparison})" for m in others]
-    alt = (f"Dot plot of {name} against the England average for {number_word(len(charted))} performance measures given as "
-           "percentages, each labelled with both values and whether the council is better, similar or worse: "
-           + "; ".join(parts) + "." + (" Not charted (not percentages): " + "; ".join(extra) + "." if extra else ""))
+    values = "; ".join(parts) + "." + (" Not charted (not percentages): " + "; ".join(extra) + "." if extra else "")
+    n = number_word(len(charted))
+    alt = (f"Clustered bar chart of {name} against the England average for {n} performance measures given as "
+           f"percentages, a pair of bars per measure: {name}'s first, labelled with its name, value and whether it "
+           "is better, similar or worse, then England's, labelled with its name and value: " + values)
+    picture_alt = (f"Dot plot of {name} (filled circles) against the England average (open diamonds) for {n} "
+                   "performance measures given as percentages, each labelled with both values and whether the council "
+                   "is better, similar or worse: " + values)
     council = tuple(m.metric.council_value for m in charted)
     england = tuple(m.metric.england_average for m in charted)
     words = tuple(f": {w}" if (w := comparison_words(m)) else "" for m in charted)
@@ -243,14 +297,15 @@ def _metrics(result: Result) -> ChartDef | None:
     places = metric_places(charted)["%"]  # the table's precision
     fmt = ("0." + "0" * places if places else "0") + '"%"'
     subject = SeriesDef(name, council, (SUBJECT,) * len(charted),
-                        tuple(f"{v:.{places}f}%{w}" for v, w in zip(council, words)), words, fmt, places, marker="o")
+                        tuple(f"{v:.{places}f}%{w}" for v, w in zip(council, words)), words, fmt, places, marker="o",
+                        short_name=name)
     reference = SeriesDef("England average", england, (OTHERS,) * len(charted),
                           tuple(f"{v:.{places}f}%" for v in england), ("",) * len(charted), fmt, places, marker="D",
                           short_name="England")
     return ChartDef("metrics", "comparison", f"Performance measures: {name} against the England average", alt,
                     tuple(m.metric.indicator for m in charted), (subject, reference),
                     AxisDef("Per cent", 0.0, top, tuple(range(0, int(top) + 1, 20)), 20.0), legend=True,
-                    height_cm=2.6 + 0.68 * len(charted), category_wrap=42)
+                    height_cm=2.6 + 0.68 * len(charted), category_wrap=42, picture_alt=picture_alt)
 
 
 def chart_definitions(result: Result) -> list[ChartDef]:

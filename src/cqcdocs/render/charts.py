@@ -265,7 +265,7 @@ def draw_picture(chart: ChartDef) -> DrawnChart:
         raise ValueError(f"no picture for a chart of kind {chart.kind!r}")
     fig = _figure(chart.height_cm, chart.width_cm)
     draw(chart, fig)
-    return DrawnChart(chart.key, chart.title, chart.alt_text, fig, chart.width_cm)
+    return DrawnChart(chart.key, chart.title, chart.alt_for("picture"), fig, chart.width_cm)
 
 
 def draw_charts(result: Result) -> list[DrawnChart]:

@@ -87,10 +87,9 @@ def summary_lines(journey: Journey) -> list[str]:
     j = journey
     n_reviews = len(j.reviews)
     if not j.threads:
-        return [f"The workbook's {count(len(j.findings), 'finding')} from {count(n_reviews, 'review')} have no threads: "
-                "no finding gives a Thread, so no issue can be followed from one review to the next. Give each "
-                "finding the short label officers use for the issue it concerns (the Findings sheet's Thread column) "
-                "to see which issues recur; the views by review and by service area follow."]
+        return [f"The {count(len(j.findings), 'finding')} from {count(n_reviews, 'review')} have not yet been grouped "
+                "into threads (the issues officers follow from one review to the next), so this paper cannot yet "
+                "say which issues recur; the findings by review and by service area follow."]
     lines = [f"{count(len(j.threads), 'thread')} {'runs' if len(j.threads) == 1 else 'run'} through the "
              f"{count(len(j.findings), 'finding')} of the {number_word(n_reviews)} review"
              f"{'s' if n_reviews != 1 else ''}; {len(j.recurring)} {'was' if len(j.recurring) == 1 else 'were'} "
@@ -104,7 +103,8 @@ def summary_lines(journey: Journey) -> list[str]:
             lines.append(f"{course} ({len(threads)}): " + join_words([t.name for t in threads]) + ".")
     if j.unthreaded:
         lines.append(f"{count(len(j.unthreaded), 'finding')} {'has' if len(j.unthreaded) == 1 else 'have'} no thread; "
-                     "they are counted in the views by review and by service area.")
+                     "the improvement journey quotes them, review by review, under \u2018Other findings\u2019 and counts them by "
+                     "service area.")
     return lines
 
 
@@ -123,8 +123,8 @@ def area_lines(journey: Journey) -> list[str]:
         lines.append("Areas for development in more than one review: " + join_words(
             [f"{a.area} ({a.reviews_with_development} reviews)" for a in repeated]) + ".")
     lines.append(f"{j.unattributed} of the {count(len(j.findings), 'finding')} "
-                 f"{'is' if j.unattributed == 1 else 'are'} not attributed to a service area (the seeds or the "
-                 "workbook name none); they are counted as \u2018Not attributed\u2019." if j.unattributed else
+                 f"{'names' if j.unattributed == 1 else 'name'} no service area; they are counted as "
+                 "\u2018Not attributed\u2019." if j.unattributed else
                  f"Every one of the {count(len(j.findings), 'finding')} names a service area.")
     return lines
 

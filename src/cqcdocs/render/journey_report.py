@@ -16,7 +16,7 @@ from typing import Sequence
 from ..journey import NOT_ATTRIBUTED, Journey, Thread
 from ..model import Meeting, Message, format_date
 from ..wording import clean, count, format_value, join_words
-from .briefing import DEFAULT_MARKING, report_details, title_block  # the briefing's, on a Paper
+from .briefing import DEFAULT_MARKING, report_details, responses, title_block  # the briefing's, on a Paper
 from .journey_defs import (KEY, STANCE_WORDS, area_chart, area_lines, course_sentence, figure_when_words,
                            review_label, review_short, review_words, stance_fill, summary_lines)
 from .sentences import committee_subject
@@ -34,8 +34,34 @@ BY_REVIEW = "Findings by review"
 BY_AREA = "Findings by service area"
 AUTHOR_NOTES = "Appendix: notes for the author"
 SMALL_PT = 9
-SECTION_WORDS = {"Key strength": "key strength", "Area for development": "area for development",
-                 "Summary": "summary", "People's experience": "people's experience"}
+OTHER = "Other findings"
+SECTION_WORDS = {"Key strength": "Key strength", "Area for development": "Area for development",
+                 "Summary": "Summary", "People's experience": "People's experience"}
+LABELS = ("Each finding is in the review\u2019s own words, in quotation marks; the label before it is its type and, in "
+          "brackets, the service area the council attributes it to (the council\u2019s attribution, not the "
+          "review\u2019s).")
+
+
+def finding_line(f) -> str:
+    """"Area for development (Carers): “…”": the type and the council's service area before the review's words,
+    never added to them; a finding quoted from another document than the review's summary says which."""
+    label = SECTION_WORDS.get(f.section, f.section) or "Finding"
+    area = f" ({f.service_area})" if f.service_area else ""
+    source = f" [quoted from {f.quoted_from}]" if f.quoted_from else ""
+    return f"{label}{area}{source}: \u201c{f.text}\u201d"
+
+
+def _said(w: Writer, tr) -> None:
+    w.para(f"**{review_label(tr.review)}:**")
+    w.bullets(finding_line(f) for f in tr.findings)
+
+
+def _against(w: Writer, t: Thread) -> None:
+    """The findings that run against the thread's course, quoted, so the verdict reads as the sources do."""
+    if not t.against:
+        return
+    w.para("**Against this verdict, in the reviews\u2019 own words:**")
+    w.bullets(f"{r.name}: \u201c{f.text}\u201d" for r, f in t.against)
 
 
 @dataclass(frozen=True)
@@ -92,13 +118,16 @@ def summary(w: Writer, p: Paper) -> None:
            "finding belongs to a thread (an issue followed from one review to the next) where officers have given "
            "it one.")
     if j.reviews:
-        order = "in date order" if j.dated else ("in the order the Findings sheet names them (the workbook has no "
-                                                 "Reviews sheet to give their dates)")
+        order = "in date order" if j.dated else "in the order their findings are listed (their dates are not given)"
         w.para(f"The reviews, {order}:")
         w.bullets(review_words(r) for r in j.reviews)
     first, *rest = summary_lines(j)
     w.para(first)
     w.bullets(rest)
+
+
+def requests(w: Writer, p: Paper) -> None:
+    responses(w, p.committee, p.journey.workbook)
 
 
 def at_a_glance(w: Writer, p: Paper) -> None:
@@ -130,10 +159,9 @@ def _thread(w: Writer, p: Paper, t: Thread) -> None:
     j = p.journey
     w.heading(t.name, 2)
     w.para(f"**{course_sentence(t)}**")
+    _against(w, t)
     for tr in t.reviews:
-        w.para(f"**{review_label(tr.review)}:**")
-        w.bullets(f"{f.text} ({SECTION_WORDS.get(f.section, f.section.lower())}"
-                  + (f"; {f.service_area}" if f.service_area else "") + ")" for f in tr.findings)
+        _said(w, tr)
     if t.figures:
         rows = [[TableCell(f.measure), TableCell(figure_when_words(f, j)),
                  TableCell(format_value(f.value, f.unit), align="right"), TableCell(f.review or f.source or "\u2013")]
@@ -153,31 +181,41 @@ def recurring(w: Writer, p: Paper) -> None:
     if not j.recurring:
         return
     w.heading(RECURRING, 1)
-    w.para(f"{count(len(j.recurring), 'thread')}, most reviews first: what each review said, in its words and in "
-           "time order, then the figures over time and the improvement plan\u2019s actions where the workbook "
-           "gives them.")
+    w.para(f"{count(len(j.recurring), 'thread')}, most reviews first: the course, computed from every finding on "
+           "the thread, with the findings that run against it quoted; what each review said, in its words and in "
+           "time order; then the figures over time (in date order) and the improvement plan\u2019s actions where "
+           "there are any. " + LABELS)
     for t in j.recurring:
         _thread(w, p, t)
 
 
 def single(w: Writer, p: Paper) -> None:
     j = p.journey
+    once = [t for t in j.single if t.reviews]
+    unraised = [t.name for t in j.single if not t.reviews]
     if not j.single:
         return
     w.heading(SINGLE, 1)
+    if unraised:
+        w.para(f"Followed through figures or actions only, with no review\u2019s finding: {join_words(unraised)}.")
+    if not once:
+        return
     rows = [[TableCell(t.name), TableCell(t.reviews[0].review.name), TableCell(STANCE_WORDS[t.reviews[0].stance]),
-             TableCell(str(len(t.reviews[0].findings)), align="right")] for t in j.single]
+             TableCell(str(len(t.reviews[0].findings)), align="right")] for t in once]
     w.table("Threads raised by one review", "Each thread only one review raised, with the review, what it found "
             "and its number of findings", ["Thread", "Review", "Found", "Findings"], rows, [6.0, 5.0, 4.2, 1.8],
             first_column=True, font_pt=SMALL_PT)
+    w.para("What the review said on each, in its own words. " + LABELS)
+    for t in once:
+        w.para(f"**{t.name}** \u2013 {review_label(t.reviews[0].review)}:")
+        w.bullets(finding_line(f) for f in t.reviews[0].findings)
 
 
 def by_review(w: Writer, p: Paper) -> None:
     j = p.journey
-    w.heading(BY_REVIEW, 1)
     if not j.findings:
-        w.para("The workbook has no findings.")
         return
+    w.heading(BY_REVIEW, 1)
     rows = []
     for r in j.reviews:
         s, d, other = j.review_counts(r)
@@ -192,6 +230,19 @@ def by_review(w: Writer, p: Paper) -> None:
             "for development and other findings (summaries and people's experiences)",
             ["Review", "Date", "Key strengths", "Areas for development", "Other", "Total"], rows,
             [5.2, 3.2, 2.2, 2.6, 1.8, 2.0], first_column=True)
+    w.para("Each review\u2019s findings: those on a thread are quoted under the thread above, and named here with "
+           f"what the review found on it; the rest, under \u2018{OTHER}\u2019, are quoted here. " + LABELS)
+    for r in j.reviews:
+        w.heading(review_label(r), 2)
+        on = j.threads_of(r)
+        if on:
+            w.para(f"On {count(len(on), 'thread')}: " + "; ".join(
+                f"{t.name} ({STANCE_WORDS[tr.stance][2:].lower()}, {count(len(tr.findings), 'finding')})"
+                for t, tr in on) + ".")
+        other = j.other_findings(r)
+        if other:
+            w.para(f"**{OTHER} ({len(other)}):**")
+            w.bullets(finding_line(f) for f in other)
 
 
 def by_area(w: Writer, p: Paper) -> None:
@@ -199,7 +250,8 @@ def by_area(w: Writer, p: Paper) -> None:
     if not j.findings:
         return
     w.heading(BY_AREA, 1)
-    w.para("Every service area the findings name, with each review\u2019s key strengths (S) and areas for development "
+    w.para("Every service area the council attributes findings to (its attribution, not the reviews\u2019), with each "
+           "review\u2019s key strengths (S) and areas for development "
            "(D); other findings are counted in the total. Findings that name no service area are counted as "
            f"\u2018{NOT_ATTRIBUTED}\u2019, so the totals add up to every finding.")
     w.bullets(area_lines(j))
@@ -232,12 +284,13 @@ def author_notes(w: Writer, p: Paper) -> None:
     if p.final or not p.warnings:
         return
     w.heading(AUTHOR_NOTES, 1)
-    w.para("For the paper's author: what the workbook check found. This appendix is left out of the final version.")
+    w.para("For the paper's author: what the checks of its sources found, each at its place. This appendix is left "
+           "out of the final version.")
     w.bullets(str(m) for m in p.warnings)
 
 
 # The paper, in order. Each section decides for itself whether it has anything to say.
-SECTIONS = (title_block, committee_front_matter, contents, summary, at_a_glance, recurring, single, by_review, by_area,
+SECTIONS = (title_block, committee_front_matter, contents, summary, requests, at_a_glance, recurring, single, by_review, by_area,
             author_notes)
 
 

@@ -357,8 +357,8 @@ def author_notes(w: Writer, r: Report) -> None:
     if r.final or not r.warnings:
         return
     w.heading(AUTHOR_NOTES, 1)
-    w.para("For the report's author: what the workbook check found. This appendix is left out of the final "
-           "version.")
+    w.para("For the report's author: what the checks of its sources found, each at its place. This appendix is "
+           "left out of the final version.")
     w.bullets(str(m) for m in r.warnings)
 
 

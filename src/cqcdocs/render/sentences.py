@@ -27,8 +27,9 @@ def band_starts() -> str:
 
 def ranking_clause(ranking: Ranking) -> str:
     """Where the council stands in one group, counting honestly: "second of the 9 councils in Yorkshire and
-    the Humber whose score is known, of 15 in the region"; nationally "… in England with a published score"."""
-    known = "with a published score" if ranking.scope == "country" else "whose score is known"
+    the Humber whose score is known, of 15 in the region"; nationally "… in England whose score is known, 8
+    published and 71 computed from their quality statement scores"."""
+    known = "whose score is known"
     if ranking.out_of == 1:
         text = f"the only council in {ranking.group} {known}"
     else:
@@ -39,7 +40,21 @@ def ranking_clause(ranking: Ranking) -> str:
             text += f" {known}"
     if ranking.without_score and ranking.scope != "country":
         text += f", of {ranking.listed} in the {ranking.scope}"
+    if ranking.published is not None:
+        text += ", " + published_count(ranking.published, ranking.out_of)
     return text
+
+
+def published_count(published: int, known: int) -> str:
+    """How many of KNOWN scores CQC published, the rest computed: "8 published and 71 computed from their
+    quality statement scores"."""
+    computed = known - published
+    if computed == 0:
+        return "published" if known == 1 else f"all {known} published"
+    if published == 0:
+        return "computed from its quality statement scores" if known == 1 else \
+            "none published: all computed from their quality statement scores"
+    return f"{published} published and {computed} computed from their quality statement scores"
 
 
 def benchmark_sentence(result: Result) -> str:
@@ -79,17 +94,74 @@ def benchmark_notes(result: Result) -> list[str]:
         if names:
             notes.append(f"{words}: {join_words(names)}.")
     if (table := result.national_table) is not None and result.national_ranking is not None:
-        computed = [c for c in table.councils if c.overall_pct is None and len(c.qs_scores) == len(QUALITY_STATEMENTS)]
-        known = sum(1 for c in table.councils if c.overall_pct is not None) + len(computed)
+        computed = [c for c in table.councils if "Computed" in c.basis and c.overall_pct is not None
+                    or c.overall_pct is None and len(c.qs_scores) == len(QUALITY_STATEMENTS)]
+        known = sum(1 for c in table.councils if c.overall_pct is not None or c in computed)
         second_hand = sum(1 for c in computed if "Secondary" in c.basis)
-        note = f"The national position is from cqcdocs' national results table (as at {format_date(table.as_at)}), " \
-               f"which holds {table.coverage}."
-        if computed:
-            of_them = "all" if second_hand == len(computed) else f"{second_hand} of them"
-            note += (f" {len(computed)} of its {known} scores are computed from quality statement scores"
-                     + (f", {of_them} taken from a secondary source." if second_hand else "."))
+        which = "a table of CQC's published results" if table.bundled else f"the national results table \u2018" \
+            f"{table.title}\u2019"
+        note = f"The national position is from {which} (as at {format_date(table.as_at)}), which holds " \
+               f"{table.coverage}."
+        if known:
+            note += " " + _table_scores(known, len(computed), second_hand)
         notes.append(note)
     return notes
+
+
+def pct_unknown_sentence(result: Result) -> str:
+    """Why a quality statement shows a score but no percentage ("" when every percentage is known)."""
+    missing = result.pct_unknown
+    if not missing:
+        return ""
+    if len(missing) == len(result.statements):
+        return ("No percentage is shown for a quality statement: CQC publishes each one's score (1 to 4), not "
+                "the evidence-category scores its percentage is worked out from.")
+    names = join_words([s.quality_statement.name for s in missing])
+    return (f"No percentage is shown for {names}: the workbook gives {'its' if len(missing) == 1 else 'their'} "
+            "score (1 to 4) without the evidence-category scores a percentage is worked out from, and CQC "
+            "does not publish one.")
+
+
+def overall_method_sentence(result: Result) -> str:
+    """What the overall percentage is worked out from, by CQC's method."""
+    o = result.overall
+    if o is None:
+        return ""
+    most = f"the most the {number_word(o.assessed)} statements assessed could score"
+    if o.from_categories == o.assessed:
+        return (f"The overall score is the total of the quality statement scores ({o.total}) as a percentage of "
+                f"{most}, rounded up to a whole per cent.")
+    published = result.workbook.assessment.published_overall_pct
+    check = "" if published is None else f" It matches the published {published}%." if published == o.pct \
+        else f" The published figure is {published}%."
+    if o.from_categories == 0:
+        return ("The overall score is worked out by CQC's method from the quality statement scores alone: their "
+                f"total ({o.total}) as a percentage of {most} ({4 * o.assessed}), rounded up to a whole per "
+                f"cent.{check}")
+    return (f"The overall score is the total of the quality statement scores ({o.total}; "
+            f"{number_word(o.from_categories)} worked out from evidence-category scores, the rest as entered) "
+            f"as a percentage of {most} ({4 * o.assessed}), rounded up to a whole per cent.{check}")
+
+
+def statement_figure(s: StatementResult) -> str:
+    """"Requires improvement, 57%", or "Requires improvement, score 2" when its percentage is not known."""
+    return f"{s.rating.label}, {s.pct}%" if s.pct is not None else f"{s.rating.label}, score {s.score}"
+
+
+def _table_scores(known: int, computed: int, second_hand: int) -> str:
+    """How many of a national table's KNOWN overall scores are published and how many COMPUTED (SECOND_HAND of
+    those from a secondary source), as a sentence."""
+    from_source = "" if not second_hand else \
+        f", {'all' if second_hand == computed else f'{second_hand} of them'} taken from a secondary source"
+    if known == 1:
+        return "Its one overall score is " + ("published." if not computed else
+                                              f"computed from quality statement scores{from_source}.")
+    if not computed:
+        return f"All {known} of its overall scores are published."
+    if computed == known:
+        return f"All {known} of its overall scores are computed from quality statement scores{from_source}."
+    return (f"Of its {known} overall scores, {known - computed} {'is' if known - computed == 1 else 'are'} published "
+            f"and {computed} computed from quality statement scores{from_source}.")
 
 
 def draft_change_sentences(changes: Iterable[StatementResult]) -> list[str]:
@@ -110,7 +182,7 @@ def summary_points(result: Result) -> list[str]:
     points = []
     if r.below_good:
         points.append("Rated below Good: " + join_words(
-            [f"{s.quality_statement.name} ({s.rating.label}, {s.pct}%)" for s in r.below_good]) + ".")
+            [f"{s.quality_statement.name} ({statement_figure(s)})" for s in r.below_good]) + ".")
     else:
         points.append("Every quality statement assessed was rated Good or Outstanding.")
     if r.not_assessed:

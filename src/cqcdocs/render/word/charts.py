@@ -160,10 +160,14 @@ def _sp_pr(parent, fill: str | None = None, line: str | None = None, line_pt: fl
     return sp
 
 
-def _tx_pr(parent, size_pt: float = FONT_PT, bold: bool = False, colour: str = INK, rotate: int | None = None):
-    """c:txPr: the house font, size and colour (Word otherwise falls back to Calibri, LibreOffice to serif)."""
+def _tx_pr(parent, size_pt: float = FONT_PT, bold: bool = False, colour: str = INK, rotate: int | None = None,
+           wrap: bool = True):
+    """c:txPr: the house font, size and colour (Word otherwise falls back to Calibri, LibreOffice to serif);
+    WRAP False keeps a label on one line (a wrapped one spills over the next band)."""
     tx = _el(parent, "txPr")
     body = _el(tx, "a:bodyPr")
+    if not wrap:
+        body.set("wrap", "none")
     if rotate is not None:
         body.set("rot", str(rotate))
         body.set("vert", "horz")
@@ -204,11 +208,13 @@ def _shows(parent, value: bool) -> None:
         _el(parent, tag, int(on))
 
 
-def _data_labels(ser, series: SeriesDef, stacked: bool = False) -> None:
-    """Each point's value and words at the end of its bar, on white so band edges never cut the text; in a
-    stacked bar, inside its segment in the text colour that reads on its fill, and none on an empty one."""
+def _data_labels(ser, series: SeriesDef, stacked: bool = False, named: bool = False) -> None:
+    """Each point's value and words at the end of its bar, on one line and on white so band edges never cut the
+    text (NAMED: the series' short name first, in place of a legend); in a stacked bar, inside its segment in the
+    text colour that reads on its fill, and none on an empty one."""
     labels = etree.Element(C + "dLbls")
     position, fill = ("ctr", None) if stacked else ("outEnd", WHITE)
+    prefix = format_literal(f"{series.short_name or series.name} ") if named else ""
     for i, (value, suffix) in enumerate(zip(series.values, series.suffixes)):
         if value is None:
             continue
@@ -217,14 +223,14 @@ def _data_labels(ser, series: SeriesDef, stacked: bool = False) -> None:
         if stacked and not value:
             _el(label, "delete", 1)
             continue
-        _el(label, "numFmt", formatCode=series.number_format + format_literal(suffix), sourceLinked=0)
+        _el(label, "numFmt", formatCode=prefix + series.number_format + format_literal(suffix), sourceLinked=0)
         _sp_pr(label, fill)
-        _tx_pr(label, colour=_readable_on(series.colours[i]) if stacked else INK)
+        _tx_pr(label, colour=_readable_on(series.colours[i]) if stacked else INK, wrap=stacked)
         _el(label, "dLblPos", position)
         _shows(label, True)
-    _el(labels, "numFmt", formatCode=series.number_format, sourceLinked=0)
+    _el(labels, "numFmt", formatCode=prefix + series.number_format, sourceLinked=0)
     _sp_pr(labels, fill)
-    _tx_pr(labels, colour=_readable_on(series.colours[0]) if stacked else INK)
+    _tx_pr(labels, colour=_readable_on(series.colours[0]) if stacked else INK, wrap=stacked)
     _el(labels, "dLblPos", position)
     _shows(labels, True)
     ser.find(C + "cat").addprevious(labels)
@@ -235,7 +241,7 @@ def _readable_on(fill: str) -> str:
     return WHITE if contrast(WHITE, fill) > contrast(INK, fill) else INK
 
 
-def _style_series(ser, series: SeriesDef, stacked: bool = False) -> None:
+def _style_series(ser, series: SeriesDef, stacked: bool = False, named: bool = False) -> None:
     """Fill and outline, a colour per point from the definition (the palette), and the data labels."""
     tx = ser.find(C + "tx")
     sp = _sp_pr(etree.Element(C + "spPr"), series.colours[0], series.outline, 0.5)
@@ -254,7 +260,7 @@ def _style_series(ser, series: SeriesDef, stacked: bool = False) -> None:
         _sp_pr(point, colour, series.outline, 0.5)
         anchor.addnext(point)
         anchor = point
-    _data_labels(ser, series, stacked)
+    _data_labels(ser, series, stacked, named)
 
 
 def _style_band(ser, colour: str) -> None:
@@ -348,7 +354,7 @@ def chart_xml(chart: ChartDef, workbook_rid: str, created: datetime = FIXED_CREA
     series, bands = written[:n], written[n:]
     stacked = chart.kind == "stacked"  # one bar per category, a segment per series
     for ser, s in zip(series, chart.series):
-        _style_series(ser, s, stacked)
+        _style_series(ser, s, stacked, chart.named_labels)
     for ser, band in zip(bands, reversed(chart.bands)):
         _style_band(ser, band.colour)
 
@@ -377,7 +383,7 @@ def chart_xml(chart: ChartDef, workbook_rid: str, created: datetime = FIXED_CREA
     _sp_pr(plot)
     if bands:
         _legend(chart_el, list(range(n)))  # the bands only: the bars' labels say the rest
-    elif chart.legend:
+    elif chart.legend and not chart.named_labels:
         _legend(chart_el, [])
     _el(chart_el, "plotVisOnly", 1)
     _el(chart_el, "dispBlanksAs", "gap")
@@ -410,6 +416,7 @@ def add_native_chart(paragraph, chart: ChartDef, width_cm: float | None = None, 
     part, the embedded workbook from the chart part. CREATED dates the embedded workbook."""
     story = paragraph.part
     package = story.package
+    chart = chart.as_drawn()
     width_cm = width_cm or chart.width_cm
     height_cm = height_cm or native_height_cm(chart)
 

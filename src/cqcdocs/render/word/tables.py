@@ -21,6 +21,7 @@ from .runs import add_run, cell_paragraph_properties, run_properties
 
 TABLE_PT = 10
 KEEP_TOGETHER_ROWS = 10  # the grid (header + nine statements) stays whole; longer tables may break
+KEEP_TOGETHER_CHARS = 1200  # nor a table of long paragraphs, which would leave a page nearly empty
 _ALIGNMENT = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 
 
@@ -113,6 +114,10 @@ def add_table(document, style, caption: str, description: str, header: Sequence[
     all_rows = [[TableCell(h, ACCENT, HEADER_TEXT, True) for h in header]] + \
         [[c if isinstance(c, TableCell) else TableCell(str(c)) for c in row] for row in rows]
     lengths = [Cm(width) for width in widths_cm]
+    # Short: few rows and little text (a few rows of paragraphs would move whole to the next page, leaving one
+    # nearly empty behind).
+    short = len(all_rows) <= KEEP_TOGETHER_ROWS and \
+        sum(len(c.text) for row in all_rows for c in row) <= KEEP_TOGETHER_CHARS
     # The rows' w:tc elements as they are: python-docx's row.cells works out every cell's grid span and
     # vertical merge first (a third of the briefing's table time), and these tables merge nothing.
     for r, (tr, cells) in enumerate(zip(table._tbl.tr_lst, all_rows)):
@@ -121,7 +126,7 @@ def add_table(document, style, caption: str, description: str, header: Sequence[
         if r == 0:
             _on(tr_pr, "w:tblHeader")
         # Keep a short table on one page; a long one may break, its header row repeating.
-        keep = r == 0 or (len(all_rows) <= KEEP_TOGETHER_ROWS and r < len(all_rows) - 1)
+        keep = r == 0 or (short and r < len(all_rows) - 1)
         for tc, spec, length in zip(tr.tc_lst, cells, lengths):
             tc.width = length
             _fill_cell(_Cell(tc, table), spec, keep, font_pt)
