@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner
 
@@ -48,15 +50,29 @@ def test_each_council_gets_its_documents_and_a_bad_workbook_stops_only_itself(co
     assert lines[lines.index("Council   Overall   Files  Warnings  Errors") + 1].startswith("broken    failed")
 
 
-def test_two_workbooks_for_the_same_council_fail_loudly(councils, tmp_path):
-    out = tmp_path / "out"
-    result = run("brief", councils[0], councils[0], "--out", out, "--jobs", "2", "--no-annex")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_two_councils_whose_file_names_clash_are_found_before_either_writes(tmp_path, jobs):
+    # Two councils given the same Short name: their documents would have the same names. One writes; the
+    # other writes nothing (it used to write over the first, then say so), and the summary says which.
+    first = make(tmp_path / "first.xlsx", council="Ashby Borough Council", short_name="Ashby")
+    second = make(tmp_path / "second.xlsx", council="Ashby District Council", short_name="Ashby")
+    out, summary = tmp_path / "out", tmp_path / "summary.json"
+    result = run("brief", first, second, "--out", out, "--jobs", jobs, "--summary", summary)
     assert result.exit_code == 1
-    assert (f"Error: {councils[0]}: wrote {out / 'ashby-cqc-briefing.docx'}, as {councils[0]} did: one "
-            "replaced the other (give each council its own Short name, or write them to separate folders)"
-            in result.output.splitlines())
+    rows = json.loads(summary.read_text(encoding="utf-8"))
+    (written,) = [r for r in rows if r["status"] == "written"]
+    (failed,) = [r for r in rows if r["status"] == "failed"]
+    other = [w for w in (first, second) if str(w) != written["workbook"]][0]
+    assert failed["workbook"] == str(other) and failed["files"] == 0
+    assert failed["message"] == (f"not written: {out / 'ashby-cqc-briefing.docx'} is written by "
+                                 f"{written['workbook']} (workbook {1 if written['workbook'] == str(first) else 2} "
+                                 "of the batch); give each council its own Short name, or write them to separate "
+                                 "folders")
+    council = "Ashby Borough Council" if written["workbook"] == str(first) else "Ashby District Council"
+    text = "\n".join(p.text for p in docx.Document(out / "ashby-cqc-briefing.docx").paragraphs)
+    assert council in text and ({"Ashby Borough Council", "Ashby District Council"} - {council}).pop() not in text
+    assert sorted(os.listdir(out)) == ["ashby-cqc-annex.xlsx", "ashby-cqc-briefing.docx"]
     assert result.output.splitlines()[-1] == "1 of 2 workbooks done"
-    assert "[2/2] Ashby: failed" in result.output.splitlines()
 
 
 def test_a_batch_in_a_log_is_one_counted_line_per_council_then_a_table(councils, tmp_path):

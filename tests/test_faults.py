@@ -212,3 +212,183 @@ def test_a_figure_keeps_what_its_font_draws_and_loses_only_what_it_cannot():
             fig.canvas.draw()
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Łódź Council", "?"]
     assert ax.get_title() == "Ynys Môn – 70%"
+
+
+# --- batches that survive their workers ---------------------------------------------------------------
+
+FAULTY_BATCH = ("import sys; from cqcdocs import batch; batch._PRELOAD = batch._PRELOAD + ['batch_faults']; "
+                "from cqcdocs.cli import main; sys.argv[0] = 'cqcdocs'; main()")
+
+
+def faulty_batch(*args, env_extra=None, **popen):
+    """`cqcdocs brief ARGS` with tests/batch_faults.py loaded into its workers (through the fork server's
+    preload, which finds modules on PYTHONPATH)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "tests")]), **(env_extra or {})}
+    return subprocess.Popen([sys.executable, "-c", FAULTY_BATCH, "brief", *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, **popen)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs signals and a fork server")
+def test_a_worker_killed_fails_its_workbook_and_the_batch_goes_on(tmp_path):
+    councils = [make(tmp_path / f"{name.lower()}.xlsx", council=f"{name} Council", short_name=name)
+                for name in ("Ashby", "Kill", "Brampton", "Carrow", "Dunmore")]
+    councils[1] = councils[1].rename(tmp_path / "kill-me.xlsx")
+    out, summary = tmp_path / "out", tmp_path / "summary.csv"
+    run = faulty_batch(*councils, "--out", out, "--jobs", "2", "--summary", summary)
+    stdout, stderr = run.communicate(timeout=180)
+    assert run.returncode == 1
+    assert "Traceback" not in stderr and "BrokenProcessPool" not in stderr, stderr
+    assert stderr.splitlines() == [f"Error: {councils[1]}: not finished: the process making its documents was killed "
+                                   "(SIGKILL, as the system does when memory runs out); any documents it was "
+                                   "replacing are as they were"]
+    assert stdout.splitlines()[-1] == "4 of 5 workbooks done"
+    assert sorted(os.listdir(out)) == sorted(f"{n}-cqc-{k}" for n in ("ashby", "brampton", "carrow", "dunmore")
+                                             for k in ("annex.xlsx", "briefing.docx"))
+    assert [line.split(",")[2] for line in summary.read_text().splitlines()[1:]] == ["failed"] + ["written"] * 4
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs signals and a fork server")
+def test_sigterm_stops_every_worker_before_the_folder_is_let_go(tmp_path):
+    import signal
+    import time
+
+    councils = [make(tmp_path / f"c{i}.xlsx", council=f"Council {i}", short_name=f"C{i}") for i in range(4)]
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    out = tmp_path / "out"
+    run = faulty_batch(*councils, "--out", out, "--jobs", "2", env_extra={"CQCDOCS_TEST_SLOW": str(pids)})
+    deadline = time.monotonic() + 60
+    while not os.listdir(pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first = time.monotonic()
+    while len(os.listdir(pids)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = [int(p) for p in os.listdir(pids)]
+    assert len(workers) == 2
+    assert time.monotonic() - first < 4  # the two workers at work at once (each takes 5 s over a workbook)
+    run.send_signal(signal.SIGTERM)
+    stdout, stderr = run.communicate(timeout=60)
+    assert run.returncode == 1
+    assert stderr.splitlines() == [f"Error: {out}: the batch was stopped (SIGTERM); the workbooks not finished were "
+                                   "not written and their earlier documents are as they were"]
+    for pid in workers:  # both were stopped before the parent let the folder go
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert not out.exists() or os.listdir(out) == []
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="these file systems take only Unicode names")
+def test_file_names_that_are_not_utf8_are_shown_as_text_in_a_batch(tmp_path):
+    import json
+    import shutil
+
+    from cqcdocs.resources import EXAMPLE_WORKBOOK
+
+    folder = os.fsencode(tmp_path)
+    shutil.copyfile(EXAMPLE_WORKBOOK, folder + b"/caf\xe9.xlsx")  # saved on an older Windows share: Windows-1252
+    with open(folder + b"/broken\xe9.xlsx", "w") as f:
+        f.write("not a workbook")
+    summary = tmp_path / "summary.json"
+    result = cqcdocs("brief", os.fsdecode(folder + b"/caf\xe9.xlsx"), os.fsdecode(folder + b"/broken\xe9.xlsx"), "--out",
+                     tmp_path / "out", "--summary", summary, "--jobs", "2", timeout=180)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == f"Error: {tmp_path}/brokené.xlsx:"
+    rows = json.loads(summary.read_text(encoding="utf-8"))
+    assert [(r["workbook"], r["status"]) for r in rows] == [(f"{tmp_path}/brokené.xlsx", "failed"),
+                                                            (f"{tmp_path}/café.xlsx", "written")]
+    import openpyxl
+
+    annex = openpyxl.load_workbook(tmp_path / "out" / "rotherham-cqc-annex.xlsx")
+    assert any("café.xlsx" in str(c.value) for ws in annex for row in ws.iter_rows() for c in row if c.value)
+
+
+# --- small ones -------------------------------------------------------------------------------------------
+
+def _append_only(folder: Path) -> bool:
+    """Make FOLDER append-only (files can be made in it, not renamed or removed); False where that cannot be."""
+    import shutil
+
+    if os.name != "posix" or os.geteuid() != 0 or shutil.which("chattr") is None:
+        return False
+    return subprocess.run(["chattr", "+a", str(folder)], capture_output=True).returncode == 0
+
+
+def test_a_folder_that_allows_create_but_not_delete_is_one_line_leaving_one_empty_file(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    if not _append_only(out):
+        pytest.skip("needs root and chattr on a file system with append-only folders")
+    try:
+        result = cqcdocs("brief", "--out", out, timeout=120)
+        left = os.listdir(out)
+    finally:
+        subprocess.run(["chattr", "-a", str(out)], check=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert len(left) == 1 and re.fullmatch(r"\.cqcdocs\.[0-9a-f]{8}\.probe\.tmp", left[0])
+    assert result.stderr == (f"Error: {out}: this folder lets files be made but not renamed or removed (Operation not "
+                             f"permitted), which replacing documents safely needs; nothing written (remove {left[0]} "
+                             "if you can)\n")
+    assert (out / left[0]).stat().st_size == 0
+
+
+def test_journey_on_northmoor_with_threads_named_only_in_actions(northmoor_workbook, tmp_path):
+    # Northmoor's Actions name threads (Co-production, Workforce, Equality) that no finding does: raised by no
+    # review (this was an IndexError).
+    result = run("journey", northmoor_workbook, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "northmoor-improvement-journey.docx").is_file()
+
+
+def test_progress_as_at_the_last_day_there_is(northmoor_workbook, tmp_path):
+    result = run("progress", northmoor_workbook, "--as-at", "9999-12-31", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "12 actions are overdue and 0 are due in the next 30 days." in result.output.splitlines()
+
+
+@pytest.mark.parametrize("args", [["progress", "{wb}", "--board", ""], ["progress", "{wb}", "--board", "  "],
+                                  ["brief", "--committee", ""], ["journey", "{wb}", "--committee", ""]])
+def test_an_empty_board_or_committee_is_refused(northmoor_workbook, tmp_path, args):
+    result = run(*[a.format(wb=northmoor_workbook) for a in args], "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    option = args[-2]
+    assert result.output.splitlines()[-1] == (f"Error: Invalid value for '{option}': is empty: give the name as it "
+                                              "is in the Governance sheet")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("args, line", [
+    (["validate", "."], ".: not valid (1 error)"),
+    (["brief", "--template", "."], "Error: .: is a folder, not a Word document"),
+    (["import-report", ".", "--out", "{tmp}/new.xlsx"], "Error: .: is a folder with no saved report in it (.txt, "
+                                                        ".md, .html or .pdf)"),
+    (["brief", ""], "Error: Invalid value for '[WORKBOOKS]...': is empty: give a file or folder name"),
+    (["import-report", "", "--out", "{tmp}/new.xlsx"], "Error: Invalid value for 'REPORT...': is empty: give a file "
+                                                       "or folder name"),
+    (["init", ""], "Error: Invalid value for 'PATH': is empty: give a file or folder name")])
+def test_a_name_that_is_a_folder_or_empty_is_named(tmp_path, monkeypatch, args, line):
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")  # "." is an empty folder
+    result = run(*[a.format(tmp=tmp_path) for a in args])
+    assert result.exit_code in (1, 2)
+    assert result.output.splitlines()[-1] == line
+    assert ": : " not in result.output and not result.output.startswith(": ")
+
+
+def test_a_file_just_over_a_limit_says_by_how_much():
+    from cqcdocs.files import megabytes
+
+    limit = 20 * 2**20
+    assert megabytes(limit + 1, limit) == "20,971,521 bytes"
+    assert megabytes(limit + 3000, limit) == "20.003 MB"
+    assert megabytes(30 * 2**20, limit) == "30 MB"
+
+
+def test_a_report_just_over_the_limit_does_not_say_it_is_the_limit(tmp_path):
+    report = tmp_path / "report.txt"
+    with open(report, "wb") as f:
+        f.truncate(20 * 2**20 + 5000)
+    result = run("import-report", report, "--out", tmp_path / "new.xlsx")
+    assert result.exit_code == 1
+    assert result.output == ("Error: report.txt: is too large to be a saved report (20.005 MB; the limit is 20 MB)\n")

@@ -9,8 +9,10 @@ and write nothing into --out.
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
+import subprocess
 import sys
 import tempfile
 import zipfile
@@ -264,7 +266,8 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
         for _ in range(17):
             f.write(bytes(1 << 24))  # 272 MB of zeros, a few hundred KB packed
     assert path.stat().st_size < 2**20
-    assert lines(path) == (False, ["bomb.xlsx: is too large to be a source workbook (272 MB unpacked)"])
+    assert lines(path) == (False, ["bomb.xlsx: is too large to be a source workbook (272 MB unpacked; the limit is "
+                                   "256 MB)"])
 
 
 def test_a_damaged_sheet_inside_a_sound_package(tmp_path):
@@ -802,3 +805,82 @@ def test_fuzz_any_cell_values_give_a_model_or_located_messages(cells):
     assert all(isinstance(m, Message) and m.level in ("error", "warning") and m.place and m.text for m in messages)
     errors = [m for m in messages if m.level == "error"]
     assert (model is None) == bool(errors)
+
+
+# --- packages bounded in memory before any part is parsed (check, --template, the loader) ---------------
+
+MEMORY_LIMIT = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20)); "
+                "from cqcdocs.cli import main; sys.argv[0] = 'cqcdocs'; main()")
+
+
+def _capped(*args) -> subprocess.CompletedProcess:
+    """`cqcdocs ARGS` in a process allowed 1.5 GB of memory: a bomb that is parsed runs out of it."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    return subprocess.run([sys.executable, "-c", MEMORY_LIMIT, *map(str, args)], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def _bomb(source: Path, target: Path, part: str, opening: bytes, element: bytes, closing: bytes, count: int) -> None:
+    """SOURCE with PART replaced by OPENING, COUNT × ELEMENT, CLOSING: tiny packed, enormous parsed."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != part:
+                dst.writestr(info, src.read(info.filename))
+        with dst.open(part, "w", force_zip64=True) as f:
+            f.write(opening)
+            block = element * 100_000
+            for _ in range(count // 100_000):
+                f.write(block)
+            f.write(closing)
+
+
+WORD_BODY = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats'
+             b'.org/wordprocessingml/2006/main"><w:body>', b"<w:p/>", b"</w:body></w:document>")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a memory limit on the process: Linux")
+def test_check_refuses_a_document_bomb_in_one_line_within_bounded_memory(tmp_path):
+    from cqcdocs.resources import REFERENCE_DOCX
+
+    bomb = tmp_path / "bomb.docx"
+    _bomb(REFERENCE_DOCX, bomb, "word/document.xml", *WORD_BODY, 40_000_000)  # 240 MB of empty paragraphs
+    assert bomb.stat().st_size < 400_000
+    result = _capped("check", bomb)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "bomb.docx: file: is too large to be checked (more than 2,000,000 XML elements; a real one has tens of "
+        "thousands) [file-readable]", "1 file checked: 1 error, 0 warnings"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a memory limit on the process: Linux")
+def test_a_template_bomb_is_refused_in_one_line_within_bounded_memory(tmp_path):
+    from cqcdocs.resources import REFERENCE_DOCX
+
+    bomb = tmp_path / "bomb.docx"
+    _bomb(REFERENCE_DOCX, bomb, "word/styles.xml", *WORD_BODY, 10_000_000)  # 60 MB, under the size limit
+    result = _capped("brief", "--template", bomb, "--out", tmp_path / "out")
+    assert result.returncode == 1
+    assert result.stderr == ("Error: bomb.docx: is too large to be a Word template (more than 2,000,000 XML elements; "
+                             "a real one has tens of thousands)\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_workbook_of_millions_of_tiny_cells_is_refused_before_openpyxl(tmp_path):
+    path = make(tmp_path / "cells.xlsx")
+    part = sheet_part(path, "Scores")
+    bomb = tmp_path / "bomb.xlsx"
+    _bomb(path, bomb, part, b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+          b"<sheetData><row>", b"<c/>", b"</row></sheetData></worksheet>", 3_000_000)
+    assert lines(bomb) == (False, ["bomb.xlsx: is too large to be a source workbook (more than 2,000,000 XML "
+                                   "elements; a real one has tens of thousands)"])
+
+
+def test_a_package_of_too_many_parts_is_refused(tmp_path):
+    from cqcdocs.check import check_file
+
+    path = tmp_path / "parts.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        for i in range(10_001):
+            z.writestr(f"p/{i}", b"")
+    assert [p.message for p in check_file(path)] == ["is too large to be checked (10,002 parts; the limit is 10,000)"]

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -390,3 +391,170 @@ def test_write_all_reports_its_own_errors_without_touching_other_files(tmp_path)
         write_all([(tmp_path / "a.txt", lambda p: p.write_text("a")),
                    (tmp_path / "b.txt", lambda p: (_ for _ in ()).throw(OSError(errno.EIO, "Input/output error")))])
     assert snapshot(tmp_path) == {"keep.txt": b"mine"}
+
+
+# --- 8. shared folders: the lock and the journal trust nothing they did not make -------------------------
+
+@posix_only
+def test_a_symbolic_link_planted_as_the_lock_never_touches_its_target(tmp_path):
+    victim = tmp_path / "minutes.docx"
+    victim.write_bytes(b"the officer's own paper")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".cqcdocs.lock").symlink_to(victim)
+    result = run("annex", "--out", out)
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {out / '.cqcdocs.lock'}: is a symbolic link, not cqcdocs's lock file; nothing "
+                             "written (remove it and run again)\n")
+    assert victim.read_bytes() == b"the officer's own paper"
+    assert os.listdir(out) == [".cqcdocs.lock"]
+
+
+@posix_only
+@pytest.mark.parametrize("plant", ["dangling", "fifo", "hard link"])
+def test_anything_else_at_the_lock_s_name_ends_at_once_with_one_line(tmp_path, plant):
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = out / ".cqcdocs.lock"
+    if plant == "dangling":
+        lock.symlink_to(tmp_path / "no" / "such" / "folder")
+    elif plant == "fifo":
+        os.mkfifo(lock)
+    else:
+        (tmp_path / "paper.docx").write_bytes(b"mine")
+        os.link(tmp_path / "paper.docx", lock)
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "cqcdocs", "annex", "--out", str(out)], capture_output=True,
+                            text=True, env=env(), timeout=60)
+    assert time.monotonic() - started < 30
+    assert result.returncode == 1
+    what = {"dangling": "a symbolic link", "fifo": "a named pipe",
+            "hard link": "a second name of another file (a hard link)"}[plant]
+    assert result.stderr == (f"Error: {lock}: is {what}, not cqcdocs's lock file; nothing written (remove it and "
+                             "run again)\n")
+    if plant == "hard link":
+        assert (tmp_path / "paper.docx").read_bytes() == b"mine"
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc")
+def test_a_folder_that_takes_no_new_file_ends_at_once_with_one_line():
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "cqcdocs", "annex", "--out", "/proc"], capture_output=True,
+                            text=True, env=env(), timeout=60)
+    assert time.monotonic() - started < 30
+    assert result.returncode == 1
+    assert result.stderr == "Error: /proc: cannot write to this folder (No such file or directory)\n"
+
+
+def _journal(folder: Path, run_id: str, state: str, moves: list[dict]) -> Path:
+    import json
+
+    path = folder / f".cqcdocs.{run_id}.journal"
+    path.write_text(json.dumps({"cqcdocs": 2, "state": state, "moves": moves}))
+    return path
+
+
+@pytest.mark.parametrize("case", ["names another paper", "stale: back with no old", "copied from another folder",
+                                  "old format"])
+def test_a_journal_acts_only_on_files_carrying_its_own_run_s_marker(tmp_path, case, capsys):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "minutes.docx").write_bytes(b"another paper")
+    (folder / "spare.docx").write_bytes(b"a file someone left")
+    made = [os.lstat(folder / "spare.docx").st_ino, 19]
+    if case == "names another paper":  # forward: "spare.docx" would replace the minutes
+        moves = [{"new": "spare.docx", "target": "minutes.docx", "old": None, "made": made}]
+        journal = _journal(folder, "0123abcd", "forward", moves)
+    elif case == "stale: back with no old":  # back: "remove the new file" would delete the minutes, written since
+        moves = [{"new": ".cqcdocs.0123abcd.minutes.docx.tmp", "target": "minutes.docx", "old": None, "made": [1, 13]}]
+        journal = _journal(folder, "0123abcd", "back", moves)
+    elif case == "copied from another folder":  # its new file here is not the one it recorded
+        (folder / ".cqcdocs.0123abcd.minutes.docx.tmp").write_bytes(b"a copy")
+        moves = [{"new": ".cqcdocs.0123abcd.minutes.docx.tmp", "target": "minutes.docx", "old": None,
+                  "made": [1, 6]}]
+        journal = _journal(folder, "0123abcd", "forward", moves)
+    else:  # an earlier cqcdocs's journal records no file identity
+        moves = [{"new": ".cqcdocs.0123abcd.minutes.docx.tmp", "target": "minutes.docx", "old": None}]
+        journal = _journal(folder, "0123abcd", "back", moves)
+    with folder_lock(folder):
+        pass
+    assert (folder / "minutes.docx").read_bytes() == b"another paper"
+    assert (folder / "spare.docx").read_bytes() == b"a file someone left"
+    assert journal.exists()  # left, and said
+    reason = {"names another paper": "it names files its run did not make",
+              "stale: back with no old": "minutes.docx is not the file the journal recorded",
+              "copied from another folder": ".cqcdocs.0123abcd.minutes.docx.tmp is not the file the journal recorded",
+              "old format": "it names files its run did not make"}[case]
+    assert capsys.readouterr().err == f"warning: {journal}: left as it is, with the files it names: {reason}\n"
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="needs root to plant another user's file")
+def test_a_journal_does_not_move_another_user_s_file(tmp_path, capsys):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "minutes.docx").write_bytes(b"another paper")
+    planted = folder / ".cqcdocs.0123abcd.minutes.docx.tmp"
+    planted.write_bytes(b"planted")
+    os.chown(planted, 12345, 12345)
+    info = os.lstat(planted)
+    journal = _journal(folder, "0123abcd", "forward", [{"new": planted.name, "target": "minutes.docx", "old": None,
+                                                        "made": [info.st_ino, info.st_size]}])
+    with folder_lock(folder):
+        pass
+    assert (folder / "minutes.docx").read_bytes() == b"another paper"
+    assert "belongs to another user" in capsys.readouterr().err and journal.exists()
+
+
+# --- 9. only ordinary files are replaced ----------------------------------------------------------------
+
+@posix_only
+@pytest.mark.parametrize("command", ["init", "import-report", "summary"])
+def test_a_pipe_or_device_named_as_output_is_refused_even_with_force(tmp_path, command):
+    fifo = tmp_path / ("null.csv" if command == "summary" else "null")
+    os.mkfifo(fifo)
+    report = tmp_path / "report.txt"
+    report.write_text("not read")
+    args = {"init": ["init", fifo, "--force"], "import-report": ["import-report", report, "--out", fifo, "--force"],
+            "summary": ["brief", EXAMPLE_WORKBOOK, EXAMPLE_WORKBOOK, "--out", tmp_path / "out", "--summary", fifo]}
+    result = subprocess.run([sys.executable, "-m", "cqcdocs", *map(str, args[command])], capture_output=True,
+                            text=True, env=env(), timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == f"Error: {fifo}: is a named pipe, not a file; cqcdocs replaces only ordinary files\n"
+    assert sorted(os.listdir(tmp_path)) == sorted([fifo.name, "report.txt"])
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="making a device needs root")
+def test_a_device_named_as_output_is_not_replaced_as_root(tmp_path):
+    null = tmp_path / "null"
+    os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a null device of our own, not the system's
+    result = run("init", null, "--force")
+    assert result.output == f"Error: {null}: is a device, not a file; cqcdocs replaces only ordinary files\n"
+    assert stat.S_ISCHR(os.lstat(null).st_mode) and os.listdir(tmp_path) == ["null"]
+
+
+def test_the_summary_may_not_be_one_of_the_workbooks(tmp_path):
+    workbook = tmp_path / "a.csv"
+    shutil.copyfile(EXAMPLE_WORKBOOK, workbook)
+    result = run("brief", workbook, EXAMPLE_WORKBOOK, "--out", tmp_path / "out", "--summary", workbook)
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {workbook}: is one of the workbooks; the summary would replace it, so give it "
+                             "another name\n")
+    assert workbook.read_bytes() == EXAMPLE_WORKBOOK.read_bytes() and not (tmp_path / "out").exists()
+
+
+def test_summary_cells_that_a_spreadsheet_would_run_as_formulas_are_text(tmp_path):
+    import csv
+
+    from cqcdocs.batch_report import BatchReport
+
+    view = BatchReport(4, out=open(os.devnull, "w"), err=open(os.devnull, "w"), terminal=False)
+    for name in ("=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "Plain"):
+        view.fail(tmp_path / f"{name}.xlsx", [f"{name}: not valid (1 error)"])
+    summary = tmp_path / "s.csv"
+    view.write_summary(summary)
+    with open(summary, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["council"] for r in rows] == ["'=HYPERLINK(\"x\")", "'+1", "'-2+3", "'@SUM(A1)", "'\tTab", "'\rCR",
+                                            "Plain"]
+    assert all(not v.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for v in r.values())

@@ -28,15 +28,30 @@ def wheel(tmp_path_factory) -> Path:
     return built
 
 
+def _library_folders() -> list[str]:
+    """The folders this interpreter imports installed libraries from. Not `--system-site-packages`: run from
+    inside a virtual environment, that gives the base interpreter's folders, which lack openpyxl and the
+    rest (they were installed into the environment)."""
+    return [p for p in dict.fromkeys(sys.path) if p and Path(p).name in ("site-packages", "dist-packages")
+            and Path(p).is_dir()]
+
+
 @pytest.fixture(scope="module")
 def venv(wheel, tmp_path_factory) -> Path:
-    """A fresh environment with the wheel installed; the libraries it needs come from this interpreter's
-    site-packages (--system-site-packages), so no download is needed, but cqcdocs itself is the wheel's."""
+    """A fresh environment with the wheel installed; the libraries it needs come from the folders this
+    interpreter uses (named in a .pth file, after the environment's own), so no download is needed, but
+    cqcdocs itself is the wheel's."""
     env = tmp_path_factory.mktemp("venv") / "v"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(env)], check=True, timeout=300)
-    run = subprocess.run([str(env / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "--no-index",
-                          str(wheel)], capture_output=True, text=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "venv", str(env)], check=True, timeout=300)
+    python = env / "bin" / "python"
+    own = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                         capture_output=True, text=True, check=True, env=CLEAN_ENV).stdout.strip()
+    run = subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+                         capture_output=True, text=True, timeout=300, env=CLEAN_ENV)
     assert run.returncode == 0, run.stderr
+    # After the install (pip would take an editable cqcdocs there as already installed), and as plain folder
+    # lines, so a .pth inside those folders (that editable install) is not run.
+    (Path(own) / "_cqcdocs_test_libraries.pth").write_text("\n".join(_library_folders()) + "\n")
     return env
 
 

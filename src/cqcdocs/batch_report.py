@@ -18,10 +18,19 @@ from typing import TextIO
 
 import click
 
-from .errors import OutputError
+from .files import shown
+from .output import write_all
 from .wording import count
 
 HEADERS = ("Council", "Overall", "Files", "Warnings", "Errors")
+# A cell a spreadsheet would take as a formula (OWASP's CSV injection rule): a council's name or a message
+# comes from a workbook, and must open in Excel as the text it is.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """VALUE as a CSV cell a spreadsheet shows as text: a string starting like a formula gets a leading '."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 @dataclass
@@ -122,6 +131,7 @@ class BatchReport:
             block = [f"Error: {path}: {lines[0]}"]
         else:
             block = [f"Error: {path}:" if failed else f"{path}:", *(f"  {line}" for line in lines)]
+        block = [shown(line) for line in block]
         if self.terminal:
             self._deferred += block
         else:
@@ -129,7 +139,7 @@ class BatchReport:
                 click.echo(line, file=self.err)
 
     def _echo(self, line: str) -> None:
-        click.echo(line, file=self.out)
+        click.echo(shown(line), file=self.out)
 
     # --- the summary --------------------------------------------------------------------------------
 
@@ -146,20 +156,19 @@ class BatchReport:
                 for row in cells]
 
     def write_summary(self, path: Path) -> None:
-        """The summary as .csv or .json (by PATH's suffix), for a spreadsheet or a script."""
-        rows = [asdict(r) | {"overall": r.overall} for r in self.sorted_rows()]
+        """The summary as .csv or .json (by PATH's suffix), for a spreadsheet or a script, written as the
+        documents are (`output.write_all`: a whole file or none, never into a pipe or a device)."""
+        rows = [{k: shown(v) if isinstance(v, str) else v for k, v in (asdict(r) | {"overall": r.overall}).items()}
+                for r in self.sorted_rows()]
         if path.suffix.lower() == ".json":
             text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
         else:
             buffer = io.StringIO()
             writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else [f for f in Row.__annotations__])
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
             text = buffer.getvalue()
-        try:
-            path.write_text(text, encoding="utf-8", newline="")
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot write the summary ({exc.strerror or exc})") from exc
+        write_all([(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))])
 
     def finish(self) -> None:
         """The table, then the count of workbooks done."""

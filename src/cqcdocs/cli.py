@@ -7,6 +7,7 @@ by the commands that need them.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -14,15 +15,32 @@ import click
 
 from . import __version__
 from .errors import InvalidWorkbook, UserError
+from .files import display_name, shown
 from .model import tally
 from .resources import EXAMPLE_WORKBOOK
 
-WORKBOOK = click.argument("workbook", required=False, type=click.Path(path_type=Path))
+class _Path(click.Path):
+    """A path that is not empty: "" would be taken as the current folder (and said as ": is a folder")."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("is empty: give a file or folder name", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def _named(ctx, param, value: str | None) -> str | None:
+    """An option naming something (a board, a meeting) must name it: "" would match every one."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty: give the name as it is in the Governance sheet")
+    return value
+
+
+WORKBOOK = click.argument("workbook", required=False, type=_Path(path_type=Path))
 # Options the document-writing commands share, said the same way in each one's --help.
-OUT = click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+OUT = click.option("--out", "out", type=_Path(path_type=Path), default=Path("out"), show_default=True,
                    help="Folder for the documents (created if missing).")
-COMMITTEE = click.option("--committee", help="A meeting from the Governance sheet: adds committee front matter.")
-TEMPLATE = click.option("--template", type=click.Path(path_type=Path), help="A Word document whose styles to use.")
+COMMITTEE = click.option("--committee", callback=_named, help="A meeting from the Governance sheet: adds committee front matter.")
+TEMPLATE = click.option("--template", type=_Path(path_type=Path), help="A Word document whose styles to use.")
 
 
 NATIONAL = click.option("--national", type=click.Path(path_type=Path),
@@ -54,8 +72,8 @@ def _fail(error: UserError | str, *, writing: bool = False) -> None:
     if writing and isinstance(error, InvalidWorkbook):
         verdict += "; nothing written"
     for line in details:
-        click.echo(line, err=True)
-    click.echo(f"Error: {verdict}", err=True)
+        click.echo(shown(line), err=True)
+    click.echo(shown(f"Error: {verdict}"), err=True)
     sys.exit(1)
 
 
@@ -69,6 +87,12 @@ def main() -> None:
       cqcdocs validate council.xlsx
       cqcdocs brief                      # the bundled example, into out/
     """
+    # A file name that is not UTF-8 is printed as the bytes it is (as `ls` shows it), never a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="surrogateescape")
+        except (AttributeError, ValueError, OSError):
+            pass
 
 
 @main.command()
@@ -97,8 +121,8 @@ def validate(workbook: Path | None, as_json: bool) -> None:
                                             for m in messages]}, indent=2))
     else:
         for m in messages:
-            click.echo(m.line())
-        click.echo(f"{path.name}: {'valid' if ok else 'not valid'} ({tally(messages)})")
+            click.echo(shown(m.line()))
+        click.echo(f"{display_name(path)}: {'valid' if ok else 'not valid'} ({tally(messages)})")
     sys.exit(0 if ok else 1)
 
 
@@ -156,7 +180,7 @@ def _score_json(result) -> dict:
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=_Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @click.option("--region", help="Fill in the Benchmarks sheet with this region's councils from the bundled, dated "
                                "national results table.")
@@ -234,11 +258,11 @@ def national_build(folder: Path, out: Path) -> None:
 
 
 @main.command("import-report")
-@click.argument("report", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--into", "into", type=click.Path(path_type=Path),
+@click.argument("report", nargs=-1, required=True, type=_Path(path_type=Path))
+@click.option("--into", "into", type=_Path(path_type=Path),
               help="Fill in this source workbook: only its empty cells; findings and figures not already there "
                    "are added; everything else in the file is kept as it is.")
-@click.option("--out", "out", type=click.Path(path_type=Path), help="Write a new source workbook here instead.")
+@click.option("--out", "out", type=_Path(path_type=Path), help="Write a new source workbook here instead.")
 @click.option("--force", is_flag=True, help="With --out: overwrite the file if it exists.")
 def import_report(report: tuple[Path, ...], into: Path | None, out: Path | None, force: bool) -> None:
     """Start or fill a source workbook from CQC's published assessment REPORT: one or more of its pages, or a
@@ -268,9 +292,9 @@ def import_report(report: tuple[Path, ...], into: Path | None, out: Path | None,
 
 def _report(made) -> None:
     for m in made.warnings:
-        click.echo(m.line())
+        click.echo(shown(m.line()))
     for p in made.written:
-        click.echo(f"Wrote {p}")
+        click.echo(shown(f"Wrote {p}"))
     if made.checks is not None:
         from .check import summary
 
@@ -284,7 +308,7 @@ def _report(made) -> None:
 
 
 @main.command()
-@click.argument("workbooks", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("workbooks", nargs=-1, type=_Path(path_type=Path))
 @OUT
 @COMMITTEE
 @TEMPLATE
@@ -294,7 +318,7 @@ def _report(made) -> None:
               help="Editable Word charts, or pictures for publishing systems that cannot draw them.")
 @click.option("--pdf", is_flag=True, help="Also a tagged, accessible PDF of the briefing (needs LibreOffice).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Workers for several workbooks (default: all cores).")
-@click.option("--summary", "summary_file", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--summary", "summary_file", type=_Path(path_type=Path, dir_okay=False),
               help="Several workbooks: also write the summary table to this .csv or .json file.")
 @click.option("-v", "--verbose", is_flag=True, help="Several workbooks: list every file written.")
 @NATIONAL
@@ -313,9 +337,9 @@ def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, templat
     """
     from .documents import Options, make_documents
 
-    if summary_file is not None and summary_file.suffix.lower() not in (".csv", ".json"):
-        _fail(f"{summary_file}: the summary file must end in .csv or .json")
     paths = list(workbooks) or [EXAMPLE_WORKBOOK]
+    if summary_file is not None:
+        _check_summary(summary_file, paths)
     _national_table(national)  # a bad table is one error before any workbook is read
     options = Options(annex=not no_annex, committee=committee, template=template, final=final, charts=charts,
                       pdf=pdf, national=national)
@@ -343,9 +367,30 @@ def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, templat
     sys.exit(1 if failed else 0)
 
 
+def _check_summary(summary: Path, workbooks: list[Path]) -> None:
+    """Before the batch starts: the summary file can be written, as a file, and is none of the workbooks."""
+    from .output import exists
+
+    if summary.suffix.lower() not in (".csv", ".json"):
+        _fail(f"{summary}: the summary file must end in .csv or .json")
+    try:
+        taken = exists(summary)
+    except UserError as exc:
+        _fail(exc)
+    if taken and any(_same_file(summary, w) for w in workbooks):
+        _fail(f"{summary}: is one of the workbooks; the summary would replace it, so give it another name")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 @main.command()
 @WORKBOOK
-@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+@click.option("--out", "out", type=_Path(path_type=Path), default=Path("out"), show_default=True,
               help="Folder for the annex (created if missing).")
 def annex(workbook: Path | None, out: Path) -> None:
     """Write only the Excel annex for WORKBOOK.
@@ -381,7 +426,7 @@ class _Date(click.ParamType):
 @WORKBOOK
 @click.option("--as-at", "as_at", type=_Date(), help="The date the report is as at (default: today).")
 @click.option("--since", type=_Date(), help="Compare with this date instead of the last board meeting.")
-@click.option("--board", help="The board whose meetings in the Governance sheet are compared with "
+@click.option("--board", callback=_named, help="The board whose meetings in the Governance sheet are compared with "
                               "(default: one containing 'Assurance Board').")
 @OUT
 @COMMITTEE
@@ -443,7 +488,7 @@ def journey(workbook: Path | None, out: Path, committee: str | None, template: P
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=_Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 @click.option("--lang", default="en-GB", show_default=True, help="The language the documents should declare.")
 def check(files: tuple[Path, ...], as_json: bool, lang: str) -> None:

@@ -12,9 +12,11 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .contract import normalise
 from .errors import UnknownMeeting
+from .files import shown
 from .load import load_workbook
 from .load.national import national_results, read_national_table
 from .model import Meeting, Message, Workbook
@@ -247,7 +249,7 @@ def plan_documents(path: Path, out: Path, options: Options = Options()) -> tuple
         from .render.annex import write_annex
 
         def write_xlsx(tmp: Path) -> None:
-            write_annex(result, tmp, source_name=Path(path).name)
+            write_annex(result, tmp, source_name=shown(Path(path).name))
 
         targets.append((annex_path, write_xlsx))
     overall = result.overall
@@ -266,11 +268,21 @@ def finish_made(made: Made, written: list[Path], failed: list[str], options: Opt
     return made
 
 
-def make_documents(path: Path, out: Path, options: Options = Options(), *, lock: bool = True) -> Made:
+def make_documents(path: Path, out: Path, options: Options = Options(), *, lock: bool = True,
+                   claim: Callable[[list[Path]], None] | None = None) -> Made:
     """Write the briefing and/or annex for one workbook into OUT; raises on invalid input, writing nothing.
-    LOCK: hold OUT while writing (False when the caller holds it, as a batch does)."""
+    LOCK: hold OUT while writing (False when the caller holds it, as a batch does). CLAIM, if given, is
+    told the files about to be written, before any is, and raises to stop (a batch: another council's)."""
     targets, made = plan_documents(path, out, options)
+    if claim is not None:
+        claim(target_names(targets, options))
     return finish_made(made, *_write(targets, pdf=options.pdf, lock=lock), options)
+
+
+def target_names(targets: list, options: Options) -> list[Path]:
+    """Every file TARGETS will write, with the PDF beside each Word document when OPTIONS ask for them."""
+    return [t for t, _ in targets] + [t.with_suffix(".pdf") for t, _ in targets
+                                      if options.pdf and t.suffix.lower() == ".docx"]
 
 
 def progress_names(workbook: Workbook, as_at) -> tuple[str, str]:
@@ -297,7 +309,7 @@ def make_progress(path: Path, out: Path, as_at, *, since=None, board: str | None
     written, failed = _write([
         (docx, lambda tmp: write_progress_report(progress, tmp, final=options.final, warnings=warnings,
                                                  annex_name=xlsx.name, committee=meeting, template=options.template)),
-        (xlsx, lambda tmp: write_progress_annex(progress, tmp, source_name=Path(path).name))], pdf=options.pdf)
+        (xlsx, lambda tmp: write_progress_annex(progress, tmp, source_name=shown(Path(path).name)))], pdf=options.pdf)
     made = Made(Path(path), [], warnings, council=workbook.assessment.short_name)
     return finish_made(made, written, failed, options), progress
 
@@ -322,6 +334,6 @@ def make_journey(path: Path, out: Path, options: Options = Options()) -> Made:
     targets = [(docx, lambda tmp: write_journey_report(journey, tmp, committee=meeting, final=options.final,
                                                         warnings=warnings, annex_name=xlsx.name,
                                                         template=options.template)),
-               (xlsx, lambda tmp: write_journey_annex(journey, tmp, source_name=Path(path).name))]
+               (xlsx, lambda tmp: write_journey_annex(journey, tmp, source_name=shown(Path(path).name)))]
     made = Made(Path(path), [], warnings, council=workbook.assessment.short_name)
     return finish_made(made, *_write(targets, pdf=options.pdf), options)

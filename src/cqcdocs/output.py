@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import OutputError, UserError
-from .files import lstat_or_none, os_reason
+from .files import kind, lstat_or_none, os_reason
 
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                      *(f"lpt{i}" for i in range(1, 10))}
@@ -72,11 +72,22 @@ def _step(name: str) -> None:
 # --- folders --------------------------------------------------------------------------------------
 
 def exists(path: Path) -> bool:
-    """Whether something is at PATH; a name the system cannot hold (too long) is an OutputError."""
+    """Whether a file is at PATH, to be replaced; an OutputError if PATH cannot be written as a file: a
+    name the system cannot hold (too long), or a folder, pipe or device there (never replaced, even by
+    --force: as root, replacing /dev/null would break the system)."""
     try:
-        return lstat_or_none(Path(path)) is not None
+        info = lstat_or_none(Path(path))
+        if info is not None and stat.S_ISLNK(info.st_mode):
+            info = os.stat(path) if os.path.exists(path) else info  # a link is replaced; what it leads to is checked
     except OSError as exc:
         raise OutputError(f"{path}: cannot use this name ({os_reason(exc)})") from exc
+    if info is None:
+        return False
+    if stat.S_ISDIR(info.st_mode):
+        raise OutputError(f"{path}: is a folder; remove or rename it")
+    if not stat.S_ISREG(info.st_mode) and not stat.S_ISLNK(info.st_mode):
+        raise OutputError(f"{path}: is {kind(info.st_mode)}, not a file; cqcdocs replaces only ordinary files")
+    return True
 
 
 def _prepare_folder(folder: Path) -> list[Path]:
@@ -144,11 +155,20 @@ def _fsync_folder(folder: Path) -> None:
 def _holder(path: Path) -> str:
     """Who holds the lock, from what it wrote into the lock file: "process 123, since 14:02:11"."""
     try:
-        info = json.loads(path.read_text(encoding="utf-8"))
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        try:
+            info = json.loads(os.read(fd, 4096).decode("utf-8"))
+        finally:
+            os.close(fd)
         where = "" if info.get("host") == socket.gethostname() else f" on {info['host']}"
         return f" (process {int(info['pid'])}{where}, since {info['since']})"
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return ""
+
+
+# Never follow a link at the lock's name: a symbolic link planted there would have the lock's note
+# written over the file it points to (another paper, or a system file when run as root).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 class _Lock:
@@ -162,14 +182,26 @@ class _Lock:
         self.fd: int | None = None
 
     def try_acquire(self) -> bool:
-        """Lock once without waiting: True if held; FileNotFoundError if the folder has gone."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        """Lock once without waiting: True if held; FileNotFoundError if the folder has gone; an
+        OutputError if something that is not cqcdocs's lock file (a link, a pipe) is at its name."""
+        if not _NOFOLLOW and (info := lstat_or_none(self.path)) is not None and stat.S_ISLNK(info.st_mode):
+            raise OutputError(self._not_ours("a symbolic link"))
+        flags = os.O_RDWR | os.O_CREAT | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
         try:
+            fd = os.open(self.path, flags, 0o666)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP or (exc.errno == errno.ENOENT and _is_link(self.path)):
+                raise OutputError(self._not_ours("a symbolic link")) from exc
+            raise
+        try:
+            opened = os.fstat(fd)
+            if (found := kind(opened.st_mode)) is not None or opened.st_nlink > 1:
+                raise OutputError(self._not_ours(found or "a second name of another file (a hard link)"))
             if not _lock_fd(fd):
                 os.close(fd)
                 return False
             try:
-                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
+                same = os.path.samestat(opened, os.stat(self.path))
             except FileNotFoundError:
                 same = False
             if not same:  # the previous holder removed the file we waited on: lock the new one
@@ -187,11 +219,17 @@ class _Lock:
         self.fd = fd
         return True
 
+    def _not_ours(self, what: str) -> str:
+        return f"{self.path}: is {what}, not cqcdocs's lock file; nothing written (remove it and run again)"
+
     def release(self) -> None:
         if self.fd is None:
             return
         if os.name == "posix":  # remove the name while still holding the lock; Windows cannot remove an open file
-            self.path.unlink(missing_ok=True)
+            try:
+                self.path.unlink(missing_ok=True)
+            except OSError:
+                pass  # the folder lets it be made but not removed: it stays, and the next run reuses it
         _unlock_fd(self.fd)
         os.close(self.fd)
         self.fd = None
@@ -203,6 +241,13 @@ class _Lock:
 
 
 _WINDOWS_LOCK_OFFSET = 1 << 30
+
+
+def _is_link(path: Path) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _lock_fd(fd: int) -> bool:
@@ -252,20 +297,27 @@ def _unlock_fd(fd: int) -> None:
 
 
 @contextmanager
-def folder_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
+def folder_lock(folder: Path, wait: float | None = None, *,
+                report: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold FOLDER for this run: create it if needed, wait up to WAIT seconds (LOCK_WAIT) for another run
-    to finish with it, then repair what an interrupted run left. On leaving, the lock file goes, and so
-    do the folders this run created if nothing was written into them."""
+    to finish with it, then repair what an interrupted run left (a journal it cannot trust is said to
+    REPORT, standard error by default). On leaving, the lock file goes, and so do the folders this run
+    created if nothing was written into them."""
     folder = Path(folder)
     created = _prepare_folder(folder)
     lock = _Lock(folder)
     try:
+        _probe(folder)
         deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
         while True:
             try:
                 if lock.try_acquire():
                     break
-            except FileNotFoundError:  # the run we waited for removed the folder it had made
+            except FileNotFoundError as exc:
+                # Only a folder removed meanwhile (by the run we waited for) is worth another try; a
+                # folder that is there but takes no new file (/proc) is said at once, never spun on.
+                if lstat_or_none(folder) is not None or time.monotonic() >= deadline:
+                    raise OutputError(f"{folder}: cannot write to this folder ({os_reason(exc)})") from exc
                 created += _prepare_folder(folder)
                 continue
             except OSError as exc:
@@ -275,7 +327,7 @@ def folder_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
                                   "folder; try again when it has finished")
             time.sleep(0.05)
         try:
-            recover(folder)
+            recover(folder, report)
             yield
         finally:
             lock.release()
@@ -283,18 +335,74 @@ def folder_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
         _remove_if_empty(created, folder)
 
 
+def _probe(folder: Path) -> None:
+    """Make, rename and remove a small file in FOLDER: replacing documents safely needs all three, and some
+    folders (an append-only one, a share that lets files be added but not removed) allow only the first.
+    Found here, before the lock and the documents, such a folder keeps at most this one empty file."""
+    name = f".cqcdocs.{secrets.token_hex(4)}.probe"
+    first, second = folder / f"{name}.tmp", folder / f"{name}.old"
+    try:
+        os.close(os.open(first, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600))
+    except FileNotFoundError:
+        return  # the folder went meanwhile: the lock says so
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write to this folder ({os_reason(exc)})") from exc
+    try:
+        os.rename(first, second)
+        os.unlink(second)
+    except FileNotFoundError:
+        return  # another run holding the folder tidied it away: removing works here
+    except OSError as exc:
+        left = first if os.path.lexists(first) else second
+        raise OutputError(f"{folder}: this folder lets files be made but not renamed or removed "
+                          f"({os_reason(exc)}), which replacing documents safely needs; nothing written "
+                          f"(remove {left.name} if you can)") from exc
+
+
 # --- the journal ----------------------------------------------------------------------------------
+#
+# A journal is trusted with nothing it did not make. Every file it names carries its run's marker
+# (".cqcdocs.<run>.<target>.tmp" / ".old", the run in the journal's own name), and each new file's
+# identity (inode and size) is recorded when the journal is written, so going forward moves only that
+# very file, and going back removes a target only if it is still that file. Files not ours to touch
+# (another user's, a link, a copy) are left, the journal with them, and reported.
+
+_JOURNAL = re.compile(r"^\.cqcdocs\.([0-9a-f]{8})\.journal$")
+
+
+class _Untrusted(Exception):
+    """A journal, or a file it names, that this run will not act on; the message says why."""
+
 
 def _journal_write(path: Path, state: str, moves: list[dict]) -> None:
     """Write the journal whole or not at all: to a temporary name, flushed, then renamed into place."""
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as f:
-        json.dump({"cqcdocs": 1, "state": state, "moves": moves}, f)
+        json.dump({"cqcdocs": 2, "state": state, "moves": moves}, f)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
     _fsync_folder(path.parent)
     _step(f"journal {state}")
+
+
+def _identity(info: os.stat_result) -> list[int]:
+    return [info.st_ino, info.st_size]
+
+
+def _ours(path: Path, move: dict | None = None) -> os.stat_result | None:
+    """PATH's status if it is a regular file this user made (and, with MOVE, the very new file the journal
+    recorded); None if nothing is there; `_Untrusted` if something else is."""
+    info = lstat_or_none(path)
+    if info is None:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        raise _Untrusted(f"{path.name} is {kind(info.st_mode) or 'a symbolic link'}")
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        raise _Untrusted(f"{path.name} belongs to another user")
+    if move is not None and _identity(info) != move["made"]:
+        raise _Untrusted(f"{path.name} is not the file the journal recorded")
+    return info
 
 
 def _replay(journal: Path, moves: list[dict], state: str) -> None:
@@ -304,15 +412,16 @@ def _replay(journal: Path, moves: list[dict], state: str) -> None:
     for move in moves:
         new, target = folder / move["new"], folder / move["target"]
         old = folder / move["old"] if move.get("old") else None
-        placed = not os.path.lexists(new)
+        placed = _ours(new, move) is None
         if state == "forward" and not placed:
             os.replace(new, target)
             _step(f"placed {target.name}")
-        elif state == "back" and placed and old is not None and os.path.lexists(old):
+        elif state == "back" and placed and old is not None and _ours(old) is not None:
             os.replace(old, target)
             _step(f"restored {target.name}")
         elif state == "back" and placed and old is None:
-            target.unlink(missing_ok=True)  # there was no old file: the new one goes
+            if _ours(target, move) is not None:  # there was no old file: the new one goes, if it is still ours
+                target.unlink()
             _step(f"removed {target.name}")
     _fsync_folder(folder)
     for move in moves:
@@ -331,21 +440,35 @@ def _unplaced(folder: Path, moves: list[dict]) -> bool:
     return any(os.path.lexists(folder / m["new"]) for m in moves)
 
 
+def _read_journal(journal: Path) -> tuple[list[dict], str]:
+    """The journal's moves and state, if every name in it carries its run's marker; `_Untrusted` if not."""
+    run = _JOURNAL.match(journal.name)[1]
+    try:
+        _ours(journal)
+        with open(journal, "rb") as f:  # a regular file of ours, checked just above: it cannot block
+            record = json.loads(f.read(1 << 20).decode("utf-8"))
+        moves, state = list(record["moves"]), record["state"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise _Untrusted("it cannot be read as a cqcdocs journal") from exc
+    if state not in ("forward", "back"):
+        raise _Untrusted("it cannot be read as a cqcdocs journal")
+    for m in moves:
+        target = m.get("target") if isinstance(m, dict) else None
+        if (not isinstance(target, str) or target in ("", ".", "..") or "/" in target or os.sep in target
+                or m.get("new") != f".cqcdocs.{run}.{target}.tmp"
+                or m.get("old") not in (None, f".cqcdocs.{run}.{target}.old")
+                or not (isinstance(m.get("made"), list) and len(m["made"]) == 2)):
+            raise _Untrusted("it names files its run did not make")
+    return moves, state
+
+
 def _finish(journal: Path) -> None:
     """Finish an interrupted replacement: as its journal says, and back if going forward fails."""
-    try:
-        record = json.loads(journal.read_text(encoding="utf-8"))
-        moves, state = list(record["moves"]), record["state"]
-        if state not in ("forward", "back") or not all(isinstance(m, dict) and "new" in m and "target" in m
-                                                       for m in moves):
-            raise ValueError(state)
-        if any(os.sep in str(v) or "/" in str(v) for m in moves for v in m.values() if v):
-            raise ValueError("a name outside the folder")
-    except (OSError, ValueError, KeyError, TypeError):
-        journal.unlink(missing_ok=True)  # not ours or unreadable: the files it might name are cleaned as stale
-        return
+    moves, state = _read_journal(journal)
     try:
         _replay(journal, moves, state)
+    except _Untrusted:
+        raise
     except OSError:
         if state == "back" or not _unplaced(journal.parent, moves):
             raise
@@ -353,25 +476,33 @@ def _finish(journal: Path) -> None:
         _replay(journal, moves, "back")
 
 
-def recover(folder: Path) -> None:
+def recover(folder: Path, report: Callable[[str], None] | None = None) -> None:
     """Finish replacements that killed runs left half done, then remove the temporary files and old
-    copies interrupted runs left (only names cqcdocs makes). Call only while holding the folder."""
+    copies interrupted runs left (only names cqcdocs makes). A journal this run cannot trust is left, with
+    its files, and said to REPORT (standard error by default). Call only while holding the folder."""
     folder = Path(folder)
+    report = report or _to_stderr
     try:
         names = sorted(os.listdir(folder))
     except OSError as exc:
         raise OutputError(f"{folder}: cannot read this folder ({os_reason(exc)})") from exc
+    left: set[str] = set()
     try:
         for name in names:
-            if re.fullmatch(r"\.cqcdocs\.[0-9a-f]{8}\.journal", name):
-                _finish(folder / name)
+            if m := _JOURNAL.match(name):
+                try:
+                    _finish(folder / name)
+                except _Untrusted as exc:
+                    left.add(m[1])
+                    report(f"warning: {folder / name}: left as it is, with the files it names: {exc}")
         for name in sorted(os.listdir(folder)):
             path = folder / name
             info = lstat_or_none(path)
             if info is None or stat.S_ISDIR(info.st_mode):
                 continue
             if _OURS.match(name) or _LEGACY_TMP.match(name):
-                path.unlink()
+                if name.split(".")[2] not in left:
+                    path.unlink()
             elif m := _LEGACY_OLD.match(name):
                 # An older cqcdocs moved the file aside and was stopped before putting the new one in.
                 if lstat_or_none(folder / m[1]) is None:
@@ -380,6 +511,10 @@ def recover(folder: Path) -> None:
                     path.unlink()
     except OSError as exc:
         raise OutputError(f"{folder}: cannot tidy what an interrupted run left ({os_reason(exc)})") from exc
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 # --- writing a set of files -----------------------------------------------------------------------
@@ -448,6 +583,13 @@ def write_all(targets: list[tuple[Path, Callable[[Path], None]]], *, lock: bool 
     folder = Path(targets[0][0]).parent
     if any(Path(t).parent != folder for t, _ in targets):
         raise ValueError("write_all: the targets must share one folder")
+    for target, _ in targets:  # a folder, pipe or device at a target's name: refused before the folder is locked
+        try:
+            info = os.stat(target)
+        except OSError:
+            continue  # nothing there, or a name the folder's own checks will report in its words
+        if not stat.S_ISREG(info.st_mode):
+            exists(target)
     if not lock:
         _prepare_folder(folder)
         _write_set(folder, targets)
@@ -465,16 +607,12 @@ def _write_set(folder: Path, targets: list[tuple[Path, Callable[[Path], None]]])
     try:
         for target, writer in targets:
             target = Path(target)
-            try:
-                info = lstat_or_none(target)
-            except OSError as exc:
-                raise OutputError(f"{target}: cannot write the file ({os_reason(exc)})") from exc
-            if info is not None and stat.S_ISDIR(info.st_mode):
-                raise OutputError(f"{target}: is a folder; remove or rename it")
+            there = exists(target)
             move = {"new": f".cqcdocs.{run}.{target.name}.tmp", "target": target.name,
-                    "old": f".cqcdocs.{run}.{target.name}.old" if info is not None else None}
+                    "old": f".cqcdocs.{run}.{target.name}.old" if there else None}
             moves.append(move)
             _write_one(target, folder / move["new"], writer, mode)
+            move["made"] = _identity(os.lstat(folder / move["new"]))
             _step(f"wrote {target.name}")
         try:
             for move in moves:
@@ -499,12 +637,12 @@ def _write_set(folder: Path, targets: list[tuple[Path, Callable[[Path], None]]])
                     _replay(journal, moves, "back")
                 else:
                     _replay(journal, moves, "forward")
-            except OSError:
+            except (OSError, _Untrusted):
                 pass  # the journal stays: the next run in this folder finishes the replacement
         else:
-            for move in moves:
-                for name in (move["new"], move["old"]):
-                    if name:
-                        (folder / name).unlink(missing_ok=True)
-            (folder / (journal.name + ".tmp")).unlink(missing_ok=True)
+            for name in [n for m in moves for n in (m["new"], m["old"]) if n] + [journal.name + ".tmp"]:
+                try:
+                    (folder / name).unlink(missing_ok=True)
+                except OSError:
+                    pass  # the error that stopped the run is the one to say; the next run tidies these
         raise

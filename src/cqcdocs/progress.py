@@ -334,7 +334,7 @@ def compute_progress(workbook: Workbook, as_at: date, *, since: date | None = No
         since_board = before[-1] if before else None
         since = since_board.date if since_board else None
     history = History(workbook.updates)
-    soon = as_at + timedelta(days=DUE_SOON_DAYS)
+    soon = as_at + timedelta(days=DUE_SOON_DAYS) if as_at <= date.max - timedelta(days=DUE_SOON_DAYS) else date.max
     rows = []
     for action in workbook.actions:
         status = history.status(action, as_at)

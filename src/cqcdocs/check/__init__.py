@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..files import package_too_big
 from ..wording import count
 from .excel import _check_xlsx
 from .pdf import _check_pdf
@@ -24,6 +25,7 @@ from .word import _check_docx
 __all__ = ["RULES", "Problem", "check_file", "check_files", "summary", "to_json"]
 
 
+MAX_UNPACKED = 256 * 2**20  # a briefing unpacks to ~0.5 MB; far more is a zip bomb, not a document
 _KINDS = {".docx": _check_docx, ".docm": _check_docx, ".xlsx": _check_xlsx, ".xlsm": _check_xlsx, ".pdf": _check_pdf}
 
 
@@ -49,6 +51,8 @@ def check_file(path: str | Path, *, lang: str = "en-GB") -> list[Problem]:
                 return unreadable("password-protected, or an old .doc/.xls renamed: save it from Word or Excel "
                                   "as .docx/.xlsx without a password")
         with zipfile.ZipFile(path) as zf:
+            if why := package_too_big(zf, MAX_UNPACKED, "checked"):
+                return unreadable(why)
             pkg = _Package(zf)
             if "[Content_Types].xml" not in pkg.names:
                 return unreadable("a zip file but not an Office package (no [Content_Types].xml)")

@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from ..contract import SHEETS_BY_NAME, normalise
 from ..errors import InvalidWorkbook
+from ..files import display_name
 from ..model import Message, Workbook
 from .cells import (MAX_TEXT, Problems, SourceCell, parse_choice, parse_date, parse_number, parse_pct,
                     parse_quality_statement, parse_score, parse_text, parse_theme, parse_whole_pct, parse_yes_no)
@@ -77,5 +78,5 @@ def load_workbook(path: str | Path) -> tuple[Workbook, list[Message]]:
     """The model and its warnings; raises `InvalidWorkbook` with every message if there is any error."""
     workbook, messages = read(path)
     if workbook is None:
-        raise InvalidWorkbook(messages, Path(path).name)
+        raise InvalidWorkbook(messages, display_name(path))
     return workbook, [m for m in messages if m.level == "warning"]

@@ -19,7 +19,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ..contract import SHEETS_BY_NAME, normalise
-from ..files import Unreadable, read_regular
+from ..files import Unreadable, display_name, package_too_big, read_regular
 from .cells import Problems
 from .xlsx import read_workbook
 
@@ -211,7 +211,7 @@ def _read_bytes(path: Path, problems: Problems) -> bytes | None:
     Only a regular file is read (a named pipe would block the run, a device fill memory), and only up
     to MAX_FILE bytes, checked before reading.
     """
-    name = path.name
+    name = display_name(path)
     try:
         data = read_regular(path, MAX_FILE, "a workbook")
     except Unreadable as exc:
@@ -229,9 +229,12 @@ def _read_bytes(path: Path, problems: Problems) -> bytes | None:
 
 def _check_package(name: str, z: zipfile.ZipFile, problems: Problems) -> Uncached | None:
     """The uncalculated formulas, or None after recording why openpyxl must not be given this package."""
-    unpacked = sum(i.file_size for i in z.infolist())
-    if unpacked > MAX_UNPACKED:
-        problems.error(name, f"is too large to be a source workbook ({unpacked // 2**20:,} MB unpacked)")
+    try:  # before openpyxl holds any of it: a zip bomb, or millions of tiny cells
+        too_big = package_too_big(z, MAX_UNPACKED, "a source workbook")
+    except Exception as exc:  # a damaged part (bad CRC, bad deflate data, an unknown compression)
+        too_big = f"is damaged and cannot be read as an Excel workbook ({type(exc).__name__}: {str(exc)[:200]})"
+    if too_big:
+        problems.error(name, too_big)
         return None
     part, why = _workbook_part(name, z)
     if why:
@@ -258,7 +261,7 @@ def open_workbook(path: Path, problems: Problems) -> tuple[Any, Uncached] | None
         return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            uncached = _check_package(path.name, z, problems)
+            uncached = _check_package(display_name(path), z, problems)
             if uncached is None:
                 return None
             try:
@@ -272,7 +275,7 @@ def open_workbook(path: Path, problems: Problems) -> tuple[Any, Uncached] | None
             # A file object, not the path: openpyxl would refuse a name not ending .xlsx/.xlsm.
             wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_vba=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for damaged packages; all mean the same to an officer
-        problems.error(path.name, f"is damaged and cannot be read as an Excel workbook ({type(exc).__name__}: "
+        problems.error(display_name(path), f"is damaged and cannot be read as an Excel workbook ({type(exc).__name__}: "
                                   f"{str(exc)[:200]})")
         return None
     return wb, uncached

@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..errors import ReportError
-from ..files import Unreadable, read_regular
+from ..files import Unreadable, display_name, read_regular
 
 MAX_REPORT = 20 * 1024 * 1024  # a report's text is about 150 KB; its saved page a few MB, its PDF about 1 MB
 MAX_PAGES = 500  # CQC's PDF of a report runs to about 40 pages
@@ -52,7 +52,7 @@ def read_report(path: Path) -> Blocks:
     try:
         data = read_regular(path, MAX_REPORT, "a saved report")
     except Unreadable as exc:
-        raise ReportError(f"{path.name}: {exc.reason}") from None
+        raise ReportError(f"{display_name(path)}: {exc.reason}") from None
     return blocks_of(data, path.name)
 
 
@@ -77,7 +77,7 @@ def report_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
                 notes.append(f"{path.name}/{'/'.join(inside)}: not a saved report (.txt, .md, .html or .pdf); "
                              "left out")
         if not found:
-            raise ReportError(f"{path.name}: is a folder with no saved report in it (.txt, .md, .html or .pdf)")
+            raise ReportError(f"{display_name(path)}: is a folder with no saved report in it (.txt, .md, .html or .pdf)")
         files += found
     if len(files) > MAX_FILES:
         raise ReportError(f"{len(files)} files: more than {MAX_FILES}, which is not one council's report")

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from ...errors import TemplateError
-from ...files import Unreadable, read_regular
+from ...files import Unreadable, display_name, package_too_big, read_regular
 from ...resources import REFERENCE_DOCX
 from ..page import MARGIN_CM, PAGE_HEIGHT_CM, PAGE_WIDTH_CM
 
@@ -27,13 +27,20 @@ MAX_TEMPLATE = 100 * 1024 * 1024  # a template with pictures is a few MB; anythi
 def open_template(template: Path | None) -> docx.document.Document:
     """The template as a Document with the styles the briefing needs, or a TemplateError saying why not."""
     path = Path(template) if template is not None else REFERENCE_DOCX
-    name = path.name
+    name = display_name(path)
     try:  # a regular file only, its size checked first: a named pipe would block the run, a device fill memory
         data = read_regular(path, MAX_TEMPLATE, "a Word document")
     except Unreadable as exc:
         raise TemplateError(f"{name}: {'template not found' if exc.reason == 'file not found' else exc.reason}")
     if path.suffix.lower() not in (".docx", ".dotx") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise TemplateError(f"{name}: not a Word document; the template must be a .docx (or .dotx) file")
+    try:  # bounded before python-docx parses every part: a template bomb took 9.9 GB
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            too_big = package_too_big(zf, MAX_TEMPLATE, "a Word template")
+    except Exception as exc:  # a damaged part (bad CRC, bad deflate data, an unknown compression)
+        raise TemplateError(f"{name}: cannot be read as a Word document ({type(exc).__name__}: {exc})") from exc
+    if too_big:
+        raise TemplateError(f"{name}: {too_big}")
     try:
         if path.suffix.lower() == ".dotx":
             data = _dotx_as_docx(data)
