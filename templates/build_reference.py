@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import docx
@@ -34,7 +34,7 @@ from cqcdocs.render.word.package import deterministic_zip
 from cqcdocs.render.word.template import LANG, set_language
 
 FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans
-FIXED_TIME = datetime(2026, 1, 1, tzinfo=timezone.utc)
+FIXED_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 
 # name: (size pt, bold, colour, space before pt, space after pt, keep with next)
 PARAGRAPH_STYLES = {

@@ -18,7 +18,7 @@ DEFAULT_WIDTH = 8.43
 def _width(ws, col: int) -> float:
     dim = ws.column_dimensions.get(get_column_letter(col))
     # openpyxl keeps a width set for a range of columns on the first of them
-    for key, d in ws.column_dimensions.items():
+    for d in ws.column_dimensions.values():
         if d.min and d.max and d.min <= col <= d.max and d.width:
             return d.width - 0.7109375 if d.customWidth else d.width
     return (dim.width - 0.7109375) if dim is not None and dim.width else DEFAULT_WIDTH

@@ -101,7 +101,7 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
 
     names = list(streams)
     directory = entry("Root Entry", 5, child=1 if names else none)
-    for i, (name, body) in enumerate(zip(names, bodies), start=1):
+    for i, name in enumerate(names, start=1):
         directory += entry(name, 2, right=i + 1 if i < len(names) else none, start=starts[i - 1],
                            size=len(streams[name]))
     directory = directory.ljust(sector, b"\0")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 import io
 import posixpath
 import re
@@ -51,7 +51,7 @@ def write(defs, path):
         add_native_chart(document.add_paragraph(), chart)
         document.add_paragraph(f"Figure {n}: {chart.title}")
     # As the briefing does: fixed document dates and zip entry dates (python-docx stamps both from the clock).
-    fixed = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    fixed = datetime(2026, 1, 1, tzinfo=UTC)
     document.core_properties.created = document.core_properties.modified = fixed
     buffer, out = io.BytesIO(), io.BytesIO()
     document.save(buffer)
@@ -100,12 +100,12 @@ class Package:
         document = self.xml("word/document.xml")
         rels = self.rels("word/document.xml")
         out = []
-        for inline in document.iter("{%s}inline" % NS["wp"]):
+        for inline in document.iter(f"{{{NS['wp']}}}inline"):
             ref = inline.find("a:graphic/a:graphicData/c:chart", NS)
-            kind, name = rels[ref.get("{%s}id" % NS["r"])]
+            kind, name = rels[ref.get(f"{{{NS['r']}}}id")]
             assert kind == CHART_RT
             chart = self.xml(name)
-            kind, workbook = self.rels(name)[chart.find("c:externalData", NS).get("{%s}id" % NS["r"])]
+            kind, workbook = self.rels(name)[chart.find("c:externalData", NS).get(f"{{{NS['r']}}}id")]
             assert kind == PACKAGE_RT
             out.append((inline.find("wp:docPr", NS), name, chart, workbook))
         return out
@@ -216,7 +216,7 @@ def test_series_and_workbooks_are_what_python_pptx_writes(defs):
         def _workbook_writer(self):
             return Writer(self)
 
-    for n, d in enumerate([*defs, *(_awkward(d, n, seed) for d in defs for n, seed in ((3, 1), (17, 2), (40, 3)))]):
+    for d in [*defs, *(_awkward(d, n, seed) for d in defs for n, seed in ((3, 1), (17, 2), (40, 3)))]:
         data = Data(number_format=d.series[0].number_format)
         data.categories = chart_workbook.chart_categories(d)
         for name, values, number_format in chart_workbook.chart_columns(d):

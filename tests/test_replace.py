@@ -85,7 +85,7 @@ def test_an_os_error_wrapped_by_the_annex_writer_is_one_line(previous, monkeypat
         try:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         except OSError as exc:
-            raise FileCreateError(exc)
+            raise FileCreateError(exc) from exc
 
     monkeypatch.setattr(cqcdocs.render.annex, "write_annex", full)
     result = run("brief", "--out", previous)

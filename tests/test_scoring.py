@@ -7,8 +7,7 @@ import pytest
 
 from cqcdocs.contract import QUALITY_STATEMENTS, THEMES
 from cqcdocs.model import Assessment, Benchmark, Metric, ScoreRow, Workbook
-from cqcdocs.scoring import (Ranking, compare_metric, ordinal, pct_up, rank, rating_for_pct, score_statement,
-                             score_workbook)
+from cqcdocs.scoring import (Ranking, compare_metric, ordinal, pct_up, rank, rating_for_pct, score_workbook)
 
 CATS = ("People's experience", "Feedback from staff and leaders", "Processes", "Feedback from partners")
 # The governance pack's grid, column by column (Rotherham 2026).

@@ -28,7 +28,8 @@ from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from .documents import Options
 from .errors import OutputError, UserError

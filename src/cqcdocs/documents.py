@@ -12,7 +12,7 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from .contract import normalise
 from .errors import UnknownMeeting

@@ -261,7 +261,7 @@ class Workbook:
     key_figures: tuple[KeyFigure, ...] = ()
     section_text: tuple[SectionText, ...] = ()
     reviews: tuple[Review, ...] = ()
-    commitments: tuple["Commitment", ...] = ()
+    commitments: tuple[Commitment, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ import time
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from .errors import OutputError, UserError
 from .files import kind, lstat_or_none, os_reason

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Sequence
+from collections.abc import Sequence
 
 from .contract import ACTION_STATUSES, QUALITY_STATEMENTS, RATING_LABELS, THEMES, QualityStatement, Theme
 from .model import Benchmark, Message, Metric, NationalTable, ScoreRow, Workbook

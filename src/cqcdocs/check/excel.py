@@ -52,7 +52,7 @@ def _xlsx_sheet(pkg: _Package, part: str, where: str):
         if drawing is None:
             continue
         drawing_rels = pkg.rels(drawing_part)
-        for item in drawing.iter("{%s}graphicFrame" % NS["xdr"], "{%s}pic" % NS["xdr"]):
+        for item in drawing.iter(f"{{{NS['xdr']}}}graphicFrame", f"{{{NS['xdr']}}}pic"):
             if item.tag.endswith("}pic"):
                 images += 1
                 if found := _alt_text_problem(item.find("xdr:nvPicPr/xdr:cNvPr", NS)):

@@ -22,8 +22,8 @@ NS = {
     "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
     "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
 }
-W = "{%s}" % NS["w"]
-R_ID = "{%s}id" % NS["r"]
+W = f"{{{NS['w']}}}"
+R_ID = f"{{{NS['r']}}}id"
 
 RULES: dict[str, str] = {
     "file-readable": "The file opens as a Word (.docx) or Excel (.xlsx) package, or as a PDF.",
@@ -98,7 +98,7 @@ class _Package:
             return None
         root = etree.fromstring(self.zf.read(name), _PARSER)
         # Office writes some objects twice: the modern markup and a copy in mc:Fallback for old readers.
-        for fallback in list(root.iter("{%s}Fallback" % NS["mc"])):
+        for fallback in list(root.iter(f"{{{NS['mc']}}}Fallback")):
             fallback.getparent().remove(fallback)
         return root
 

@@ -130,7 +130,7 @@ def _docx_pictures(body, pkg: _Package | None = None):
     # Body only, in document order: pictures in headers and footers (logos) are not checked.
     rels = pkg.rels("word/document.xml") if pkg is not None else {}
     pictures = []
-    for doc_pr in body.iter("{%s}docPr" % NS["wp"]):
+    for doc_pr in body.iter(f"{{{NS['wp']}}}docPr"):
         frame = doc_pr.getparent()  # wp:inline or wp:anchor
         uri = _val(frame.find("a:graphic/a:graphicData", NS), "uri")
         kind = "chart" if "chart" in uri else "picture" if uri.endswith("/picture") else None

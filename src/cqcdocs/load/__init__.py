@@ -14,7 +14,8 @@ one way: load → contract, model, errors; nothing here imports scoring, the ren
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from ..contract import SHEETS_BY_NAME, normalise
 from ..errors import InvalidWorkbook

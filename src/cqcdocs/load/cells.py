@@ -11,7 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from ..contract import QualityStatement, Theme, find_quality_statement, find_theme, normalise
 from ..model import Message, MonthDate

@@ -9,7 +9,8 @@ sheet is a `Sheet` in contract.py, a record in model.py, a reader here and a lin
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from ..contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, BENCHMARK_BASES, BRIEFING_SECTIONS, COMMITMENT_STATUSES,
                         EVIDENCE_CATEGORIES, FINDING_SECTIONS, QUALITY_STATEMENTS, RATING_LABELS, REVIEW_KINDS,
@@ -383,7 +384,7 @@ def check_journey(reviews: tuple[Review, ...], findings: tuple[Finding, ...], fi
     known = {r.name for r in reviews if r.name}
     if known:
         listed = "; ".join(sorted(known))
-        for sheet, rows in (("Findings", findings), ("Key figures", figures)):
+        for rows in (findings, figures):
             for x in rows:
                 if x.review and x.review not in known:
                     near = [k for k in known if normalise(k) == normalise(x.review)]

@@ -8,7 +8,8 @@ sheet readers use to turn a row into model fields.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from ..contract import Sheet, normalise
 from .cells import Problems, SourceCell, parse_text, show

@@ -27,7 +27,7 @@ class _LabelledBarChart(ChartBar):
     txPr, dLblPos, show*)."""
 
     @classmethod
-    def add_to(cls, wb) -> "_LabelledBarChart":
+    def add_to(cls, wb) -> _LabelledBarChart:
         chart = wb.add_chart({"type": "bar"})  # the workbook's own bookkeeping, then this class's writer
         chart.__class__ = cls
         return chart

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..contract import FINDING_SECTIONS, NOT_YET_DUE, QUALITY_STATEMENTS, THEMES, is_cqc_review, normalise
 from ..model import Commitment, Finding, Meeting, Message, Workbook, format_date, format_short_date

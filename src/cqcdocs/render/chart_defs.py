@@ -149,7 +149,7 @@ class ChartDef:
         return tuple(any(v is None or v < band.high for v in values) and band.low < self.value_axis.maximum
                      for band in self.bands)
 
-    def as_drawn(self) -> "ChartDef":
+    def as_drawn(self) -> ChartDef:
         """This chart as a native chart draws it: without the band tracks no row shows and, in a stacked chart,
         without the series that draw nothing, so its legend names only what can be seen. (Left out, not hidden
         from the legend: LibreOffice and Word number legend entries differently.)"""

@@ -21,7 +21,7 @@ from matplotlib.ticker import FixedFormatter, FuncFormatter
 from ..model import Message, Workbook
 
 
-@lru_cache(maxsize=None)
+@functools.cache
 def _charmap(path: str) -> frozenset[int]:
     return frozenset(ft2font.FT2Font(path).get_charmap())
 

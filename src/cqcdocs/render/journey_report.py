@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..journey import NOT_ATTRIBUTED, Journey, Thread
 from ..model import Meeting, Message, format_date

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..contract import NOT_YET_DUE, THEMES
 from ..model import Meeting, Message, format_date, format_short_date

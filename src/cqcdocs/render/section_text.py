@@ -7,7 +7,7 @@ that writes nothing (no survey, say) still gets its heading when the officer wro
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph

@@ -6,7 +6,7 @@ wording from here, so the documents can never word the same fact two ways.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..contract import QUALITY_STATEMENTS, Theme
 from ..model import format_date

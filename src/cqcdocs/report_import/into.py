@@ -46,7 +46,7 @@ class _Seen:
     sha256: str
 
     @classmethod
-    def of(cls, info: os.stat_result, data: bytes) -> "_Seen":
+    def of(cls, info: os.stat_result, data: bytes) -> _Seen:
         return cls(info.st_size, info.st_mtime_ns, (info.st_dev, info.st_ino), hashlib.sha256(data).hexdigest())
 
 

@@ -25,7 +25,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 from xml.etree import ElementTree
 
 from .cell_styles import CellStyles

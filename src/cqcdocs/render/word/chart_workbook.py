@@ -107,7 +107,7 @@ def _sheet_xml(categories: list[str], columns, sst, xfs: dict[str, int]) -> str:
     rows = [cells(row) for row in range(len(categories) + 1)]
     # The spans attribute: the first and last column used in each block of 16 rows.
     spans = {}
-    for row, row_cells in enumerate(rows):
+    for row in range(len(rows)):
         first = 1 if row else 2
         low, high = spans.get(row // 16, (first, len(columns) + 1))
         spans[row // 16] = (min(low, first), high)

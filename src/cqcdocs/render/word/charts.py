@@ -47,7 +47,7 @@ C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-C, A, R = "{%s}" % C_NS, "{%s}" % A_NS, "{%s}" % R_NS
+C, A, R = f"{{{C_NS}}}", f"{{{A_NS}}}", f"{{{R_NS}}}"
 
 WHITE = "FFFFFF"
 EMU_PER_CM = 360000
@@ -438,7 +438,7 @@ def add_native_chart(paragraph, chart: ChartDef, width_cm: float | None = None, 
         '<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:docPr/><wp:cNvGraphicFramePr/>'
         f'<a:graphic><a:graphicData uri="{C_NS}"><c:chart r:id="{chart_rid}"/></a:graphicData></a:graphic>'
         '</wp:inline>')
-    doc_pr = inline.find("{%s}docPr" % WP_NS)
+    doc_pr = inline.find(f"{{{WP_NS}}}docPr")
     doc_pr.set("id", str(shape_id))
     doc_pr.set("name", f"Chart {shape_id}")
     doc_pr.set("descr", chart.alt_text)

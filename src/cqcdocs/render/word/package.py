@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from .template import LANG
 
@@ -30,7 +30,7 @@ def set_properties(document, *, title: str, subject: str, author: str, keywords:
     props.content_status = status
     props.comments = ""
     props.language = LANG
-    fixed = datetime(when.year, when.month, when.day, tzinfo=timezone.utc)
+    fixed = datetime(when.year, when.month, when.day, tzinfo=UTC)
     props.created = props.modified = props.last_printed = fixed
     props.revision = 1
 

@@ -47,7 +47,7 @@ def add_run(paragraph: Paragraph, text: str, bold: bool = False) -> Run:
     return Run(r, paragraph)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def run_properties(size_pt: float | None, bold: bool, colour: str | None):
     """A w:rPr as python-docx makes it for a run of this size, weight and colour (copy before use)."""
     run = Run(OxmlElement("w:r"), None)
@@ -60,7 +60,7 @@ def run_properties(size_pt: float | None, bold: bool, colour: str | None):
     return run._r.rPr
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cell_paragraph_properties(alignment, keep_with_next: bool):
     """A table cell paragraph's w:pPr as python-docx makes it in a data table (copy before use)."""
     paragraph = Paragraph(OxmlElement("w:p"), None)
@@ -135,8 +135,8 @@ class FastBody:
 
     def add_heading(self, text: str = "", level: int = 1) -> Paragraph:
         if not 0 <= level <= 9:
-            raise ValueError("level must be in range 0-9, got %d" % level)
-        return self.add_paragraph(text, "Title" if level == 0 else "Heading %d" % level)
+            raise ValueError(f"level must be in range 0-9, got {level}")
+        return self.add_paragraph(text, "Title" if level == 0 else f"Heading {level}")
 
 
 

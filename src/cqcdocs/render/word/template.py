@@ -31,7 +31,8 @@ def open_template(template: Path | None) -> docx.document.Document:
     try:  # a regular file only, its size checked first: a named pipe would block the run, a device fill memory
         data = read_regular(path, MAX_TEMPLATE, "a Word document")
     except Unreadable as exc:
-        raise TemplateError(f"{name}: {'template not found' if exc.reason == 'file not found' else exc.reason}")
+        reason = "template not found" if exc.reason == "file not found" else exc.reason
+        raise TemplateError(f"{name}: {reason}") from None
     if path.suffix.lower() not in (".docx", ".dotx") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise TemplateError(f"{name}: not a Word document; the template must be a .docx (or .dotx) file")
     try:  # bounded before python-docx parses every part: a template bomb took 9.9 GB

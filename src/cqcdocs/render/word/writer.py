@@ -4,7 +4,7 @@ numbered captions, data tables and figures, headers and footers. It knows Word, 
 from __future__ import annotations
 
 import io
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
