@@ -17,16 +17,16 @@ from lxml import etree
 
 from ..files import package_too_big
 from ..wording import count
-from .excel import _check_xlsx
-from .pdf import _check_pdf
-from .shared import _OLE_MAGIC, RULES, Problem, Unreadable, _Package
-from .word import _check_docx
+from .excel import check_xlsx
+from .pdf import check_pdf
+from .shared import OLE_MAGIC, RULES, Problem, Unreadable, Package
+from .word import check_docx
 
 __all__ = ["RULES", "Problem", "check_file", "check_files", "summary", "to_json"]
 
 
 MAX_UNPACKED = 256 * 2**20  # a briefing unpacks to ~0.5 MB; far more is a zip bomb, not a document
-_KINDS = {".docx": _check_docx, ".docm": _check_docx, ".xlsx": _check_xlsx, ".xlsm": _check_xlsx, ".pdf": _check_pdf}
+_KINDS = {".docx": check_docx, ".docm": check_docx, ".xlsx": check_xlsx, ".xlsm": check_xlsx, ".pdf": check_pdf}
 
 
 def check_file(path: str | Path, *, lang: str = "en-GB") -> list[Problem]:
@@ -44,16 +44,16 @@ def check_file(path: str | Path, *, lang: str = "en-GB") -> list[Problem]:
     if not path.is_file():
         return unreadable("not a file")
     try:
-        if check is _check_pdf:  # not a zip package: it reads the file itself
-            return _check_pdf(path, lang)
+        if check is check_pdf:  # not a zip package: it reads the file itself
+            return check_pdf(path, lang)
         with path.open("rb") as f:
-            if f.read(8) == _OLE_MAGIC:
+            if f.read(8) == OLE_MAGIC:
                 return unreadable("password-protected, or an old .doc/.xls renamed: save it from Word or Excel "
                                   "as .docx/.xlsx without a password")
         with zipfile.ZipFile(path) as zf:
             if why := package_too_big(zf, MAX_UNPACKED, "checked"):
                 return unreadable(why)
-            pkg = _Package(zf)
+            pkg = Package(zf)
             if "[Content_Types].xml" not in pkg.names:
                 return unreadable("a zip file but not an Office package (no [Content_Types].xml)")
             return check(path.name, pkg, lang)

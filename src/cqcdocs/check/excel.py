@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from .shared import NS, R_ID, Problem, _alt_text_problem, _chart_title, _Package, _problems
+from .shared import NS, R_ID, Problem, alt_text_problem, has_chart_title, Package, to_problems
 
 
 def _cells(ref: str) -> tuple[int, int, int, int] | None:
@@ -29,7 +29,7 @@ def _overlap(x: str, y: str) -> bool:
     return a is not None and b is not None and not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
 
 
-def _xlsx_sheet(pkg: _Package, part: str, where: str):
+def _xlsx_sheet(pkg: Package, part: str, where: str):
     sheet = pkg.xml(part)
     if sheet is None:
         return
@@ -55,7 +55,7 @@ def _xlsx_sheet(pkg: _Package, part: str, where: str):
         for item in drawing.iter(f"{{{NS['xdr']}}}graphicFrame", f"{{{NS['xdr']}}}pic"):
             if item.tag.endswith("}pic"):
                 images += 1
-                if found := _alt_text_problem(item.find("xdr:nvPicPr/xdr:cNvPr", NS)):
+                if found := alt_text_problem(item.find("xdr:nvPicPr/xdr:cNvPr", NS)):
                     yield "xlsx-image-alt-text", f"{where} image {images}", found[1], found[0]
                 continue
             chart_ref = next((e for e in item.iter() if etree.QName(e).localname == "chart" and e.get(R_ID)), None)
@@ -63,13 +63,13 @@ def _xlsx_sheet(pkg: _Package, part: str, where: str):
                 continue
             charts += 1
             label = f"{where} chart {charts}"
-            if not _chart_title(pkg.xml(drawing_rels.get(chart_ref.get(R_ID)))):
+            if not has_chart_title(pkg.xml(drawing_rels.get(chart_ref.get(R_ID)))):
                 yield "xlsx-chart-title", label, "chart has no title (Chart Design > Add Chart Element > Chart Title)"
-            if found := _alt_text_problem(item.find("xdr:nvGraphicFramePr/xdr:cNvPr", NS)):
+            if found := alt_text_problem(item.find("xdr:nvGraphicFramePr/xdr:cNvPr", NS)):
                 yield "xlsx-chart-alt-text", label, found[1], found[0]
 
 
-def _check_xlsx(name: str, pkg: _Package, lang: str) -> list[Problem]:
+def check_xlsx(name: str, pkg: Package, lang: str) -> list[Problem]:
     workbook = pkg.xml("xl/workbook.xml")
     if workbook is None:
         return [Problem(name, "file-readable", "error", "file", "no xl/workbook.xml: not an Excel workbook")]
@@ -83,6 +83,6 @@ def _check_xlsx(name: str, pkg: _Package, lang: str) -> list[Problem]:
             found.append(("xlsx-sheet-names", where, "sheet has a default name: name it for what it holds"))
         if part := rels.get(sheet.get(R_ID)):
             found += _xlsx_sheet(pkg, part, where)
-    return _problems(name, found)
+    return to_problems(name, found)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .shared import _FILE_NAME, _PLACEHOLDER, Problem, Unreadable, _problems
+from .shared import FILE_NAME, PLACEHOLDER, Problem, Unreadable, to_problems
 
 _HEADING = re.compile(r"/H([1-6])$")
 _MAX_NODES = 1_000_000  # a structure tree larger than this is not walked further
@@ -91,18 +91,18 @@ def _at(what: str, page: int | None) -> str:
     return f"{what} (page {page})" if page else what
 
 
-def _text(value) -> str:
+def text_of(value) -> str:
     return str(value).strip() if value is not None else ""
 
 
 def _title(pdf) -> str:
     """The title in the document information, else in the XMP metadata (dc:title)."""
     info = pdf.trailer.get("/Info")
-    if info is not None and _text(info.get("/Title")):
-        return _text(info.get("/Title"))
+    if info is not None and text_of(info.get("/Title")):
+        return text_of(info.get("/Title"))
     try:  # never update_docinfo: on a file without XMP it would empty the information dictionary
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-            return _text(meta.get("dc:title"))
+            return text_of(meta.get("dc:title"))
     except Exception:  # damaged XMP is no title
         return ""
 
@@ -123,12 +123,12 @@ def _structure(tree: _Tree):
         elif kind == "/Figure":
             figures += 1
             where = _at(f"figure {figures}", page)
-            alt = _text(element.get("/Alt")) or _text(element.get("/ActualText"))
+            alt = text_of(element.get("/Alt")) or text_of(element.get("/ActualText"))
             if not alt:
                 yield "pdf-alt-text", where, "figure has no alt text (/Alt)"
-            elif _FILE_NAME.search(alt):
+            elif FILE_NAME.search(alt):
                 yield "pdf-alt-text", where, f"alt text is a file name ({alt!r})"
-            elif _PLACEHOLDER.match(alt):
+            elif PLACEHOLDER.match(alt):
                 yield "pdf-alt-text", where, f"alt text is a placeholder ({alt!r})"
         elif kind == "/Table":
             tables += 1
@@ -185,7 +185,7 @@ def _check_pdf_document(name: str, pdf, lang: str) -> list[Problem]:
                       "headings, tables or figures (export with tags, as PDF/UA)"))
     elif marked is not True:
         found.append(("pdf-tagged", "document", "has a structure tree but is not marked as tagged (MarkInfo Marked)"))
-    language = _text(root.get("/Lang"))
+    language = text_of(root.get("/Lang"))
     if not language:
         found.append(("pdf-language", "document", f"no document language set (expected {lang})"))
     elif language.replace("_", "-").lower() != lang.lower():
@@ -201,10 +201,10 @@ def _check_pdf_document(name: str, pdf, lang: str) -> list[Problem]:
     if len(pdf.pages) > 1 and not _outline_count(pdf):
         found.append(("pdf-bookmarks", "document", f"no bookmarks in a {len(pdf.pages)}-page document"))
     found += _fonts(pdf)
-    return _problems(name, found)
+    return to_problems(name, found)
 
 
-def _check_pdf(path: Path, lang: str) -> list[Problem]:
+def check_pdf(path: Path, lang: str) -> list[Problem]:
     """Every problem in the PDF at PATH; raises Unreadable when it cannot be opened as a PDF."""
     import pikepdf
 

@@ -57,13 +57,13 @@ RULES: dict[str, str] = {
     "pdf-fonts": "Every font is embedded, so the text looks and reads the same everywhere.",
 }
 
-_PLACEHOLDER = re.compile(r"^(picture|image|img|chart|graphic|figure|diagram|photo|screenshot)\s*\d*$", re.I)
-_FILE_NAME = re.compile(r"\.(png|jpe?g|gif|bmp|tiff?|emf|wmf|svg|webp)$", re.I)
-_VAGUE_LINK = {"click here", "here", "read more", "more", "link", "this link", "click", "this"}
-_URL = re.compile(r"^(https?://|www\.)", re.I)
-_HEX = re.compile(r"[0-9A-F]{6}")
-_CAPTION = re.compile(r"^\s*(?:figure|fig\.)\s*(\d+)", re.I)
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML, or an old binary .doc/.xls renamed
+PLACEHOLDER = re.compile(r"^(picture|image|img|chart|graphic|figure|diagram|photo|screenshot)\s*\d*$", re.I)
+FILE_NAME = re.compile(r"\.(png|jpe?g|gif|bmp|tiff?|emf|wmf|svg|webp)$", re.I)
+VAGUE_LINK = {"click here", "here", "read more", "more", "link", "this link", "click", "this"}
+URL = re.compile(r"^(https?://|www\.)", re.I)
+HEX = re.compile(r"[0-9A-F]{6}")
+CAPTION = re.compile(r"^\s*(?:figure|fig\.)\s*(\d+)", re.I)
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML, or an old binary .doc/.xls renamed
 # Files come from anywhere: never expand entities or fetch anything while parsing them.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
@@ -86,7 +86,7 @@ class Problem:
 
 # --- shared ----------------------------------------------------------------------------------------
 
-class _Package:
+class Package:
     """A zip package with parts parsed on demand and relationships resolved to part names."""
 
     def __init__(self, zf: zipfile.ZipFile):
@@ -124,11 +124,11 @@ class _Package:
         return (node.text or "").strip() if node is not None else ""
 
 
-def _val(element, attr: str = W + "val") -> str:
+def value_of(element, attr: str = W + "val") -> str:
     return (element.get(attr) or "") if element is not None else ""
 
 
-def _text(element) -> str:
+def text_of(element) -> str:
     """Visible text: w:t in Word, any text node elsewhere (field codes are w:instrText, so not counted)."""
     if element is None:
         return ""
@@ -142,7 +142,7 @@ def _decorative(node) -> bool:
     return any(etree.QName(e).localname == "decorative" and e.get("val") in ("1", "true") for e in node.iter())
 
 
-def _alt_text_problem(node) -> tuple[str, str] | None:
+def alt_text_problem(node) -> tuple[str, str] | None:
     """(level, message) when an object's alt text (descr, or else title) is missing or useless."""
     if node is None:
         return "error", "no alt text"
@@ -153,9 +153,9 @@ def _alt_text_problem(node) -> tuple[str, str] | None:
         return "error", "no alt text"
     problems = []
     for text in texts:
-        if _FILE_NAME.search(text):
+        if FILE_NAME.search(text):
             problems.append(("error", f"alt text is a file name ({text!r})"))
-        elif _PLACEHOLDER.match(text):
+        elif PLACEHOLDER.match(text):
             problems.append(("error", f"alt text is a placeholder ({text!r})"))
         elif "generated automatically" in text.lower() or "automatically generated" in text.lower():
             # Word's own guess: sometimes right, never reviewed, so worth a look rather than an error.
@@ -165,13 +165,13 @@ def _alt_text_problem(node) -> tuple[str, str] | None:
     return problems[0]
 
 
-def _problems(name: str, found) -> list[Problem]:
+def to_problems(name: str, found) -> list[Problem]:
     """(rule, where, message[, level]) tuples → Problems; the level is "error" unless given."""
     return [Problem(name, f[0], f[3] if len(f) > 3 else "error", f[1], f[2]) for f in found]
 
 
 
-def _chart_title(chart) -> bool:
+def has_chart_title(chart) -> bool:
     """An explicit title with text or a cell reference (c:chart/c:title, or cx: for newer chart types)."""
     if chart is None:
         return False

@@ -9,8 +9,8 @@ from lxml import etree
 
 from ..palette import contrast
 from ..wording import numeric_ordinal
-from .shared import (_CAPTION, _HEX, NS, R_ID, W, _URL, _VAGUE_LINK, Problem, _alt_text_problem, _chart_title,
-                     _Package, _problems, _text, _val)
+from .shared import (CAPTION, HEX, NS, R_ID, W, URL, VAGUE_LINK, Problem, alt_text_problem, has_chart_title,
+                     Package, to_problems, text_of, value_of)
 
 
 def _own(element, tag: str, container: str = "tbl") -> list:
@@ -27,8 +27,8 @@ _TCPR_SPAN, _TCPR_VMERGE, _TCPR_HMERGE = (_TCPR + "/" + W + tag for tag in ("gri
 
 def _fill(props) -> str | None:
     """The shading fill of a tcPr / pPr / rPr / tblPr, upper-case hex, or None for none / auto."""
-    fill = _val(props.find(_SHD) if props is not None else None, W + "fill").upper()
-    return fill if _HEX.fullmatch(fill) else None
+    fill = value_of(props.find(_SHD) if props is not None else None, W + "fill").upper()
+    return fill if HEX.fullmatch(fill) else None
 
 
 def _heading_levels(styles) -> dict[str, int]:
@@ -40,15 +40,15 @@ def _heading_levels(styles) -> dict[str, int]:
         style = by_id.get(style_id)
         if style is None or depth > 20:  # a basedOn loop in a hand-edited file
             return None
-        name = _val(style.find("w:name", NS)).lower()
+        name = value_of(style.find("w:name", NS)).lower()
         if name == "title":
             return 0
         if m := re.fullmatch(r"heading ([1-9])", name):
             return int(m[1])
-        outline = _val(style.find("w:pPr/w:outlineLvl", NS))
+        outline = value_of(style.find("w:pPr/w:outlineLvl", NS))
         if outline.isdigit():
             return int(outline) + 1 if int(outline) < 9 else None  # 9 is "body text"
-        return level(_val(style.find("w:basedOn", NS)), depth + 1)
+        return level(value_of(style.find("w:basedOn", NS)), depth + 1)
 
     return {sid: lvl for sid in by_id if (lvl := level(sid)) is not None}
 
@@ -79,7 +79,7 @@ def _has_picture(element) -> bool:
 
 def _caption_number(p) -> str | None:
     """N from a "Figure N: …" caption paragraph."""
-    m = _CAPTION.match(_text(p)) if p is not None and p.tag == W + "p" else None
+    m = CAPTION.match(text_of(p)) if p is not None and p.tag == W + "p" else None
     return m[1] if m else None
 
 
@@ -89,10 +89,10 @@ def _docx_language(styles, body, lang: str):
         # The defaults, and the default paragraph style (Normal, whatever its localised id).
         for path in ("w:docDefaults/w:rPrDefault/w:rPr/w:lang",
                      "w:style[@w:type='paragraph'][@w:default='1']/w:rPr/w:lang"):
-            if value := _val(styles.find(path, NS)):
+            if value := value_of(styles.find(path, NS)):
                 declared.append(value)
     if not declared:  # no default: the language is only set run by run
-        declared, where = [_val(node) for node in body.iter(W + "lang") if _val(node)], "text"
+        declared, where = [value_of(node) for node in body.iter(W + "lang") if value_of(node)], "text"
     if not declared:
         yield "docx-language", where, f"no document language set (expected {lang})"
     for value in sorted(set(declared)):
@@ -100,7 +100,7 @@ def _docx_language(styles, body, lang: str):
             yield "docx-language", where, f"document language is {value}, expected {lang}"
 
 
-def _chart_part(pkg: _Package | None, frame, rels: dict):
+def _chart_part(pkg: Package | None, frame, rels: dict):
     """The parsed chart part a wp:inline / wp:anchor's c:chart points to (None if missing)."""
     ref = frame.find("a:graphic/a:graphicData/c:chart", NS)
     return pkg.xml(rels.get(ref.get(R_ID))) if pkg is not None and ref is not None else None
@@ -126,13 +126,13 @@ def _chart_problems(chart):
                                     "(Chart Design > Add Chart Element > Data Labels)")
 
 
-def _docx_pictures(body, pkg: _Package | None = None):
+def _docx_pictures(body, pkg: Package | None = None):
     # Body only, in document order: pictures in headers and footers (logos) are not checked.
     rels = pkg.rels("word/document.xml") if pkg is not None else {}
     pictures = []
     for doc_pr in body.iter(f"{{{NS['wp']}}}docPr"):
         frame = doc_pr.getparent()  # wp:inline or wp:anchor
-        uri = _val(frame.find("a:graphic/a:graphicData", NS), "uri")
+        uri = value_of(frame.find("a:graphic/a:graphicData", NS), "uri")
         kind = "chart" if "chart" in uri else "picture" if uri.endswith("/picture") else None
         if kind is not None:  # shapes, text boxes, SmartArt are not pictures or charts
             pictures.append((doc_pr, kind, next(frame.iterancestors(W + "p"), None)))
@@ -145,8 +145,8 @@ def _docx_pictures(body, pkg: _Package | None = None):
         number = p is not None and (_caption_number(p) or _caption_number(p.getprevious() if above else p.getnext()))
         where = f"{f'figure {number}' if number else f'uncaptioned {kind}'} (page-order {numeric_ordinal(n)} image)"
         chart = _chart_part(pkg, doc_pr.getparent(), rels) if kind == "chart" else None
-        found = _alt_text_problem(doc_pr)
-        if found and not (chart is not None and _chart_title(chart)):  # a chart's own title also names it
+        found = alt_text_problem(doc_pr)
+        if found and not (chart is not None and has_chart_title(chart)):  # a chart's own title also names it
             yield "docx-alt-text", where, found[1], found[0]
         if chart is not None:
             for rule, message in _chart_problems(chart):
@@ -157,13 +157,13 @@ def _docx_headings(paras, number, styles):
     levels = _heading_levels(styles)
     previous, seen = 0, False
     for p in paras:
-        level = levels.get(_val(p.find(_PPR_STYLE)))
-        outline = _val(p.find(_PPR_OUTLINE))
+        level = levels.get(value_of(p.find(_PPR_STYLE)))
+        outline = value_of(p.find(_PPR_OUTLINE))
         if outline.isdigit():  # direct formatting overrides the style
             level = int(outline) + 1 if int(outline) < 9 else None
         if level is None:
             continue
-        where, text = f"paragraph {number[p]}", _text(p).strip()
+        where, text = f"paragraph {number[p]}", text_of(p).strip()
         if not text:
             yield "docx-empty-heading", where, "empty title" if level == 0 else f"empty heading (level {level})"
             continue
@@ -181,17 +181,17 @@ def _docx_headings(paras, number, styles):
 
 def _docx_tables(tables):
     for tbl, t in tables.items():
-        labels = [_val(tbl.find(f"w:tblPr/w:{tag}", NS)) for tag in ("tblDescription", "tblCaption")]
+        labels = [value_of(tbl.find(f"w:tblPr/w:{tag}", NS)) for tag in ("tblDescription", "tblCaption")]
         if any(label.strip().lower().startswith("layout") for label in labels):
             continue  # a layout table only arranges the page: no header row, merging is fine
         rows = _own(tbl, "tr")
         header = rows[0].find("w:trPr/w:tblHeader", NS) if rows else None
-        if rows and (header is None or _val(header).lower() in ("0", "false", "off")):
+        if rows and (header is None or value_of(header).lower() in ("0", "false", "off")):
             yield "docx-table-header", f"table {t}", ("first row is not marked as a header row that repeats "
                                                       "(Table Properties > Row > Repeat as header row)")
         for r, row in enumerate(rows, start=1):
             merged = [c for c, tc in enumerate(_own(row, "tc", "tr"), start=1)
-                      if _val(tc.find(_TCPR_SPAN)) not in ("", "0", "1")
+                      if value_of(tc.find(_TCPR_SPAN)) not in ("", "0", "1")
                       or tc.find(_TCPR_VMERGE) is not None or tc.find(_TCPR_HMERGE) is not None]
             if merged:
                 yield "docx-merged-cells", f"table {t}", f"merged cells in a data table (first at row {r} cell " \
@@ -214,7 +214,7 @@ def _docx_colour(body, paras, number, tables):
             if tc not in shaded:
                 continue  # no w:shd in its w:tcPr, so no fill
             fill = _fill(tc.find(_TCPR))
-            if fill and fill != "FFFFFF" and not _text(tc).strip() and not _has_picture(tc):
+            if fill and fill != "FFFFFF" and not text_of(tc).strip() and not _has_picture(tc):
                 yield "docx-colour-only", _cell_where(tc, tables, places), f"shaded cell (#{fill}) with no " \
                                                                            "text: colour alone carries meaning"
     reported = set()
@@ -233,8 +233,8 @@ def _docx_colour(body, paras, number, tables):
             if where in reported:
                 continue
             bg = _fill(run.find(_RPR)) or behind or "FFFFFF"
-            colour = _val(run.find(_RPR_COLOR)).upper()
-            if not _HEX.fullmatch(colour):  # "auto" (or nothing): black, which only matters on a fill
+            colour = value_of(run.find(_RPR_COLOR)).upper()
+            if not HEX.fullmatch(colour):  # "auto" (or nothing): black, which only matters on a fill
                 if bg == "FFFFFF":
                     continue
                 colour = "000000"
@@ -249,12 +249,12 @@ def _docx_colour(body, paras, number, tables):
 
 def _is_blank(p) -> bool:
     """An empty paragraph used as spacing: no text, picture, field, or page / section break."""
-    if _text(p).strip() or _has_picture(p) or p.find("w:pPr/w:sectPr", NS) is not None:
+    if text_of(p).strip() or _has_picture(p) or p.find("w:pPr/w:sectPr", NS) is not None:
         return False
-    if p.find("w:pPr/w:pageBreakBefore", NS) is not None and _val(p.find("w:pPr/w:pageBreakBefore", NS)) not in (
+    if p.find("w:pPr/w:pageBreakBefore", NS) is not None and value_of(p.find("w:pPr/w:pageBreakBefore", NS)) not in (
             "0", "false", "off"):
         return False
-    if any(_val(br, W + "type") in ("page", "column") for br in p.iter(W + "br")):
+    if any(value_of(br, W + "type") in ("page", "column") for br in p.iter(W + "br")):
         return False
     return next(p.iter(W + "fldSimple", W + "fldChar", W + "sym"), None) is None
 
@@ -284,9 +284,9 @@ def _links_in(p, external: dict):
     for el in p.iter(W + "hyperlink", W + "fldSimple"):
         if next(el.iterancestors(W + "p"), None) is not p:
             continue
-        address = external.get(el.get(R_ID)) if el.tag == W + "hyperlink" else _hyperlink_field(_val(el, W + "instr"))
+        address = external.get(el.get(R_ID)) if el.tag == W + "hyperlink" else _hyperlink_field(value_of(el, W + "instr"))
         if address is not None:
-            yield _text(el).strip(), address
+            yield text_of(el).strip(), address
     if next(p.iter(W + "fldChar"), None) is None:
         return  # no complex field begins here
     fields: list[list] = []  # [instruction, result text, in result?] for each open field
@@ -294,7 +294,7 @@ def _links_in(p, external: dict):
         if next(el.iterancestors(W + "p"), None) is not p:
             continue
         if el.tag == W + "fldChar":
-            kind = _val(el, W + "fldCharType")
+            kind = value_of(el, W + "fldCharType")
             if kind == "begin":
                 fields.append(["", "", False])
             elif kind == "separate" and fields:
@@ -319,13 +319,13 @@ def _docx_links(paras, external):
             where = f"hyperlink {n}"
             if not text:
                 yield "docx-link-text", where, f"hyperlink has no text ({address})"
-            elif text.lower().strip(" .:!") in _VAGUE_LINK:
+            elif text.lower().strip(" .:!") in VAGUE_LINK:
                 yield "docx-link-text", where, f"link text {text!r} does not say where it goes ({address})"
-            elif _URL.match(text) or text == address:
+            elif URL.match(text) or text == address:
                 yield "docx-link-text", where, f"link text is a bare web address ({text[:60]!r})"
 
 
-def _check_docx(name: str, pkg: _Package, lang: str) -> list[Problem]:
+def check_docx(name: str, pkg: Package, lang: str) -> list[Problem]:
     document = pkg.xml("word/document.xml")
     if document is None:
         return [Problem(name, "file-readable", "error", "file", "no word/document.xml: not a Word document")]
@@ -346,6 +346,6 @@ def _check_docx(name: str, pkg: _Package, lang: str) -> list[Problem]:
     found += _docx_colour(body, paras, number, tables)
     found += _docx_spacing(body, number)
     found += _docx_links(paras, pkg.rels("word/document.xml", external=True))
-    return _problems(name, found)
+    return to_problems(name, found)
 
 
