@@ -26,39 +26,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..palette import INK, MUTED
+from ..palette import MUTED
 from ..scoring import Result
 from .chart_defs import AxisDef, Band, ChartDef, SeriesDef, chart_definitions
-from .glyphs import fit_to_font
+from .glyphs import STYLE, fit_to_font
 from .page import TEXT_WIDTH_CM
 
 DPI = 200
 MIN_PT = 8
-WHITE = "#FFFFFF"
 GRID = "#E0E0E0"
-
-# One style, on top of matplotlib's own defaults, applied around each chart: importing cqcdocs never
-# changes matplotlib's settings for anyone else in the process, and a caller's settings (or a
-# matplotlibrc) never change the charts, so the same workbook always gives the same bytes.
-STYLE = {
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans", "Liberation Sans"],
-    "font.size": 9,
-    "axes.labelsize": 9,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
-    "legend.fontsize": 9,
-    "axes.edgecolor": "#" + MUTED,
-    "axes.labelcolor": "#" + INK,
-    "text.color": "#" + INK,
-    "xtick.color": "#" + INK,
-    "ytick.color": "#" + INK,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "legend.frameon": False,
-    "figure.facecolor": WHITE,
-    "savefig.facecolor": WHITE,
-}
 
 
 def _c(hex_colour: str) -> str:

@@ -19,6 +19,32 @@ from matplotlib.text import Text
 from matplotlib.ticker import FixedFormatter, FuncFormatter
 
 from ..model import Message, Workbook
+from ..palette import INK, MUTED
+
+WHITE = "#FFFFFF"
+
+# One style, on top of matplotlib's own defaults, applied around each chart: importing cqcdocs never
+# changes matplotlib's settings for anyone else in the process, and a caller's settings (or a
+# matplotlibrc) never change the charts, so the same workbook always gives the same bytes.
+STYLE = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Liberation Sans"],
+    "font.size": 9,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "axes.edgecolor": "#" + MUTED,
+    "axes.labelcolor": "#" + INK,
+    "text.color": "#" + INK,
+    "xtick.color": "#" + INK,
+    "ytick.color": "#" + INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "legend.frameon": False,
+    "figure.facecolor": WHITE,
+    "savefig.facecolor": WHITE,
+}
 
 
 @functools.cache
@@ -73,8 +99,6 @@ def glyph_warnings(workbook: Workbook) -> list[Message]:
     """One warning for each workbook field the charts draw that has characters the font
     lacks: "Benchmarks!4:4: Council 'Eastshire 🌅': the chart pictures leave out 🌅 (their font has no such
     character)"."""
-    from .charts import STYLE  # here: charts imports this module
-
     with matplotlib.style.context(["default", STYLE]):
         coverage = _coverage(font_manager.FontProperties())
     fields = [("Assessment", "Short name", workbook.assessment.short_name)]
