@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
-
 from .word.writer import Writer
 
 BULLET = ("- ", "\u2022 ", "* ")
@@ -35,38 +32,23 @@ def write_text(w: Writer, text: str) -> None:
             w.para(line)
 
 
-def _content(w: Writer) -> list:
-    """The body's children, without its closing w:sectPr."""
-    return [e for e in w.doc.element.body if e.tag != qn("w:sectPr")]
-
-
-def _heading_after(w: Writer, start: int, heading: str):
-    """The first level-1 heading reading HEADING in the body from child START on, or None."""
-    for element in _content(w)[start:]:
-        if element.tag == qn("w:p"):
-            paragraph = Paragraph(element, w.doc._body)
-            if paragraph.style.name == "Heading 1" and paragraph.text == heading:
-                return element
-    return None
-
-
 def framed(section: Callable, heading: str | None, w: Writer, b) -> None:
     """Run SECTION (whose level-1 heading is HEADING) with the workbook's Section text around it."""
     texts = [t for t in b.workbook.section_text if heading and t.section == heading]
     if not texts:
         section(w, b)
         return
-    start = len(_content(w))
+    start = w.blocks_written()
     section(w, b)
-    anchor = _heading_after(w, start, heading)
+    anchor = w.heading_since(start, heading)
     if anchor is None:  # the section had nothing of its own to say
-        anchor = w.heading(heading, 1)._p
-    before_start = len(_content(w))
+        anchor = w.blocks_written()
+        w.heading(heading, 1)
+    before_start = w.blocks_written()
     for t in texts:
         if t.position == "Before":
             write_text(w, t.text)
-    for element in reversed(_content(w)[before_start:]):
-        anchor.addnext(element)
+    w.move_since(before_start, anchor)
     for t in texts:
         if t.position == "After":
             write_text(w, t.text)

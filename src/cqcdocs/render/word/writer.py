@@ -212,6 +212,33 @@ class Writer:
                 fmt.space_before = GAP_AFTER_TABLE
 
 
+    # Moving written blocks (Section text goes after a heading its section has already written). A mark is
+    # a block's index in the body (see blocks_written), so callers never hold python-docx's elements.
+    def _blocks(self) -> list:
+        """The body's children, without its closing w:sectPr."""
+        return [e for e in self.doc.element.body if e.tag != qn("w:sectPr")]
+
+    def blocks_written(self) -> int:
+        """How many blocks (paragraphs, tables) the body holds so far: the index of the next one."""
+        return len(self._blocks())
+
+    def heading_since(self, start: int, text: str) -> int | None:
+        """The index of the first level-1 heading reading TEXT from block START on, or None."""
+        blocks = self._blocks()
+        for i in range(start, len(blocks)):
+            if blocks[i].tag == qn("w:p"):
+                paragraph = Paragraph(blocks[i], self.doc._body)
+                if paragraph.style.name == "Heading 1" and paragraph.text == text:
+                    return i
+        return None
+
+    def move_since(self, start: int, after: int) -> None:
+        """Move the blocks from START on to just after block AFTER, in their order."""
+        blocks = self._blocks()
+        anchor = blocks[after]
+        for element in reversed(blocks[start:]):
+            anchor.addnext(element)
+
     def headers_and_footers(self, marking: str, draft: bool = False) -> None:
         """The protective MARKING at the top and bottom of every page, and "Page X of Y"; a DRAFT also says
         so at the top of every page, above the marking."""
