@@ -20,7 +20,7 @@ from cqcdocs.cli import main
 from cqcdocs.contract import QUALITY_STATEMENTS
 from cqcdocs.errors import ReportError
 from cqcdocs.report_import import read_reports
-from cqcdocs.report_import.fill import short_name
+from cqcdocs.report_import.parse import short_name
 from cqcdocs.report_import.parse import parse_report
 from cqcdocs.report_import.source import blocks_of
 

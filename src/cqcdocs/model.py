@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .contract import QualityStatement, Theme
+from .contract import QualityStatement, Theme, normalise
 from .wording import MONTHS, count
 
 
@@ -239,6 +239,10 @@ class NationalTable:
     @property
     def regions(self) -> tuple[str, ...]:
         return tuple(sorted({c.region for c in self.councils if c.region}))
+
+    def council(self, name: str) -> Benchmark | None:
+        """The row for the council called NAME (case, spacing and apostrophes forgiven), or None."""
+        return next((c for c in self.councils if normalise(c.council) == normalise(name)), None)
 
 
 @dataclass(frozen=True)

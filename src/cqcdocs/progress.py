@@ -18,8 +18,8 @@ from datetime import date, timedelta
 
 from .contract import ACTION_STATUSES, NOT_YET_DUE, QUALITY_STATEMENTS, THEMES, normalise
 from .errors import ProgressError, UnknownMeeting
-from .load.table import _spans
 from .model import Action, Meeting, Message, MonthDate, Update, Workbook, format_date, format_short_date
+from .wording import row_ranges
 
 # How the headline lists the statuses, best first (the contract's order is the drop-down's). "Not yet due to
 # start" is not typed: it is a "Not started" action whose Start date is still to come.
@@ -295,7 +295,7 @@ def _later_updates(updates: tuple[Update, ...], as_at: date) -> list[Message]:
         return [Message(u.places["Date"], f"dated {format_short_date(u.date)}, after the report's date {when}: "
                                           "left out of this report", "warning")]
     rows = [int(u.place.split("!")[1].split(":")[0]) for u in later]
-    return [Message("Updates", f"rows {_spans(rows)} are dated after the report's date {when}: left out of this "
+    return [Message("Updates", f"rows {row_ranges(rows)} are dated after the report's date {when}: left out of this "
                                "report", "warning")]
 
 

@@ -107,3 +107,14 @@ def duration(days: int) -> str:
     if days < 63:
         return count(days // 7, "week")
     return count(days // 30, "month")
+
+
+def row_ranges(rows: list[int]) -> str:
+    """[3, 5, 6, 7] → "3, 5–7"."""
+    parts: list[tuple[int, int]] = []
+    for r in rows:
+        if parts and parts[-1][1] == r - 1:
+            parts[-1] = (parts[-1][0], r)
+        else:
+            parts.append((r, r))
+    return ", ".join(str(a) if a == b else f"{a}\u2013{b}" for a, b in parts)

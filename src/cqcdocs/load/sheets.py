@@ -17,10 +17,11 @@ from ..contract import (ACTION_STATUSES, ASSESSMENT_FIELDS, BENCHMARK_BASES, BRI
                         SHEETS_BY_NAME, TEXT_POSITIONS, QualityStatement, Theme, normalise, theme_of)
 from ..model import (Action, Assessment, Benchmark, Commitment, Finding, KeyFigure, Meeting, Metric, Milestone,
                      NextStep, Review, ScoreRow, SectionText, SurveyResult, Update, format_short_date)
+from ..wording import row_ranges
 from .cells import (Problems, SourceCell, parse_bases, parse_choice, parse_date, parse_date_or_period, parse_number,
                     parse_pct, parse_quality_statement, parse_score, parse_text, parse_theme, parse_theme_or_statement,
                     parse_whole_pct, parse_yes_no)
-from .table import Row, _spans, cell_text, optional, read_table, required, required_cell
+from .table import Row, cell_text, optional, read_table, required, required_cell
 
 
 def _rows(ws: Any, sheet_name: str, problems: Problems) -> list[Row]:
@@ -179,7 +180,7 @@ def read_findings(ws: Any, problems: Problems) -> tuple[Finding, ...]:
     if unplaced:
         many = len(unplaced) != 1
         problems.warn("Findings", f"{len(unplaced)} finding{'s' * many} with no Section (row{'s' * many} "
-                                  f"{_spans(unplaced)}) {'are' if many else 'is'} left out of the briefing; the "
+                                  f"{row_ranges(unplaced)}) {'are' if many else 'is'} left out of the briefing; the "
                                   f"annex lists {'them' if many else 'it'}")
     return tuple(findings)
 

@@ -12,6 +12,7 @@ from typing import Any
 from collections.abc import Callable
 
 from ..contract import Sheet, normalise
+from ..wording import row_ranges
 from .cells import Problems, SourceCell, parse_text, show
 
 MAX_HEADER_ROW = 10  # the header row is looked for in the first ten rows
@@ -69,18 +70,7 @@ def _merged_origins(ws: Any, rows: range, columns: range) -> dict[tuple[int, int
     return origins
 
 
-def _spans(rows: list[int]) -> str:
-    """[3, 5, 6, 7] → "3, 5–7"."""
-    parts: list[tuple[int, int]] = []
-    for r in rows:
-        if parts and parts[-1][1] == r - 1:
-            parts[-1] = (parts[-1][0], r)
-        else:
-            parts.append((r, r))
-    return ", ".join(str(a) if a == b else f"{a}\u2013{b}" for a, b in parts)
-
-
-def _find_header(ws: Any, sheet: Sheet) -> tuple[int, dict[str, int], list[tuple[int, str]]] | None:
+def find_header(ws: Any, sheet: Sheet) -> tuple[int, dict[str, int], list[tuple[int, str]]] | None:
     """(header row, contract name → column, names typed a second time) for the row naming most columns.
 
     A header merged across rows or columns counts in every cell it covers; only a name typed again in
@@ -112,7 +102,7 @@ def _find_header(ws: Any, sheet: Sheet) -> tuple[int, dict[str, int], list[tuple
 def _header_columns(ws: Any, sheet: Sheet, problems: Problems) -> tuple[int, dict[str, int]] | None:
     """The header row and its contract columns, or None after recording why the table cannot be read."""
     required = [c.name for c in sheet.columns if c.required]
-    best = _find_header(ws, sheet)
+    best = find_header(ws, sheet)
     if best is None:
         problems.error(sheet.name, f"no header row found; expected columns {', '.join(required)}")
         return None
@@ -146,7 +136,7 @@ def _warn_hidden_rows(sheet: Sheet, hidden_read: list[int], problems: Problems) 
         problems.warn(f"{sheet.name}!{hidden_read[0]}:{hidden_read[0]}",
                       "row is hidden in Excel; it is read like any other row")
     elif hidden_read:
-        problems.warn(sheet.name, f"rows {_spans(hidden_read)} are hidden in Excel; they are read like any "
+        problems.warn(sheet.name, f"rows {row_ranges(hidden_read)} are hidden in Excel; they are read like any "
                                   "other row")
 
 

@@ -48,10 +48,9 @@ def import_report(report_path: Path | list[Path], *, into: Path | None = None, o
         return Imported(report, log, Path(into), written=written, new=False)
     from ..blank import blank_workbook
     from ..output import write_all
-    from .fill import _national_row
     from .into import changes_since, snapshot
 
-    bench = _national_row(table, report.council) if report.council else None
+    bench = table.council(report.council) if table is not None and report.council else None
     wb = blank_workbook(bench.region if bench else None, table if bench else None)
     before = snapshot(wb)
     log = fill_workbook(wb, report, table)
@@ -100,10 +99,10 @@ def summary_lines(done: Imported) -> list[str]:
         lines.append("Already there: " + ", ".join(f"{s} {_count(n, 'row')}" for s, n in log.present.items()))
     if log.placed_by_likeness:
         rows = [int(p.split("!")[1].split(":")[0]) for p in log.placed_by_likeness]
-        from ..load.table import _spans
+        from ..wording import row_ranges
 
         lines.append(f"The report gives its summaries' paragraphs no theme: Findings row{'s' * (len(rows) != 1)} "
-                     f"{_spans(rows)} {'were' if len(rows) != 1 else 'was'} placed under the quality statement whose "
+                     f"{row_ranges(rows)} {'were' if len(rows) != 1 else 'was'} placed under the quality statement whose "
                      "key findings they most resemble; "
                      "check their Theme and Quality statement")
     if r.findings and log.added.get("Findings"):

@@ -22,29 +22,14 @@ from ..contract import (
     theme_of,
 )
 from ..load.cells import Problems, SourceCell, parse_date, parse_number, parse_pct
-from ..load.table import _find_header, column_letter
+from ..load.table import column_letter, find_header
 from ..model import NationalTable, format_date
 from .figures import FINANCIAL, KEY_FINDINGS
-from .parse import Report
+from .parse import Report, short_name
 from .place import likeliest_statements
 
 SUBHEADING = "Sub-heading"  # an extra Findings column (the loader ignores it): the report's own sub-heading
 CQC_WORDS = "CQC's words"  # an extra Metrics and Key figures column (the loader ignores it): the sentence read
-
-_SUFFIXES = ("metropolitan borough council", "metropolitan district council", "borough council", "city council",
-             "county council", "district council", "council")
-
-
-def short_name(council: str) -> str:
-    """"Rotherham Metropolitan Borough Council" → "Rotherham"; "London Borough of Camden" → "Camden"."""
-    name = re.sub(r"\s+", " ", council).strip()
-    name = re.sub(r"^(the\s+)?(royal\s+|london\s+)?borough of\s+|^city of\s+|^council of the\s+", "", name,
-                  flags=re.I)
-    for suffix in _SUFFIXES:
-        if name.lower().endswith(" " + suffix):
-            return name[: -len(suffix) - 1].strip()
-    return name
-
 
 def review_name(report: Report) -> str:
     return f"CQC assessment {report.published.year}" if report.published else "CQC assessment"
@@ -117,7 +102,7 @@ class _Sheet:
             actual = name
         self.ws, self.name, self.log = wb[actual], actual, log
         self._last: int | None = None  # the last used row, found once and then kept as rows are appended
-        found = _find_header(self.ws, contract)
+        found = find_header(self.ws, contract)
         if found is None:  # a sheet with no header row: cqcdocs cannot tell where a value would go
             self.header, self.columns = 0, {}
         else:
@@ -224,7 +209,7 @@ def _assessment(sheet: _Sheet, report: Report, table: NationalTable | None) -> N
     if report.published:
         values.append(("Assessment published", report.published, f"{report.name}: 'Assessment published'",
                        "dd/mm/yyyy"))
-    bench = _national_row(table, report.council) if report.council else None
+    bench = table.council(report.council) if table is not None and report.council else None
     if bench is not None:
         values.append(("Region", bench.region, "the national results table", None))
         if bench.sub_region:
@@ -246,12 +231,6 @@ def _assessment(sheet: _Sheet, report: Report, table: NationalTable | None) -> N
             sheet.log.filled.append(f"{sheet.name}!A{row}: the field {name!r}")
             rows[normalise(name)] = row
         sheet.fill(row, "Value", value, why, number_format)
-
-
-def _national_row(table: NationalTable | None, council: str):
-    if table is None:
-        return None
-    return next((c for c in table.councils if normalise(c.council) == normalise(council)), None)
 
 
 def _scores(sheet: _Sheet, report: Report) -> None:
