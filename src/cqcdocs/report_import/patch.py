@@ -29,6 +29,7 @@ from typing import Any
 from collections.abc import Iterable
 from xml.etree import ElementTree
 
+from ..load.table import column_letter
 from .cell_styles import CellStyles
 from .rezip import rezip
 from .xml_text import attr, escape_attr, escape_text, set_attr
@@ -58,14 +59,6 @@ class CellChange:
     number_format: str | None = None
     bold: bool = False
     wrap: bool = False
-
-
-def column_letter(n: int) -> str:
-    letters = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _column_number(letters: str) -> int:
