@@ -104,3 +104,21 @@ def test_every_paper_offers_the_same_options(command):
     for option in ("--out", "--committee", "--template", "--final", "--pdf", "--jobs", "--summary", "--verbose"):
         assert option in shown, (command, option)
     assert f"{command} [OPTIONS] [WORKBOOKS]..." in shown
+
+
+def test_a_progress_batch_with_pdfs_writes_each_councils_tagged_pdf(workbooks, tmp_path, soffice, pdf_text,
+                                                                     monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    result = run("progress", *workbooks[:2], "--as-at", "2026-08-11", "--out", out, "--jobs", 2, "--pdf",
+                 "--committee", "Adults Scrutiny")
+    # The example has no "Adults Scrutiny" meeting in its Governance sheet: that council fails, Northmoor is written.
+    assert result.exit_code == 1, result.output
+    assert sorted(p.name for p in out.iterdir()) == [f"northmoor-improvement-plan-2026-08-11.{kind}"
+                                                     for kind in ("docx", "pdf", "xlsx")]
+    text, pages = pdf_text(out / "northmoor-improvement-plan-2026-08-11.pdf")
+    assert "5 of 17 actions" in text and pages >= 1
+    assert result.output.splitlines()[-1] == "1 of 2 workbooks done"
+    assert (f"Error: {workbooks[0]}: committee 'Adults Scrutiny' is not in the Governance sheet; its meetings are: "
+            "Senior Management Team (SMT); Directorate Leadership Team (DLT); Strategic Leadership Team (SLT); "
+            "Health Select Commission; Cabinet") in result.output.splitlines()
