@@ -1,4 +1,5 @@
-"""Many workbooks in one run: each council's paper (any kind in `documents.PAPERS`) made in a worker process, reported in order.
+"""Many workbooks in one run: each council's paper (any kind in `documents.PAPERS`) made in a worker process,
+reported in order.
 
 Workers share nothing: each gets a path and returns a picklable `Outcome`. They are forked from a
 server that has already imported python-docx, XlsxWriter and matplotlib, so a fresh worker costs

@@ -53,7 +53,8 @@ def _final(appendix: str):
 
 
 def _pdf(document: str):
-    return click.option("--pdf", is_flag=True, help=f"Also a tagged, accessible PDF of the {document} (needs LibreOffice).")
+    return click.option("--pdf", is_flag=True,
+                        help=f"Also a tagged, accessible PDF of the {document} (needs LibreOffice).")
 
 
 NATIONAL = click.option("--national", type=click.Path(path_type=Path),
