@@ -122,3 +122,30 @@ def test_a_progress_batch_with_pdfs_writes_each_councils_tagged_pdf(workbooks, t
     assert (f"Error: {workbooks[0]}: committee 'Adults Scrutiny' is not in the Governance sheet; its meetings are: "
             "Senior Management Team (SMT); Directorate Leadership Team (DLT); Strategic Leadership Team (SLT); "
             "Health Select Commission; Cabinet") in result.output.splitlines()
+
+
+def test_a_paper_kind_added_to_the_registry_batches(tmp_path, monkeypatch, northmoor_workbook):
+    # One line in documents.PAPERS is all a batch needs: claims, order, failures and the summary come with it.
+    from cqcdocs import documents
+    from cqcdocs.batch import run_batch
+    from cqcdocs.batch_report import BatchReport
+    from cqcdocs.load import load_workbook
+
+    def plan_toy(path, out, options):
+        workbook, warnings = load_workbook(path)
+        name = workbook.assessment.short_name
+        target = out / f"{name.lower()}-toy.txt"
+        return ([(target, lambda tmp: tmp.write_text(f"{name} as a toy paper\n", encoding="utf-8"))],
+                documents.Made(path, [], warnings, council=name, headline="a toy"))
+
+    monkeypatch.setitem(documents.PAPERS, "toy", plan_toy)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("not a workbook")
+    out = tmp_path / "out"
+    view = BatchReport(2, terminal=False, column="Toy")
+    failed = run_batch([northmoor_workbook, broken], out, jobs=1, report=view.report, fail=view.fail,
+                       options=documents.Options(paper="toy", check=False))
+    assert failed == 1
+    assert (out / "northmoor-toy.txt").read_text(encoding="utf-8") == "Northmoor as a toy paper\n"
+    assert [(r.council, r.overall) for r in view.sorted_rows()] == [("broken", "failed"), ("Northmoor", "a toy")]
+    assert view.table()[0].split() == ["Council", "Toy", "Files", "Warnings", "Errors"]
