@@ -212,3 +212,19 @@ def test_the_bundled_table_is_what_the_build_script_makes_from_the_shared_list(t
     assert run.returncode == 0, run.stderr
     assert out.read_text(encoding="utf-8") == (ROOT / "src" / "cqcdocs" / "resources" / "england-results.json"
                                                ).read_text(encoding="utf-8")
+
+
+def test_national_build_reads_a_council_saved_as_pages_in_a_folder_of_its_own(saved, tmp_path):
+    """CQC publishes a report as about eleven pages; an officer who saved them one a file keeps them in a folder."""
+    import report_factory
+
+    pages = saved / "northmoor-2024"
+    pages.mkdir()
+    for n, page in enumerate(reversed(report_factory.pages("2024", published="17 May 2024"))):
+        (pages / f"page-{n}.txt").write_text("\n\n".join(page) + "\n")
+    out = tmp_path / "results.json"
+    result = run("national", "build", saved, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith("Read 4 reports: 4 with an overall score, 2 published")
+    row = {c.council: c for c in read_national_table(out).councils}[report_factory.COUNCIL]
+    assert (row.overall_pct, row.basis, str(row.published)) == (71, (), "2024-05-17")

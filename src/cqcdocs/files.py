@@ -153,3 +153,18 @@ def package_too_big(zf, unpacked: int, what: str) -> str | None:
                             "tens of thousands)")
     return None
 
+
+def fsync_folder(folder: Path) -> None:
+    """Make renames in FOLDER durable (POSIX; Windows has no directory handles to flush)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -58,11 +58,14 @@ def _row(report, regions: dict[str, tuple[str, str]], notes: list[str]) -> dict:
 
 
 def report_files(folder: Path) -> list[Path]:
-    """The saved reports in FOLDER, by name; a `UserError` when FOLDER is not a folder or holds none."""
+    """The saved reports in FOLDER, by name: each file is one council's report, and each folder inside it one
+    council's report saved as several pages; a `UserError` when FOLDER is not a folder or holds none."""
     if not folder.is_dir():
         raise UserError(f"{folder}: not a folder" if folder.exists() else f"{folder}: folder not found")
-    files = sorted((p for p in folder.iterdir() if p.suffix.lower() in REPORT_SUFFIXES and p.is_file()
-                    and not p.name.startswith((".", "~$"))), key=lambda p: p.name.lower())
+    # A browser's "complete" save keeps the page's pictures, styles and scripts in "<page>_files": not a report.
+    files = sorted((p for p in folder.iterdir() if not p.name.startswith((".", "~$")) and (
+        p.is_file() and p.suffix.lower() in REPORT_SUFFIXES or p.is_dir() and not p.name.endswith("_files"))),
+        key=lambda p: p.name.lower())
     if not files:
         raise UserError(f"{folder}: no saved CQC reports (.txt, .md, .html, .htm or .pdf) in this folder")
     return files
@@ -71,7 +74,7 @@ def report_files(folder: Path) -> list[Path]:
 def build_national_table(folder: Path, out: Path) -> Built:
     """Read every saved report in FOLDER and write the national results table OUT. Every report that cannot be
     read is one line of the `UserError` raised before anything is written."""
-    from .report_import import parse_report, read_report
+    from .report_import import parse_report, read_report, read_reports
 
     folder = Path(folder)
     files = report_files(folder)
@@ -82,7 +85,11 @@ def build_national_table(folder: Path, out: Path) -> Built:
     reports = []
     for path in files:
         try:
-            reports.append(parse_report(read_report(path), path.name))
+            if path.is_dir():  # one council's pages, saved one a file
+                blocks = read_reports([path])
+                reports.append(parse_report(blocks, blocks.name))
+            else:
+                reports.append(parse_report(read_report(path), path.name))
         except UserError as exc:
             problems.extend(exc.lines[:-1] if len(exc.lines) > 1 else exc.lines)
     for report in list(reports):  # a partial save may lack the page that names the council or its date
@@ -116,8 +123,8 @@ def build_national_table(folder: Path, out: Path) -> Built:
         "as_at": as_at.isoformat(),
         "coverage": (f"{len(rows)} council{'s' * (len(rows) != 1)} of England's 153, one saved CQC report each"
                      + (f"; {counts['none']} with no overall score known" if counts["none"] else "")),
-        "sources": [f"CQC local authority assessment reports saved in {folder.name}, one file a council, as each "
-                    "council's source says"],
+        "sources": [f"CQC local authority assessment reports saved in {folder.name}, one file or folder of pages a "
+                    "council, as each council's source says"],
         "councils": rows,
     }
     try:

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import OutputError, UserError
-from .files import kind, lstat_or_none, os_reason
+from .files import fsync_folder, kind, lstat_or_none, os_reason
 
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                      *(f"lpt{i}" for i in range(1, 10))}
@@ -132,22 +132,6 @@ def _remove_if_empty(created: list[Path], folder: Path) -> None:
             os.rmdir(made)
         except OSError:
             continue  # not empty, or gone: leave it
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make renames in FOLDER durable (POSIX; Windows has no directory handles to flush)."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # --- one writer per folder ------------------------------------------------------------------------
@@ -382,7 +366,7 @@ def _journal_write(path: Path, state: str, moves: list[dict]) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
     _step(f"journal {state}")
 
 
@@ -423,14 +407,14 @@ def _replay(journal: Path, moves: list[dict], state: str) -> None:
             if _ours(target, move) is not None:  # there was no old file: the new one goes, if it is still ours
                 target.unlink()
             _step(f"removed {target.name}")
-    _fsync_folder(folder)
+    fsync_folder(folder)
     for move in moves:
         for name in (move.get("old"), move["new"]):
             if name:
                 (folder / name).unlink(missing_ok=True)
     _step("tidied")
     journal.unlink(missing_ok=True)
-    _fsync_folder(folder)
+    fsync_folder(folder)
     _step("journal removed")
 
 
@@ -619,7 +603,7 @@ def _write_set(folder: Path, targets: list[tuple[Path, Callable[[Path], None]]])
                 if move["old"]:
                     _keep_old(folder / move["target"], folder / move["old"])
                     _step(f"kept {move['target']}")
-            _fsync_folder(folder)
+            fsync_folder(folder)
             _journal_write(journal, "forward", moves)
         except OSError as exc:
             raise OutputError(f"{folder}: cannot write to this folder ({os_reason(exc)})") from exc

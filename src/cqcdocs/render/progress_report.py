@@ -149,7 +149,7 @@ def decisions(w: Writer, r: Report) -> None:
            "decision or an escalation.")
     revised = _revised(p)
     rows = [[TableCell(a.ref), TableCell(_action_text(a, owner=True)), _status(a),
-             *([TableCell(format_short_date(a.action.revised_due) or "None")] if revised else []),
+             *([TableCell(format_short_date(a.action.revised_due) or "Not revised")] if revised else []),
              TableCell(a.action.decision_required)] for a in p.decisions]
     header = ["Ref", "Action and owner", "Status", *(["Revised due"] if revised else []), "Decision required"]
     widths = [1.4, 5.4, 2.6, *([2.2] if revised else []), 5.4 + (0 if revised else 2.2)]
@@ -244,7 +244,7 @@ def overdue(w: Writer, r: Report) -> None:
         revised = _revised(p)
         rows = [[TableCell(a.ref), TableCell(_action_text(a)), TableCell(a.action.owner or "Not given"),
                  TableCell(format_short_date(a.action.due)), TableCell(str(p.days_overdue(a)), align="right"),
-                 *([TableCell(format_short_date(a.action.revised_due) or "None")] if revised else []),
+                 *([TableCell(format_short_date(a.action.revised_due) or "Not revised")] if revised else []),
                  status_cell(a.status)] for a in p.overdue]
         w.table("Overdue actions", "Each action past its due date and not complete, with its owner, due date, "
                 "days overdue, " + ("revised due date " if revised else "") + "and status",
@@ -348,8 +348,9 @@ def all_actions(w: Writer, r: Report) -> None:
                 "travel and latest commentary (with the evidence of completion for a completed action)",
                 ["Ref", "Action and owner", "Due", *(["Revised due"] if revised else []), "Status", "Direction",
                  "Latest commentary"],
-                rows, [1.2, 3.6 + (0 if revised else 0.8), 1.8, *([1.8] if revised else []), 2.2, 1.8,
-                       4.6 + (0 if revised else 1.0)],
+                # Date columns fit a whole dd/mm/yyyy at the small size, so no date breaks over two lines.
+                rows, [1.2, 3.2 + (0 if revised else 1.0), 2.2, *([2.2] if revised else []), 2.0, 1.8,
+                       4.4 + (0 if revised else 1.2)],
                 first_column=True, font_pt=SMALL_PT)
 
 

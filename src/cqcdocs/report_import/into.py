@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError, ReportError
-from ..files import Unreadable, os_reason, read_regular
+from ..files import Unreadable, fsync_folder, os_reason, read_regular
 from ..model import NationalTable
 from .fill import Log, fill_workbook
 from .parse import Report
@@ -232,7 +232,7 @@ def _replace(path: Path, real: Path, new: bytes, seen: _Seen) -> None:
         except OSError as exc:
             hint = "; is it open in Excel?" if isinstance(exc, PermissionError) else ""
             raise OutputError(f"{real}: cannot replace the file{hint} ({os_reason(exc)})") from exc
-        _fsync_folder(folder)
+        fsync_folder(folder)
     finally:
         try:
             os.unlink(tmp)  # gone already once renamed into place
@@ -279,18 +279,3 @@ def _keep_owner_and_attributes(real: Path, tmp: Path, info: os.stat_result) -> N
                                                                              errno.ENOTSUP):
                 continue
             raise OSError(exc.errno, f"cannot keep its extended attribute {name} ({os_reason(exc)})") from exc
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

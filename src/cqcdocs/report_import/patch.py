@@ -28,6 +28,7 @@ from datetime import date, datetime
 from typing import Any, Iterable
 from xml.etree import ElementTree
 
+from ..load.table import column_letter
 from .cell_styles import CellStyles
 from .rezip import rezip
 from .xml_text import attr, escape_attr, escape_text, set_attr
@@ -57,14 +58,6 @@ class CellChange:
     number_format: str | None = None
     bold: bool = False
     wrap: bool = False
-
-
-def column_letter(n: int) -> str:
-    letters = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _column_number(letters: str) -> int:
