@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
@@ -70,8 +71,9 @@ class BatchReport:
         self.total = total
         self.headers = (HEADERS[0], column, *HEADERS[2:])  # the second column: what the paper found
         self.verbose = verbose
-        self.out = out if out is not None else click.get_text_stream("stdout")
-        self.err = err if err is not None else click.get_text_stream("stderr")
+        # The streams of the moment (Click's test runner swaps them in); click.get_text_stream is deprecated.
+        self.out = out if out is not None else sys.stdout
+        self.err = err if err is not None else sys.stderr
         self.terminal = self.out.isatty() if terminal is None else terminal
         self.rows: list[Row] = []
         self._deferred: list[str] = []  # on a terminal, problems wait until the bar is done
