@@ -1,4 +1,5 @@
-"""Many workbooks in one run: each council's documents made in a worker process, reported in order.
+"""Many workbooks in one run: each council's paper (any kind in `documents.PAPERS`) made in a worker process,
+reported in order.
 
 Workers share nothing: each gets a path and returns a picklable `Outcome`. They are forked from a
 server that has already imported python-docx, XlsxWriter and matplotlib, so a fresh worker costs
@@ -38,8 +39,11 @@ from .output import folder_lock, recover
 # A worker's memory settles after a few workbooks (font and style caches); retiring it every 20 bounds
 # anything a renderer might accumulate, at the cost of one fork and a few cold caches.
 MAX_TASKS_PER_CHILD = 20
-_PRELOAD = ["cqcdocs.documents", "cqcdocs.render.briefing", "cqcdocs.render.word.charts", "cqcdocs.render.annex",
-            "cqcdocs.check"]
+_PRELOAD = ["cqcdocs.documents", "cqcdocs.render.word.charts", "cqcdocs.check"]
+# Each paper's renderers, preloaded only for a batch of that paper (documents.PAPERS names the kinds).
+_PRELOAD_PAPER = {"briefing": ["cqcdocs.render.briefing", "cqcdocs.render.annex"],
+                  "journey": ["cqcdocs.render.journey_report", "cqcdocs.render.journey_annex"],
+                  "progress": ["cqcdocs.render.progress_report", "cqcdocs.render.progress_annex"]}
 _PRELOAD_PICTURES = ["cqcdocs.render.charts"]  # matplotlib, only when pictures are asked for
 # Set (to anything) to have each workbook's worker, time and memory printed to stderr as one JSON line
 # starting "cqcdocs-batch-stats: " (benchmarks/run.py reads them); not part of the documented CLI.
@@ -244,7 +248,8 @@ def _context(options: Options) -> multiprocessing.context.BaseContext:
     is none."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(_PRELOAD + (_PRELOAD_PICTURES if options.charts == "picture" else []))
+        ctx.set_forkserver_preload(_PRELOAD + _PRELOAD_PAPER.get(options.paper, [])
+                                   + (_PRELOAD_PICTURES if options.charts == "picture" else []))
         return ctx
     return multiprocessing.get_context("spawn")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
@@ -46,11 +47,14 @@ class Row:
     warnings: int
     errors: int
     message: str = ""  # a failure's verdict, or the first accessibility error
+    headline: str = ""  # a paper other than the briefing: its result in a few words (`documents.Made.headline`)
 
     @property
     def overall(self) -> str:
         if self.status == "failed":
             return "failed"
+        if self.headline:
+            return self.headline
         return f"{self.overall_pct}% {self.rating}" if self.overall_pct is not None else "not assessed"
 
 
@@ -63,11 +67,13 @@ class BatchReport:
     """Collects each workbook's outcome and shows it as the batch goes."""
 
     def __init__(self, total: int, *, verbose: bool = False, terminal: bool | None = None,
-                 out: TextIO | None = None, err: TextIO | None = None):
+                 out: TextIO | None = None, err: TextIO | None = None, column: str = "Overall"):
         self.total = total
+        self.headers = (HEADERS[0], column, *HEADERS[2:])  # the second column: what the paper found
         self.verbose = verbose
-        self.out = out if out is not None else click.get_text_stream("stdout")
-        self.err = err if err is not None else click.get_text_stream("stderr")
+        # The streams of the moment (Click's test runner swaps them in); click.get_text_stream is deprecated.
+        self.out = out if out is not None else sys.stdout
+        self.err = err if err is not None else sys.stderr
         self.terminal = self.out.isatty() if terminal is None else terminal
         self.rows: list[Row] = []
         self._deferred: list[str] = []  # on a terminal, problems wait until the bar is done
@@ -98,7 +104,7 @@ class BatchReport:
         failed = made.failed  # documents not made (a PDF without LibreOffice): errors, though the rest was written
         row = Row(str(made.workbook), made.council, "written", made.overall_pct, made.rating, len(made.written),
                   len(made.warnings) + len(checks) - len(check_errors), len(check_errors) + len(failed),
-                  failed[0] if failed else str(check_errors[0]) if check_errors else "")
+                  failed[0] if failed else str(check_errors[0]) if check_errors else "", made.headline)
         self.rows.append(row)
         lines = failed + [m.line() for m in made.warnings] + [f"check: {p}" for p in checks]
         if self.verbose:
@@ -149,9 +155,9 @@ class BatchReport:
 
     def table(self) -> list[str]:
         """The summary as aligned text lines."""
-        cells = [HEADERS] + [(r.council, r.overall, str(r.files), str(r.warnings), str(r.errors))
+        cells = [self.headers] + [(r.council, r.overall, str(r.files), str(r.warnings), str(r.errors))
                              for r in self.sorted_rows()]
-        widths = [max(len(row[i]) for row in cells) for i in range(len(HEADERS))]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(self.headers))]
         return ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
                 for row in cells]
 

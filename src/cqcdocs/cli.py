@@ -41,6 +41,20 @@ OUT = click.option("--out", "out", type=_Path(path_type=Path), default=Path("out
                    help="Folder for the documents (created if missing).")
 COMMITTEE = click.option("--committee", callback=_named, help="A meeting from the Governance sheet: adds committee front matter.")
 TEMPLATE = click.option("--template", type=_Path(path_type=Path), help="A Word document whose styles to use.")
+WORKBOOKS = click.argument("workbooks", nargs=-1, type=_Path(path_type=Path))
+JOBS = click.option("--jobs", type=click.IntRange(min=1), help="Workers for several workbooks (default: all cores).")
+SUMMARY = click.option("--summary", "summary_file", type=_Path(path_type=Path, dir_okay=False),
+                       help="Several workbooks: also write the summary table to this .csv or .json file.")
+VERBOSE = click.option("-v", "--verbose", is_flag=True, help="Several workbooks: list every file written.")
+
+
+def _final(appendix: str):
+    return click.option("--final", is_flag=True, help=f"Leave out the author's {appendix}.")
+
+
+def _pdf(document: str):
+    return click.option("--pdf", is_flag=True,
+                        help=f"Also a tagged, accessible PDF of the {document} (needs LibreOffice).")
 
 
 NATIONAL = click.option("--national", type=click.Path(path_type=Path),
@@ -308,19 +322,18 @@ def _report(made) -> None:
 
 
 @main.command()
-@click.argument("workbooks", nargs=-1, type=_Path(path_type=Path))
+@WORKBOOKS
 @OUT
 @COMMITTEE
 @TEMPLATE
-@click.option("--final", is_flag=True, help="Leave out the author's reconciliation appendix.")
+@_final("reconciliation appendix")
 @click.option("--no-annex", is_flag=True, help="Write the Word briefing only.")
 @click.option("--charts", type=click.Choice(["native", "picture"]), default="native", show_default=True,
               help="Editable Word charts, or pictures for publishing systems that cannot draw them.")
-@click.option("--pdf", is_flag=True, help="Also a tagged, accessible PDF of the briefing (needs LibreOffice).")
-@click.option("--jobs", type=click.IntRange(min=1), help="Workers for several workbooks (default: all cores).")
-@click.option("--summary", "summary_file", type=_Path(path_type=Path, dir_okay=False),
-              help="Several workbooks: also write the summary table to this .csv or .json file.")
-@click.option("-v", "--verbose", is_flag=True, help="Several workbooks: list every file written.")
+@_pdf("briefing")
+@JOBS
+@SUMMARY
+@VERBOSE
 @NATIONAL
 def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, template: Path | None, final: bool,
           no_annex: bool, charts: str, pdf: bool, jobs: int | None, summary_file: Path | None, verbose: bool,
@@ -335,7 +348,7 @@ def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, templat
       cqcdocs brief a.xlsx b.xlsx c.xlsx --jobs 2 --summary region.csv
       cqcdocs brief council.xlsx --national results.json
     """
-    from .documents import Options, make_documents
+    from .documents import Options
 
     paths = list(workbooks) or [EXAMPLE_WORKBOOK]
     if summary_file is not None:
@@ -343,16 +356,29 @@ def brief(workbooks: tuple[Path, ...], out: Path, committee: str | None, templat
     _national_table(national)  # a bad table is one error before any workbook is read
     options = Options(annex=not no_annex, committee=committee, template=template, final=final, charts=charts,
                       pdf=pdf, national=national)
+    _make(paths, out, options, jobs=jobs, summary_file=summary_file, verbose=verbose)
+
+
+def _make(paths: list[Path], out: Path, options, *, jobs: int | None, summary_file: Path | None, verbose: bool,
+          column: str = "Overall", single=None) -> None:
+    """Make OPTIONS.paper for each of PATHS: one workbook directly (SINGLE, if given, makes it and says what
+    it found), several as a batch (`batch.run_batch`) with a progress bar, a summary table whose second
+    column is COLUMN, and SUMMARY_FILE. Exits 1 if any workbook failed."""
+    from .documents import make_documents
+
     if len(paths) == 1:
         try:
-            _report(make_documents(paths[0], out, options))
+            if single is not None:
+                single(paths[0])
+            else:
+                _report(make_documents(paths[0], out, options))
         except UserError as exc:
             _fail(exc, writing=True)
         return
     from .batch import run_batch
     from .batch_report import BatchReport
 
-    view = BatchReport(len(paths), verbose=verbose)
+    view = BatchReport(len(paths), verbose=verbose, column=column)
     try:
         with view:
             failed = run_batch(paths, out, jobs=jobs, report=view.report, fail=view.fail, options=options)
@@ -423,7 +449,7 @@ class _Date(click.ParamType):
 
 
 @main.command()
-@WORKBOOK
+@WORKBOOKS
 @click.option("--as-at", "as_at", type=_Date(), help="The date the report is as at (default: today).")
 @click.option("--since", type=_Date(), help="Compare with this date instead of the last board meeting.")
 @click.option("--board", callback=_named, help="The board whose meetings in the Governance sheet are compared with "
@@ -431,17 +457,23 @@ class _Date(click.ParamType):
 @OUT
 @COMMITTEE
 @TEMPLATE
-@click.option("--final", is_flag=True, help="Leave out the author's notes appendix.")
-@click.option("--pdf", is_flag=True, help="Also a tagged, accessible PDF of the report (needs LibreOffice).")
-def progress(workbook: Path | None, as_at, since, board: str | None, out: Path, committee: str | None,
-             template: Path | None, final: bool, pdf: bool) -> None:
-    """Write the monthly improvement plan progress report (Word) and its Excel annex for WORKBOOK.
+@_final("notes appendix")
+@_pdf("report")
+@JOBS
+@SUMMARY
+@VERBOSE
+def progress(workbooks: tuple[Path, ...], as_at, since, board: str | None, out: Path, committee: str | None,
+             template: Path | None, final: bool, pdf: bool, jobs: int | None, summary_file: Path | None,
+             verbose: bool) -> None:
+    """Write the monthly improvement plan progress report (Word) and its Excel annex for each WORKBOOK
+    (default: the bundled example).
 
     \b
     Examples:
       cqcdocs progress council.xlsx --as-at 2026-08-11
       cqcdocs progress council.xlsx --since 2026-07-01 --out papers --final --pdf
       cqcdocs progress council.xlsx --committee "Adults Scrutiny" --template house.docx
+      cqcdocs progress a.xlsx b.xlsx c.xlsx --as-at 2026-08-11 --jobs 2 --summary plans.csv
     """
     import datetime
 
@@ -449,42 +481,53 @@ def progress(workbook: Path | None, as_at, since, board: str | None, out: Path, 
 
     if since is not None and board is not None:
         _fail("use --since or --board, not both")
-    try:
-        made, plan = make_progress(_workbook(workbook), out, as_at or datetime.date.today(), since=since, board=board,
-                                   options=Options(committee=committee, template=template, final=final, pdf=pdf))
-    except UserError as exc:
-        _fail(exc, writing=True)
-    from .render.progress_defs import headline, not_agreed_sentence
+    paths = list(workbooks) or [EXAMPLE_WORKBOOK]
+    if summary_file is not None:
+        _check_summary(summary_file, paths)
+    # One date for the whole batch, fixed now: a batch running past midnight reports every plan as at one day.
+    options = Options(paper="progress", as_at=as_at or datetime.date.today(), since=since, board=board,
+                      committee=committee, template=template, final=final, pdf=pdf)
 
-    _report(made)
-    for line in headline(plan) if plan.agreed else [not_agreed_sentence(plan)]:
-        click.echo(line)
+    def single(path: Path) -> None:
+        from .render.progress_defs import headline, not_agreed_sentence
+
+        made, plan = make_progress(path, out, options=options)
+        _report(made)
+        for line in headline(plan) if plan.agreed else [not_agreed_sentence(plan)]:
+            click.echo(line)
+
+    _make(paths, out, options, jobs=jobs, summary_file=summary_file, verbose=verbose, column="Plan",
+          single=single)
 
 
 @main.command()
-@WORKBOOK
+@WORKBOOKS
 @OUT
 @COMMITTEE
 @TEMPLATE
-@click.option("--final", is_flag=True, help="Leave out the author's notes appendix and the DRAFT marking.")
-@click.option("--pdf", is_flag=True, help="Also a tagged, accessible PDF of the paper (needs LibreOffice).")
-def journey(workbook: Path | None, out: Path, committee: str | None, template: Path | None, final: bool,
-            pdf: bool) -> None:
-    """Write the improvement journey paper (Word) and its Excel annex: every review's findings by thread, in time
-    order, and by service area.
+@_final("notes appendix and the DRAFT marking")
+@_pdf("paper")
+@JOBS
+@SUMMARY
+@VERBOSE
+def journey(workbooks: tuple[Path, ...], out: Path, committee: str | None, template: Path | None, final: bool,
+            pdf: bool, jobs: int | None, summary_file: Path | None, verbose: bool) -> None:
+    """Write the improvement journey paper (Word) and its Excel annex for each WORKBOOK (default: the bundled
+    example): every review's findings by thread, in time order, and by service area.
 
     \b
     Examples:
       cqcdocs journey council.xlsx
       cqcdocs journey council.xlsx --committee "Health Select" --final --pdf
+      cqcdocs journey a.xlsx b.xlsx c.xlsx --jobs 2 --summary journeys.csv
     """
-    from .documents import Options, make_journey
+    from .documents import Options
 
-    try:
-        _report(make_journey(_workbook(workbook), out, Options(committee=committee, template=template, final=final,
-                                                               pdf=pdf)))
-    except UserError as exc:
-        _fail(exc, writing=True)
+    paths = list(workbooks) or [EXAMPLE_WORKBOOK]
+    if summary_file is not None:
+        _check_summary(summary_file, paths)
+    _make(paths, out, Options(paper="journey", committee=committee, template=template, final=final, pdf=pdf),
+          jobs=jobs, summary_file=summary_file, verbose=verbose, column="Journey")
 
 
 @main.command()

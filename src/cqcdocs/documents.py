@@ -10,7 +10,8 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from collections.abc import Callable
 
@@ -26,8 +27,10 @@ from .scoring import Result, score_workbook
 
 @dataclass(frozen=True)
 class Options:
-    """What to make for each workbook: the choices `brief` and `annex` offer, as one picklable value."""
+    """What to make for each workbook: the paper (a key of `PAPERS`) and the choices its command offers, as one
+    picklable value, so that a batch's workers get the same for every workbook."""
 
+    paper: str = "briefing"
     briefing: bool = True
     annex: bool = True
     committee: str | None = None  # a Governance meeting's name (or a unique start of it)
@@ -37,6 +40,9 @@ class Options:
     charts: str = "native"  # "native": editable Word charts; "picture": images, for systems that cannot draw them
     pdf: bool = False  # a tagged PDF beside each Word document, through LibreOffice (render/pdf.py)
     national: Path | None = None  # a national results table (`cqcdocs national build`); None: the bundled one
+    as_at: date | None = None  # progress: the date the report is as at (None: today)
+    since: date | None = None  # progress: compare with this date instead of the board's last meeting
+    board: str | None = None  # progress: the board whose meetings are compared with
 
 
 def find_meeting(workbook: Workbook, name: str) -> Meeting:
@@ -77,6 +83,7 @@ class Made:
     overall_pct: int | None = None
     rating: str | None = None
     failed: list[str] = field(default_factory=list)  # documents that could not be made (a PDF), and why
+    headline: str = ""  # a paper other than the briefing: its result in a few words, for a batch's summary
 
 
 def load_and_score(path: Path, national: Path | None = None) -> tuple[Result, list[Message]]:
@@ -226,7 +233,12 @@ def _write(targets: list, *, pdf: bool, lock: bool = True) -> tuple[list[Path], 
 
 def plan_documents(path: Path, out: Path, options: Options = Options()) -> tuple[list, Made]:
     """What `make_documents` writes for one workbook, not yet written: the targets (each a path and its
-    writer) and the `Made` to fill in; raises on invalid input."""
+    writer) and the `Made` to fill in, for the paper OPTIONS.paper names; raises on invalid input."""
+    return PAPERS[options.paper](path, out, options)
+
+
+def plan_briefing(path: Path, out: Path, options: Options = Options()) -> tuple[list, Made]:
+    """The CQC briefing and/or its annex for one workbook, not yet written (see `plan_documents`)."""
     result, warnings = load_and_score(path, options.national)
     workbook = result.workbook
     if options.briefing and options.charts == "picture":  # say which characters the pictures' font lacks
@@ -270,7 +282,8 @@ def finish_made(made: Made, written: list[Path], failed: list[str], options: Opt
 
 def make_documents(path: Path, out: Path, options: Options = Options(), *, lock: bool = True,
                    claim: Callable[[list[Path]], None] | None = None) -> Made:
-    """Write the briefing and/or annex for one workbook into OUT; raises on invalid input, writing nothing.
+    """Write the paper OPTIONS.paper names (the briefing and/or annex by default) for one workbook into OUT;
+    raises on invalid input, writing nothing.
     LOCK: hold OUT while writing (False when the caller holds it, as a batch does). CLAIM, if given, is
     told the files about to be written, before any is, and raises to stop (a batch: another council's)."""
     targets, made = plan_documents(path, out, options)
@@ -291,27 +304,45 @@ def progress_names(workbook: Workbook, as_at) -> tuple[str, str]:
     return f"{base}.docx", f"{base}.xlsx"
 
 
-def make_progress(path: Path, out: Path, as_at, *, since=None, board: str | None = None,
-                  options: Options = Options()):
-    """Write the improvement plan's progress report and its annex (and with OPTIONS.pdf a tagged PDF of the
-    report) for one workbook as at AS_AT; raises on invalid input, writing nothing. OPTIONS: committee (the
-    meeting the report is for, else the board's next), template, final, pdf, check. Returns what was written
-    and the `Progress` it reports."""
+def _plan_progress(path: Path, out: Path, options: Options):
     from .progress import compute_progress
     from .render.progress_annex import write_progress_annex
+    from .render.progress_defs import headline, not_agreed_sentence
     from .render.progress_report import write_progress_report
 
     workbook, warnings = load_workbook(path)
     meeting = find_meeting(workbook, options.committee) if options.committee else None
-    progress = compute_progress(workbook, as_at, since=since, board=board)
+    as_at = options.as_at or date.today()
+    progress = compute_progress(workbook, as_at, since=options.since, board=options.board)
     warnings = warnings + list(progress.warnings)
     docx, xlsx = (out / name for name in progress_names(workbook, as_at))
-    written, failed = _write([
+    targets = [
         (docx, lambda tmp: write_progress_report(progress, tmp, final=options.final, warnings=warnings,
                                                  annex_name=xlsx.name, committee=meeting, template=options.template)),
-        (xlsx, lambda tmp: write_progress_annex(progress, tmp, source_name=shown(Path(path).name)))], pdf=options.pdf)
-    made = Made(Path(path), [], warnings, council=workbook.assessment.short_name)
-    return finish_made(made, written, failed, options), progress
+        (xlsx, lambda tmp: write_progress_annex(progress, tmp, source_name=shown(Path(path).name)))]
+    # The summary's first clause only ("5 of 17 actions (29%) are complete"): a batch's table row stays short.
+    said = (headline(progress)[0].split(";")[0] if progress.agreed else not_agreed_sentence(progress).split(":")[0])
+    return targets, Made(Path(path), [], warnings, council=workbook.assessment.short_name,
+                         headline=said.rstrip(".")), progress
+
+
+def plan_progress(path: Path, out: Path, options: Options = Options()) -> tuple[list, Made]:
+    """The improvement plan's progress report and its annex for one workbook as at OPTIONS.as_at (default
+    today), not yet written (see `plan_documents`)."""
+    targets, made, _ = _plan_progress(path, out, options)
+    return targets, made
+
+
+def make_progress(path: Path, out: Path, as_at: date | None = None, *, since: date | None = None,
+                  board: str | None = None, options: Options = Options()):
+    """Write the improvement plan's progress report and its annex (and with OPTIONS.pdf a tagged PDF of the
+    report) for one workbook as at AS_AT (else OPTIONS.as_at, else today); raises on invalid input, writing
+    nothing. OPTIONS: committee (the meeting the report is for, else the board's next), template, final, pdf,
+    check. Returns what was written and the `Progress` it reports."""
+    options = replace(options, paper="progress", as_at=as_at or options.as_at, since=since or options.since,
+                      board=board or options.board)
+    targets, made, progress = _plan_progress(path, out, options)
+    return finish_made(made, *_write(targets, pdf=options.pdf), options), progress
 
 
 def journey_names(workbook: Workbook) -> tuple[str, str]:
@@ -320,12 +351,13 @@ def journey_names(workbook: Workbook) -> tuple[str, str]:
     return f"{base}.docx", f"{base}.xlsx"
 
 
-def make_journey(path: Path, out: Path, options: Options = Options()) -> Made:
-    """Write the improvement journey paper (LGA, ADASS and CQC findings by thread and service area) and its annex
-    for one workbook; raises on invalid input, writing nothing. OPTIONS: committee, template, final, pdf, check."""
+def plan_journey(path: Path, out: Path, options: Options = Options()) -> tuple[list, Made]:
+    """The improvement journey paper (LGA, ADASS and CQC findings by thread and service area) and its annex for
+    one workbook, not yet written (see `plan_documents`). OPTIONS: committee, template, final, pdf, check."""
     from .journey import compute_journey
     from .render.journey_annex import write_journey_annex
     from .render.journey_report import write_journey_report
+    from .wording import count
 
     workbook, warnings = load_workbook(path)
     meeting = find_meeting(workbook, options.committee) if options.committee else None
@@ -335,5 +367,21 @@ def make_journey(path: Path, out: Path, options: Options = Options()) -> Made:
                                                         warnings=warnings, annex_name=xlsx.name,
                                                         template=options.template)),
                (xlsx, lambda tmp: write_journey_annex(journey, tmp, source_name=shown(Path(path).name)))]
-    made = Made(Path(path), [], warnings, council=workbook.assessment.short_name)
-    return finish_made(made, *_write(targets, pdf=options.pdf), options)
+    said = (f"{count(len(journey.recurring), 'recurring thread')} in "
+            f"{count(len(journey.reviews), 'review')}")
+    return targets, Made(Path(path), [], warnings, council=workbook.assessment.short_name, headline=said)
+
+
+def make_journey(path: Path, out: Path, options: Options = Options()) -> Made:
+    """Write the improvement journey paper and its annex for one workbook; raises on invalid input, writing
+    nothing."""
+    return make_documents(path, out, replace(options, paper="journey"))
+
+
+# The papers a workbook can be made into: each kind's planner (what it writes, not yet written). The CLI and
+# batches reach every paper through this, so a batch's options are each paper's options.
+PAPERS: dict[str, Callable[[Path, Path, Options], tuple[list, Made]]] = {
+    "briefing": plan_briefing,
+    "journey": plan_journey,
+    "progress": plan_progress,
+}
